@@ -1,0 +1,3 @@
+"""The kit's single version string."""
+
+__version__ = "0.1.0"
