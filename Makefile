@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 LAB_HOST ?= 127.0.0.1
 LAB_PORT ?= 8888
+# Jupyter refuses to run as root unless told; containers and CI often are root.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help install lab test unit notebooks browser lint format bench clean
 
@@ -29,7 +31,7 @@ install: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=$(LAB_HOST) --ServerApp.port=$(LAB_PORT) \
-		--ServerApp.root_dir=notebooks $(LAB_ARGS)
+		--ServerApp.root_dir=notebooks $(LAB_ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
