@@ -1,0 +1,579 @@
+"""Fixtures and helpers for the real-browser test of the tutorial in JupyterLab.
+
+What is here:
+
+- ``lab_root``: a temporary copy of ``notebooks/`` (the test never rewrites committed notebooks).
+- ``jupyter_lab``: JupyterLab started headless on a free loopback port with a random token, rooted
+  at ``lab_root``, in demo mode (``BILL_ENVIRONMENT=demo``, fresh ``BILL_SANDBOX_DATA_DIR`` and
+  ``BILL_CACHE_DIR``), quiet (no news, no update check, read-only extension manager, settings and
+  workspaces in the temporary folder). It is waited for by polling ``/api/status`` with a deadline
+  and is shut down, with its kernels, in a finalizer even when the test fails.
+- ``chromium``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright for Python. Never a
+  downloaded browser. When it is missing the test FAILS and says what to install.
+- ``lab``: a :class:`Lab` bound to the running server and the browser, with helpers to open a
+  notebook, run cells, wait for output, type into widgets, click buttons and take screenshots
+  (``artifacts/browser/<name>.png``).
+
+Everything is waited for by what the page shows (Playwright's ``expect``/``wait_for``), never by
+fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+ARTIFACTS = REPO / "artifacts" / "browser"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+LAB_START_TIMEOUT_S = 60
+# Generous upper bounds: a deadline for what the page must show, not a sleep.
+KERNEL_TIMEOUT_MS = 60_000
+CELL_TIMEOUT_MS = 60_000
+UI_TIMEOUT_MS = 20_000
+
+# Settings a learner would not notice but a test needs: every cell in the DOM (no windowing),
+# no news or update toasts.
+LAB_USER_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def pytest_collection_modifyitems(items):
+    """Everything in tests/browser/ is a browser test."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --------------------------------------------------------------------------------------------
+# JupyterLab
+# --------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` (Linux /proc); kernels run in their own sessions."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ..." -- comm may contain spaces/parentheses.
+        fields = text[text.rfind(")") + 2 :].split()
+        if len(fields) > 1 and fields[1] == str(pid):
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie is dead for our purposes.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _wait_gone(pids: list[int], timeout: float) -> list[int]:
+    deadline = time.monotonic() + timeout
+    left = [p for p in pids if _alive(p)]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling a process table, with a deadline
+        left = [p for p in left if _alive(p)]
+    return left
+
+
+class LabServer:
+    """A JupyterLab server process and how to reach it."""
+
+    def __init__(self, root: Path, workdir: Path):
+        self.root = root
+        self.workdir = workdir
+        self.port = _free_port()
+        self.token = secrets.token_hex(24)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "jupyterlab.log"
+        self.proc: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}
+
+    # -- process ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        w = self.workdir
+        settings_dir = w / "lab-user-settings"
+        for rel, value in LAB_USER_SETTINGS.items():
+            path = settings_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value))
+        for d in ("sandbox-data", "bill-cache", "workspaces", "runtime", "jupyter-config", "ipy"):
+            (w / d).mkdir(parents=True, exist_ok=True)
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BILL_", "JUPYTER"))}
+        env.update(
+            BILL_ENVIRONMENT="demo",
+            BILL_SANDBOX_DATA_DIR=str(w / "sandbox-data"),
+            BILL_CACHE_DIR=str(w / "bill-cache"),
+            JUPYTER_RUNTIME_DIR=str(w / "runtime"),
+            JUPYTER_CONFIG_DIR=str(w / "jupyter-config"),
+            IPYTHONDIR=str(w / "ipy"),
+            JUPYTER_PLATFORM_DIRS="1",
+            PYTHONUNBUFFERED="1",
+        )
+        self.env = env
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.terminals_enabled=False",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            f"--LabApp.workspaces_dir={w / 'workspaces'}",
+            f"--LabApp.user_settings_dir={settings_dir}",
+        ]
+        if os.geteuid() == 0:  # containers and CI runners
+            cmd.append("--allow-root")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = LAB_START_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        last_error: object = None
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"JupyterLab exited with {self.proc.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                status = self.api("GET", "/api/status", timeout=2)
+                if isinstance(status, dict) and "started" in status:
+                    # The lab page itself must be served too (extension loaded).
+                    self.api("GET", "/lab", timeout=5, raw=True)
+                    return
+            except (OSError, urllib.error.URLError, ValueError) as exc:
+                last_error = exc
+            time.sleep(0.2)  # polling a socket, with a deadline
+        raise RuntimeError(
+            f"JupyterLab did not answer /api/status within {timeout}s ({last_error!r}):\n"
+            f"{self.log_tail()}"
+        )
+
+    def api(self, method: str, path: str, timeout: float = 5, raw: bool = False):
+        req = urllib.request.Request(
+            self.url + path,
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - loopback
+            body = resp.read()
+        if raw:
+            return body
+        return json.loads(body) if body else None
+
+    def kernels(self) -> list[dict]:
+        return self.api("GET", "/api/kernels") or []
+
+    def stop(self) -> None:
+        """Shut down kernels and the server; escalate to SIGKILL. Never raises."""
+        proc = self.proc
+        if proc is None:
+            return
+        kernel_pids = _children(proc.pid) if proc.poll() is None else []
+        if proc.poll() is None:
+            with contextlib.suppress(Exception):
+                for kernel in self.kernels():
+                    with contextlib.suppress(Exception):
+                        self.api("DELETE", f"/api/kernels/{kernel['id']}", timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        # Kernels live in their own sessions: make sure none outlives the server.
+        for pid in _wait_gone(kernel_pids, 5):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _wait_gone(kernel_pids, 5)
+        with contextlib.suppress(Exception):
+            self._log.close()
+
+    def log_tail(self, lines: int = 60) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return "(no log)"
+
+
+@pytest.fixture
+def lab_root(tmp_path: Path) -> Path:
+    """A temporary copy of notebooks/ (checkpoints left behind); the server's root."""
+    root = tmp_path / "notebooks"
+    if NOTEBOOKS.is_dir():
+        shutil.copytree(
+            NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+        )
+    else:
+        root.mkdir()
+    return root
+
+
+@pytest.fixture
+def jupyter_lab(lab_root: Path, tmp_path: Path) -> Iterator[LabServer]:
+    server = LabServer(lab_root, tmp_path / "lab")
+    server.workdir.mkdir()
+    try:
+        server.start()
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# Chromium via Playwright
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser test needs Debian's Chromium. "
+            "Install it with:  sudo apt-get install chromium   "
+            "(`make test` runs scripts/ensure-chromium.sh, which does this when it can).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def lab(jupyter_lab: LabServer, chromium, request) -> Iterator[Lab]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    helper = Lab(jupyter_lab, context)
+    try:
+        yield helper
+    finally:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            for i, page in enumerate(context.pages):
+                with contextlib.suppress(Exception):
+                    helper.screenshot(f"FAILED-{request.node.name}-{i}", page=page)
+        with contextlib.suppress(Exception):
+            context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    setattr(item, "rep_" + rep.when, rep)
+    return rep
+
+
+# --------------------------------------------------------------------------------------------
+# Driving JupyterLab
+# --------------------------------------------------------------------------------------------
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+class Lab:
+    """A learner's hands: opens notebooks, runs cells, types into widgets, clicks, screenshots.
+
+    Each notebook is opened in its own browser tab with its own JupyterLab workspace, so the
+    previous chapter's kernel keeps running (as it would for a learner) and selectors only see
+    the notebook at hand.
+    """
+
+    def __init__(self, server: LabServer, context):
+        self.server = server
+        self.context = context
+        self.page = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def open_notebook(self, name: str, *, close_previous: bool = True, clear_outputs: bool = True):
+        from playwright.sync_api import expect
+
+        if close_previous and self.page is not None:
+            # No beforeunload prompt: the previous notebook's kernel stays alive on the server.
+            self.page.close()
+        page = self.context.new_page()
+        self.page = page
+        workspace = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-") or "ws"
+        page.goto(
+            f"{self.server.url}/lab/workspaces/{workspace}/tree/{name}"
+            f"?reset&token={self.server.token}"
+        )
+        panel = self.notebook
+        expect(panel).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        self.wait_kernel_idle()
+        # More room for the notebook (and the screenshots): fold the file browser away.
+        sidebar = page.locator("#jp-left-stack")
+        if sidebar.is_visible():
+            self.notebook.locator(".jp-Toolbar").first.click(position={"x": 5, "y": 5})
+            page.keyboard.press("Control+b")
+            expect(sidebar).to_be_hidden()
+        if clear_outputs:
+            # Committed notebooks carry demo outputs: clear them so that everything asserted on
+            # afterwards was produced by this run (and execution counts start from [ ]).
+            self.menu("Edit", "editmenu:clear-all")
+            expect(panel.locator(".jp-OutputArea-output")).to_have_count(0)
+        return page
+
+    @property
+    def notebook(self):
+        """The visible notebook panel of the current tab."""
+        return self.page.locator(".jp-NotebookPanel:visible").first
+
+    def wait_kernel_idle(self, timeout: int = KERNEL_TIMEOUT_MS) -> None:
+        from playwright.sync_api import expect
+
+        # The toolbar's execution indicator says idle once the kernel is up and not busy.
+        indicator = self.notebook.locator(".jp-Notebook-ExecutionIndicator")
+        expect(indicator).to_have_attribute("data-status", "idle", timeout=timeout)
+
+    # -- cells -------------------------------------------------------------------------------
+
+    @property
+    def cells(self):
+        return self.notebook.locator(".jp-Notebook .jp-Cell")
+
+    def cell(self, index: int):
+        return self.cells.nth(index)
+
+    def select_cell(self, index: int) -> None:
+        """Select a cell in command mode (click its prompt area, then Escape)."""
+        cell = self.cell(index)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputPrompt").first.click()
+        self.page.keyboard.press("Escape")
+
+    def run_cells_through(self, last_index: int, *, timeout: int = CELL_TIMEOUT_MS) -> None:
+        """Run cells 0..last_index one by one with Shift+Enter, as a learner does."""
+        self.select_cell(0)
+        for i in range(last_index + 1):
+            self.page.keyboard.press("Shift+Enter")
+            self.wait_cell_done(i, timeout=timeout)
+        # Shift+Enter on the last cell can enter edit mode on the next one; go back to command.
+        self.page.keyboard.press("Escape")
+
+    def run_from(self, first_index: int, *, timeout: int = CELL_TIMEOUT_MS) -> None:
+        """Run the selected cell and all below (Run menu), then wait for every one to finish."""
+        self.select_cell(first_index)
+        self.menu("Run", "notebook:run-all-below")
+        self.wait_all_done(timeout=timeout, start=first_index)
+
+    def run_all(self, *, timeout: int = CELL_TIMEOUT_MS) -> None:
+        """Run > Run All Cells, then wait until every code cell has run."""
+        self.menu("Run", "runmenu:run-all")
+        self.wait_all_done(timeout=timeout)
+
+    def menu(self, top: str, command: str) -> None:
+        """Click a top-level menu (e.g. "Run") and then the item bound to a command id."""
+        self.page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{top}$")).click()
+        self.page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+
+    def command(self, label: str) -> None:
+        """Run a command from the command palette by its label."""
+        self.page.keyboard.press("Control+Shift+C")
+        box = self.page.locator(".lm-CommandPalette-input")
+        box.fill(label)
+        self.page.locator(".lm-CommandPalette-item.lm-mod-active").click()
+
+    def _cell_state_js(self) -> str:
+        # Which code cells are done ([n]), queued/running ([*]) or never run ([ ]).
+        return """
+        (args) => {
+          const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+              .find(p => p.offsetParent !== null);
+          if (!panel) return false;
+          const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+          const [start, only, traceback] = args;
+          for (const o of panel.querySelectorAll('.jp-OutputArea-output')) {
+            if (o.textContent.includes(traceback)) return 'traceback';
+          }
+          const sel = only === null ? cells.slice(start) : [cells[only]];
+          for (const c of sel) {
+            if (!c) return false;
+            if (!c.classList.contains('jp-CodeCell')) continue;
+            const p = c.querySelector('.jp-InputPrompt');
+            const t = p ? p.textContent : '';
+            if (!/\\[\\d+\\]/.test(t)) return false;
+          }
+          const ind = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+          return !ind || ind.getAttribute('data-status') === 'idle';
+        }
+        """
+
+    def wait_cell_done(self, index: int, *, timeout: int = CELL_TIMEOUT_MS) -> None:
+        self._wait_cells(timeout, start=0, only=index)
+        self.assert_no_traceback(self.cell(index))
+
+    def wait_all_done(self, *, timeout: int = CELL_TIMEOUT_MS, start: int = 0) -> None:
+        self._wait_cells(timeout, start=start, only=None)
+        self.assert_no_traceback(self.notebook)
+
+    def _wait_cells(self, timeout: int, start: int, only: int | None) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(
+                self._cell_state_js(), arg=[start, only, TRACEBACK], timeout=timeout, polling=200
+            )
+        except PlaywrightTimeout:
+            self.assert_no_traceback(self.notebook)
+            raise
+
+    def assert_no_traceback(self, scope) -> None:
+        errors = scope.locator(".jp-OutputArea-output", has_text=TRACEBACK)
+        if errors.count():
+            text = errors.first.inner_text()
+            raise AssertionError(f"A cell shows a Python traceback:\n{text[-3000:]}")
+
+    def output(self, index: int):
+        """The output area of cell ``index``."""
+        return self.cell(index).locator(".jp-OutputArea")
+
+    def wait_for_text(self, text: str | re.Pattern, *, scope=None, timeout: int = CELL_TIMEOUT_MS):
+        """Wait until some output in ``scope`` (default: the notebook) shows ``text``."""
+        from playwright.sync_api import expect
+
+        scope = scope if scope is not None else self.notebook
+        loc = scope.locator(".jp-OutputArea-output", has_text=text).first
+        expect(loc).to_be_visible(timeout=timeout)
+        return loc
+
+    def index_of_cell(self, notebook_name: str, needle: str | re.Pattern) -> int:
+        """Index of the first cell whose source matches ``needle`` (read from the .ipynb file)."""
+        nb = json.loads((self.server.root / notebook_name).read_text())
+        for i, cell in enumerate(nb["cells"]):
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if needle.search(src) if isinstance(needle, re.Pattern) else needle in src:
+                return i
+        raise AssertionError(f"no cell of {notebook_name} matches {needle!r}")
+
+    # -- widgets -----------------------------------------------------------------------------
+
+    def widget(self, css_class: str, *, scope=None):
+        """A widget found by its CSS class (``add_class``), e.g. ``bh-username``."""
+        scope = scope if scope is not None else self.notebook
+        cls = css_class if css_class.startswith(".") else "." + css_class
+        loc = scope.locator(cls).first
+        loc.wait_for(state="visible", timeout=CELL_TIMEOUT_MS)
+        return loc
+
+    def type_into(self, css_class: str, text: str, *, scope=None) -> None:
+        """Clear a text/password/textarea widget and type ``text`` key by key, then leave it."""
+        from playwright.sync_api import expect
+
+        box = self.widget(css_class, scope=scope)
+        field = box if _is_input(box) else box.locator("input, textarea").first
+        field.click()
+        field.fill("")
+        field.press_sequentially(text, delay=10)
+        field.press("Tab")  # blur: widgets with continuous_update=False sync on blur/enter
+        expect(field).to_have_value(text)
+
+    def click_button(self, css_class: str | None = None, *, label: str | None = None, scope=None):
+        """Click a button widget by CSS class, or by its visible label."""
+        scope = scope if scope is not None else self.notebook
+        if css_class:
+            loc = self.widget(css_class, scope=scope)
+            if not _is_button(loc):
+                loc = loc.locator("button").first
+        else:
+            loc = scope.locator("button.jupyter-button", has_text=label).first
+        loc.scroll_into_view_if_needed()
+        loc.click()
+
+    # -- artifacts ---------------------------------------------------------------------------
+
+    def screenshot(self, name: str, *, page=None) -> Path:
+        """Save the current tab as artifacts/browser/<name>.png (the whole notebook)."""
+        page = page or self.page
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+        page.screenshot(path=str(path), full_page=False)
+        return path
+
+
+def _is_input(loc) -> bool:
+    return loc.evaluate("e => ['INPUT', 'TEXTAREA'].includes(e.tagName)")
+
+
+def _is_button(loc) -> bool:
+    return loc.evaluate("e => e.tagName === 'BUTTON'")
