@@ -290,6 +290,10 @@ def jupyter_lab(lab_root: Path, tmp_path: Path) -> Iterator[LabServer]:
         yield server
     finally:
         server.stop()
+        # The server's log next to the screenshots, for whoever reads a failed CI run.
+        with contextlib.suppress(OSError):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(server.log_path, ARTIFACTS / "jupyterlab.log")
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,7 +438,11 @@ class Lab:
     def run_from(self, first_index: int, *, timeout: int = CELL_TIMEOUT_MS) -> None:
         """Run the selected cell and all below (Run menu), then wait for every one to finish."""
         self.select_cell(first_index)
-        self.menu("Run", "notebook:run-all-below")
+        if first_index == self.cells.count() - 1:
+            # JupyterLab disables "…and All Below" on the last cell.
+            self.menu("Run", "notebook:run-cell")
+        else:
+            self.menu("Run", "notebook:run-all-below")
         self.wait_all_done(timeout=timeout, start=first_index)
 
     def run_all(self, *, timeout: int = CELL_TIMEOUT_MS) -> None:
@@ -562,9 +570,14 @@ class Lab:
 
     # -- artifacts ---------------------------------------------------------------------------
 
-    def screenshot(self, name: str, *, page=None) -> Path:
-        """Save the current tab as artifacts/browser/<name>.png (the whole notebook)."""
+    def screenshot(self, name: str, *, page=None, scroll_to=None) -> Path:
+        """Save the current tab as artifacts/browser/<name>.png.
+
+        ``scroll_to`` (a locator) is scrolled into view first, so the picture shows it.
+        """
         page = page or self.page
+        if scroll_to is not None:
+            scroll_to.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
         page.screenshot(path=str(path), full_page=False)
