@@ -1,5 +1,87 @@
-"""billhelpers: a small client for BILL's v3 AP API, and a local BILL sandbox."""
+"""
+billhelpers
+~~~~~~~~~~~
+
+A small client for BILL's v3 Accounts Payable API, and a local BILL sandbox.
+
+Why the lazy imports below: ``import billhelpers`` is the first cell of every notebook and
+must be instant, so requests, pandas and ipywidgets load only when ``connect``, ``to_frame`` or
+a form is first used. The exceptions and filter builders are light and imported eagerly.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 from billhelpers._version import __version__
+from billhelpers.config import Config
+from billhelpers.exceptions import (
+    AlreadyPaidError,
+    BillAPIError,
+    BillError,
+    ConnectionProblem,
+    InputError,
+    MFAError,
+    NotFoundError,
+    ProductionGuardError,
+    RateLimitError,
+    ServerError,
+    SessionError,
+    UncertainPaymentError,
+    ValidationError,
+)
+from billhelpers.filters import sort_by, where
 
-__all__ = ("__version__",)
+_LAZY = {
+    "connect": ("billhelpers.client", "connect"),
+    "Client": ("billhelpers.client", "Client"),
+    "ApiResponse": ("billhelpers.display", "ApiResponse"),
+    "to_frame": ("billhelpers.tables", "to_frame"),
+    "CredentialsForm": ("billhelpers.forms", "CredentialsForm"),
+    "MfaForm": ("billhelpers.forms", "MfaForm"),
+    "PaymentConfirmation": ("billhelpers.forms", "PaymentConfirmation"),
+}
+_LAZY_MODULES = ("tutorial", "tables", "forms", "client", "sandbox")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"billhelpers.{name}")
+    raise AttributeError(f"module 'billhelpers' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_MODULES))
+
+
+__all__ = (
+    "AlreadyPaidError",
+    "ApiResponse",
+    "BillAPIError",
+    "BillError",
+    "Client",
+    "Config",
+    "ConnectionProblem",
+    "CredentialsForm",
+    "InputError",
+    "MFAError",
+    "MfaForm",
+    "NotFoundError",
+    "PaymentConfirmation",
+    "ProductionGuardError",
+    "RateLimitError",
+    "ServerError",
+    "SessionError",
+    "UncertainPaymentError",
+    "ValidationError",
+    "__version__",
+    "connect",
+    "sort_by",
+    "to_frame",
+    "where",
+)

@@ -1,0 +1,143 @@
+"""
+billhelpers.display
+~~~~~~~~~~~~~~~~~~~
+
+:class:`ApiResponse`: one call's request and answer, shown the way BILL's recipe "Send" shows it.
+
+Why a wrapper rather than a dict: a notebook cell that ends with ``client.vendors.create(...)``
+should *teach*: it prints the request line, the (masked) body sent, ``HTTP 200 OK`` and the
+pretty JSON received, while code keeps using it like the dict BILL returned (``resp["id"]``).
+Every rendering goes through :func:`billhelpers.masking.mask`, so no secret reaches an output.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlencode
+
+from billhelpers import money
+from billhelpers.masking import mask
+
+
+class ApiResponse:
+    """A BILL answer plus the request that produced it.
+
+    ``data`` is the parsed JSON with money as ``Decimal``; ``[...]``, ``get``, ``in`` and
+    ``iter`` delegate to it. ``recovered`` is set when the client had to look the object up
+    after an uncertain answer (see ``client.payments.create``).
+    """
+
+    __slots__ = (
+        "method",
+        "path",
+        "params",
+        "status_code",
+        "reason",
+        "request_body",
+        "data",
+        "elapsed_ms",
+        "recovered",
+        "note",
+    )
+
+    def __init__(
+        self,
+        *,
+        method,
+        path,
+        status_code,
+        reason,
+        data,
+        request_body=None,
+        params=None,
+        elapsed_ms=None,
+        recovered=False,
+        note=None,
+    ):
+        self.method = method
+        self.path = path
+        self.params = params or {}
+        self.status_code = status_code
+        self.reason = reason
+        self.request_body = request_body
+        self.data = data
+        self.elapsed_ms = elapsed_ms
+        self.recovered = recovered
+        #: A short remark shown under the status line (e.g. "reused the cached session").
+        self.note = note
+
+    # -- dict-like access to the JSON ---------------------------------------------------------
+    def __getitem__(self, key):
+        return self.data[key]
+
+    def get(self, key, default=None):
+        return self.data.get(key, default) if isinstance(self.data, dict) else default
+
+    def __contains__(self, key):
+        return key in self.data if isinstance(self.data, (dict, list)) else False
+
+    def __iter__(self):
+        return iter(self.data if isinstance(self.data, (dict, list)) else ())
+
+    def __len__(self):
+        return len(self.data) if isinstance(self.data, (dict, list)) else 0
+
+    def __eq__(self, other):
+        if isinstance(other, ApiResponse):
+            return self.data == other.data and self.status_code == other.status_code
+        return self.data == other
+
+    __hash__ = None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= int(self.status_code) < 300
+
+    @property
+    def results(self) -> list:
+        """The ``results`` of a list call (``[]`` when absent)."""
+        return self.get("results") or []
+
+    # -- rendering ------------------------------------------------------------------------------
+    def request_line(self) -> str:
+        query = urlencode({k: v for k, v in self.params.items() if v is not None})
+        return f"{self.method} {self.path}" + (f"?{query}" if query else "")
+
+    def status_line(self) -> str:
+        return f"HTTP {self.status_code} {self.reason}".rstrip()
+
+    def to_text(self) -> str:
+        """Request line, masked request body, status line, masked pretty JSON."""
+        parts = [self.request_line()]
+        if self.request_body is not None:
+            parts.append(money.dumps(mask(self.request_body), indent=2))
+        parts.append("")
+        parts.append(self.status_line() + (f"  ({self.note})" if self.note else ""))
+        if self.data is not None:
+            parts.append(money.dumps(mask(self.data), indent=2))
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_pretty_(self, p, cycle):  # IPython's text display
+        p.text("ApiResponse(...)" if cycle else self.to_text())
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.ok else "#cf222e"
+        request = html.escape(self.request_line())
+        body = ""
+        if self.request_body is not None:
+            sent = html.escape(money.dumps(mask(self.request_body), indent=2))
+            body = f"<pre style='margin:0 0 .5em 0'>{sent}</pre>"
+        note = (
+            f" <span style='color:#57606a'>({html.escape(self.note)})</span>" if self.note else ""
+        )
+        data = "" if self.data is None else html.escape(money.dumps(mask(self.data), indent=2))
+        return (
+            "<div class='billhelpers-response'>"
+            f"<div style='font-family:monospace;font-weight:bold'>{request}</div>{body}"
+            f"<div style='font-family:monospace;font-weight:bold;color:{colour}'>"
+            f"{html.escape(self.status_line())}</div>{note}"
+            f"<pre style='margin:0'>{data}</pre></div>"
+        )

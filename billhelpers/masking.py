@@ -1,0 +1,75 @@
+"""
+billhelpers.masking
+~~~~~~~~~~~~~~~~~~~
+
+Hides secrets and bank numbers in anything the kit shows: displays, reprs, logs, exceptions.
+
+Why one module: every output path (ApiResponse rendering, Config repr, error messages) calls the
+same two functions, so a new secret field is masked everywhere by adding its name here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: Fields whose whole value is secret: shown as their first 4 characters and "…".
+SECRET_FIELDS = frozenset(
+    {"password", "devKey", "sessionId", "rememberMeId", "mfaId", "token", "deviceId"}
+)
+#: Bank numbers: shown as their last four digits ("…6789"), the way BILL shows them.
+BANK_FIELDS = frozenset({"accountNumber", "routingNumber"})
+
+_SECRET_KEYS = {k.lower() for k in SECRET_FIELDS} | {"dev_key", "session_id", "remember_me_id"}
+_BANK_KEYS = {k.lower() for k in BANK_FIELDS} | {"account_number", "routing_number"}
+
+
+def mask_secret(value: object) -> str:
+    """``"abcd…"``: enough to tell two sessions apart, not enough to use one."""
+    if value is None:
+        return "None"
+    text = str(value)
+    if not text:
+        return ""
+    return text[:4] + "…" if len(text) > 4 else "…"
+
+
+def mask_bank_number(value: object) -> str:
+    """``"…6789"``: the last four characters, like BILL's own masked numbers."""
+    if value is None:
+        return "None"
+    text = str(value).lstrip("*xX•… ")
+    return "…" + text[-4:] if text else "…"
+
+
+def mask_field(key: str, value: object) -> object:
+    """Mask ``value`` if ``key`` names a secret or bank-number field, else return it as is."""
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    lowered = key.lower()
+    if lowered in _SECRET_KEYS:
+        return mask_secret(value)
+    if lowered in _BANK_KEYS:
+        return mask_bank_number(value)
+    return value
+
+
+def mask(data: object) -> object:
+    """A deep copy of JSON-like ``data`` with every secret and bank number masked."""
+    if isinstance(data, dict):
+        return {
+            k: mask(mask_field(k, v)) if isinstance(k, str) else mask(v) for k, v in data.items()
+        }
+    if isinstance(data, (list, tuple)):
+        return [mask(v) for v in data]
+    return data
+
+
+def scrub_text(text: str, secrets: Iterable[object]) -> str:
+    """Replace each known secret value occurring in free ``text`` with its masked form.
+
+    Used on BILL's error messages and exception text, in case a server echoes a value back.
+    """
+    for secret in secrets:
+        if secret and isinstance(secret, str) and len(secret) >= 6 and secret in text:
+            text = text.replace(secret, mask_secret(secret))
+    return text

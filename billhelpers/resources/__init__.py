@@ -1,0 +1,17 @@
+"""
+billhelpers.resources
+~~~~~~~~~~~~~~~~~~~~~
+
+Helpers for the recipe's BILL resources: they take the JSON bodies BILL's docs show.
+
+Why thin classes over :meth:`Client.request`: each helper adds only what the raw call lacks
+(client-side checks, paging, the payment safety net), so a learner can always read the exact
+request the helper sent in the rendered :class:`~billhelpers.display.ApiResponse`.
+"""
+
+from billhelpers.resources.base import Bills, FundingAccounts, Vendors
+from billhelpers.resources.emulator import Emulator
+from billhelpers.resources.mfa import Mfa
+from billhelpers.resources.payments import Payments
+
+__all__ = ("Bills", "Emulator", "FundingAccounts", "Mfa", "Payments", "Vendors")

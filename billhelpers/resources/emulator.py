@@ -1,0 +1,89 @@
+"""
+billhelpers.resources.emulator
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+Controls of the kit's local sandbox (``/_sandbox/...``): the demo phone's inbox of MFA tokens,
+the clock, fault injection, the request log and reset. These are *not* BILL's API.
+
+Why on the client: notebooks and tests drive the emulator over the same HTTP connection and
+devKey as BILL calls; the helpers refuse to run against BILL's own gateways.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from billhelpers.exceptions import InputError
+
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class Emulator:
+    def __init__(self, client):
+        self.client = client
+
+    def __repr__(self) -> str:
+        return f"<Emulator {self.client.base_url}>"
+
+    def _call(self, method: str, path: str, body=None):
+        host = urlsplit(self.client.base_url).hostname or ""
+        if self.client.config.environment != "demo" and host not in _LOCAL_HOSTS:
+            raise InputError(
+                "the /_sandbox/ controls exist only in the local sandbox",
+                field="environment",
+                hint="use environment='demo'",
+            )
+        resp = self.client.request(
+            method, "/_sandbox/" + path, json=body, auth=False, safe=method == "GET"
+        )
+        return resp.data
+
+    def health(self) -> dict:
+        return self._call("GET", "health")
+
+    def outbox(self) -> list[dict]:
+        """Texts the demo phone received: ``[{"challengeId", "token", "sentTime"}]``, newest
+        first."""
+        return self._call("GET", "outbox")
+
+    def latest_token(self, challenge_id: str | None = None) -> str:
+        """The newest MFA token (for ``challenge_id`` when given): what the learner's phone
+        would show."""
+        for message in self.outbox():
+            if challenge_id is None or message.get("challengeId") == challenge_id:
+                return message["token"]
+        raise InputError(
+            "no MFA text message in the demo outbox",
+            field="challengeId",
+            hint="call client.mfa.challenge() first",
+        )
+
+    def advance_clock(self, seconds: float) -> dict:
+        """Move the sandbox's clock forward (e.g. 36 minutes to expire every session)."""
+        return self._call("POST", "clock", {"advanceSeconds": seconds})
+
+    def add_fault(self, **fault) -> dict:
+        """``add_fault(path="/v3/payments", method="POST", count=1, drop=True,
+        afterProcessing=True)``: see docs/architecture.md for the fields."""
+        return self._call("POST", "faults", fault)
+
+    def clear_faults(self):
+        return self._call("DELETE", "faults")
+
+    def requests(self) -> list[dict]:
+        """The BILL calls the sandbox served (method, path, status, time; never bodies)."""
+        return self._call("GET", "requests")
+
+    def clear_requests(self):
+        return self._call("DELETE", "requests")
+
+    def reset(self):
+        """Back to the freshly seeded demo organization."""
+        return self._call("POST", "reset")
+
+    def set_limits(self, **limits):
+        """``set_limits(requestsPerHour=..., loginsPerHour=..., concurrentRequests=...)``."""
+        return self._call("PUT", "limits", limits)
+
+    def seed_vendors(self, count: int, name_prefix: str = "Vendor") -> dict:
+        return self._call("POST", "seed/vendors", {"count": count, "namePrefix": name_prefix})

@@ -1,0 +1,226 @@
+"""
+billhelpers.resources.payments
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+Payments, with the safety net that keeps a bill from being paid twice.
+
+Why: BILL has no idempotency key, so a payment POST that is repeated after a timeout is a
+second payment. Every payment therefore carries a ``transactionNumber`` (generated when the
+caller gave none) and is never repeated blindly: after an uncertain outcome (timeout, dropped
+connection, 5xx, rate limit, expired session) the client looks the transactionNumber up in
+``GET /v3/payments`` and either returns the payment BILL recorded or raises
+:class:`~billhelpers.exceptions.UncertainPaymentError` saying what happened and whether a retry
+is safe. Before sending, it also refuses a bill whose ``dueAmount`` is already covered.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from decimal import Decimal
+
+from billhelpers import validation
+from billhelpers.display import ApiResponse
+from billhelpers.exceptions import (
+    AlreadyPaidError,
+    BillError,
+    ConnectionProblem,
+    InputError,
+    RateLimitError,
+    ServerError,
+    SessionError,
+    UncertainPaymentError,
+)
+from billhelpers.resources.base import Resource, _id
+
+#: How many recent pages the look-up scans (newest first) before concluding "not recorded".
+LOOKUP_PAGES = 20
+
+
+def new_transaction_number() -> str:
+    """A unique reference (BILL allows 50 characters): ``bh-`` + 20 random hex digits."""
+    return "bh-" + secrets.token_hex(10)
+
+
+class Payments(Resource):
+    path, kind = "/v3/payments", "payments"
+
+    def create(self, body: dict, *, check_bill: bool = True) -> ApiResponse:
+        """``POST /v3/payments`` (MFA-trusted session), never sent twice.
+
+        Checks first (nothing is sent when they fail): the body's fields, the production
+        opt-in, and, with ``check_bill``, that the bill still has a ``dueAmount`` covering
+        ``amount`` and belongs to ``vendorId``.
+        """
+        self.client._guard_production("creating a payment")
+        body = validation.check_payment(body)
+        body.setdefault("transactionNumber", new_transaction_number())
+        if check_bill and body.get("billId"):
+            self._check_bill(body)
+        return self._post_once(self.path, body, [body["transactionNumber"]])
+
+    def bulk_create(self, body: dict) -> ApiResponse:
+        """``POST /v3/payments/bulk``: ``{"payments": [payment, ...], ...}``; each entry gets
+        its own transactionNumber and the same checks and safety net as :meth:`create`."""
+        self.client._guard_production("creating a bulk payment")
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("payments"), list)
+            or not body["payments"]
+        ):
+            raise InputError(
+                "needs a non-empty 'payments' list",
+                field="payments",
+                hint="pass {'payments': [{'billId': ..., 'amount': ...}, ...]}",
+            )
+        body = copy.deepcopy(body)
+        items = []
+        for i, item in enumerate(body["payments"]):
+            item = validation.check_payment(item, item=f"payments[{i}].")
+            item.setdefault("transactionNumber", new_transaction_number())
+            items.append(item)
+        body["payments"] = items
+        for item in items:
+            self._check_bill(item)
+        return self._post_once(self.path + "/bulk", body, [i["transactionNumber"] for i in items])
+
+    def cancel(self, id: str) -> ApiResponse:
+        """Cancel a payment while its ``singleStatus`` is ``SCHEDULED``; safe to repeat."""
+        return self.client.request("POST", f"{self.path}/{_id(id)}/cancel", safe=True)
+
+    def find(self, transaction_number: str) -> dict | None:
+        """The payment recorded under ``transaction_number``, or ``None``: scans the newest
+        payments first (BILL lists no filter for it)."""
+        wanted = str(transaction_number)
+        for number, resp in enumerate(self._pages(), start=1):
+            for payment in resp.get("results") or []:
+                if payment.get("transactionNumber") == wanted:
+                    return payment
+            if number >= LOOKUP_PAGES:
+                break
+        return None
+
+    def _pages(self):
+        page = None
+        while True:
+            resp = self.client.request(
+                "GET", self.path, params={"max": 100, "page": page, "sort": "createdTime:desc"}
+            )
+            yield resp
+            page = resp.get("nextPage")
+            if not page:
+                return
+
+    # -- internals -----------------------------------------------------------------------------
+    def _check_bill(self, body: dict) -> None:
+        bill = self.client.bills.get(body["billId"]).data or {}
+        due = Decimal(str(bill.get("dueAmount", bill.get("amount", 0))))
+        if due <= 0 or bill.get("paymentStatus") == "PAID":
+            raise AlreadyPaidError(
+                f"bill {body['billId']} has nothing left to pay (dueAmount {due}, paymentStatus "
+                f"{bill.get('paymentStatus')})",
+                field="billId",
+                hint="it is already paid or scheduled; list its payments instead of paying again",
+            )
+        if body["amount"] > due:
+            raise InputError(
+                f"{body['amount']} is more than the bill's dueAmount {due}",
+                field="amount",
+                hint=f"pay at most {due}",
+            )
+        vendor = body.get("vendorId")
+        if vendor and bill.get("vendorId") and vendor != bill["vendorId"]:
+            raise InputError(
+                f"bill {body['billId']} belongs to vendor {bill['vendorId']}, not {vendor}",
+                field="vendorId",
+                hint="leave vendorId out (BILL takes it from the bill) or fix it",
+            )
+
+    def _post_once(self, path: str, body: dict, txns: list[str]) -> ApiResponse:
+        client = self.client
+        attempt, relogged, retry_after = 0, False, None
+        while True:
+            session_id = client._session_id
+            try:
+                return client.request("POST", path, json=body, safe=False, relogin=False)
+            except SessionError as err:
+                if err.code != "BDC_1109" or relogged:
+                    raise
+                client._relogin(session_id)
+                relogged = True
+                what = "the session had expired (BDC_1109)"
+            except RateLimitError as err:
+                if attempt >= client.config.max_retries:
+                    raise
+                what = f"BILL answered {err.code or err.http_status} (rate limit)"
+                retry_after = err.retry_after
+            except (ConnectionProblem, ServerError) as err:
+                what = _describe(err)
+                recorded = self._lookup(path, body, txns, what, err)
+                if recorded is not None:
+                    return recorded
+                raise UncertainPaymentError(
+                    f"POST {path}: {what}. BILL has no payment with transactionNumber "
+                    f"{', '.join(txns)}, so nothing was paid: it is safe to retry with the same "
+                    f"body (err.body keeps the transactionNumber).",
+                    transaction_number=txns[0] if len(txns) == 1 else ",".join(txns),
+                    recorded=False,
+                    path=path,
+                    body=body,
+                ) from err
+            # session expired or rate limited: BILL normally rejects before processing, but
+            # look first all the same; repeat only when nothing was recorded.
+            recorded = self._lookup(path, body, txns, what, None)
+            if recorded is not None:
+                return recorded
+            if what.endswith("(rate limit)"):
+                client.sleep(client._backoff(attempt, retry_after))
+                attempt += 1
+
+    def _lookup(self, path, body, txns, what, cause) -> ApiResponse | None:
+        try:
+            found = [self.find(t) for t in txns]
+        except BillError as err:
+            raise UncertainPaymentError(
+                f"POST {path}: {what}, and looking up transactionNumber {', '.join(txns)} "
+                f"failed too ({err}). The payment may or may not exist: do NOT retry until "
+                f"client.payments.find({txns[0]!r}) returns None.",
+                transaction_number=txns[0] if len(txns) == 1 else ",".join(txns),
+                recorded=None,
+                path=path,
+                body=body,
+            ) from (cause or err)
+        if all(found):
+            return self._recovered(found, what)
+        if any(found):
+            missing = [t for t, f in zip(txns, found, strict=True) if not f]
+            raise UncertainPaymentError(
+                f"POST {path}: {what}; BILL recorded only part of the bulk payment (missing "
+                f"transactionNumbers: {', '.join(missing)}). Check the bills before paying again.",
+                transaction_number=",".join(txns),
+                recorded=None,
+                path=path,
+                body=body,
+            )
+        return None
+
+    def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
+        note = f"recovered: {what}; BILL had recorded the payment, it was not sent again"
+        if len(payments) == 1:
+            resp = self.client.payments.get(payments[0]["id"])
+        else:
+            resp = ApiResponse(
+                method="GET",
+                path=self.path,
+                status_code=200,
+                reason="OK",
+                data={"payments": payments},
+            )
+        resp.recovered, resp.note = True, note
+        return resp
+
+
+def _describe(err: BillError) -> str:
+    if isinstance(err, ServerError):
+        return f"BILL answered HTTP {err.http_status} {err.code or ''}".rstrip()
+    return "the answer never arrived (timeout or dropped connection)"

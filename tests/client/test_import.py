@@ -1,0 +1,35 @@
+"""`import billhelpers` stays fast: nothing heavy at import time."""
+
+import subprocess
+import sys
+
+
+def test_import_loads_no_heavy_modules():
+    code = (
+        "import sys, billhelpers; "
+        "print(','.join(m for m in ('requests', 'pandas', 'ipywidgets', 'tqdm', 'dotenv') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_import_takes_under_200_ms():
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import billhelpers"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = [x for x in out.stderr.splitlines() if x.rstrip().endswith("| billhelpers")][-1]
+    cumulative_us = int(line.split("|")[1])
+    assert cumulative_us < 200_000
+
+
+def test_lazy_names_resolve():
+    import billhelpers as bh
+
+    assert callable(bh.connect)
+    assert callable(bh.to_frame)
+    assert bh.ApiResponse.__name__ == "ApiResponse"
+    assert sorted(bh.__all__) == list(bh.__all__)
