@@ -407,8 +407,14 @@ class Lab:
         from playwright.sync_api import expect
 
         # The toolbar's execution indicator says idle once the kernel is up and not busy.
-        indicator = self.notebook.locator(".jp-Notebook-ExecutionIndicator")
-        expect(indicator).to_have_attribute("data-status", "idle", timeout=timeout)
+        indicator = self.notebook.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+        # A notebook whose kernelspec this server lacks asks which kernel to use: take the
+        # default it proposes (the server's own Python, where billhelpers is installed).
+        dialog = self.page.locator(".jp-Dialog", has_text="Select Kernel")
+        expect(indicator.or_(dialog).first).to_be_visible(timeout=timeout)
+        if dialog.is_visible():
+            dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+            expect(indicator).to_be_visible(timeout=timeout)
 
     # -- cells -------------------------------------------------------------------------------
 
