@@ -1,0 +1,105 @@
+"""ApiResponse renders like BILL's "Send": request, masked body, status, masked JSON."""
+
+from decimal import Decimal
+
+from billhelpers.display import ApiResponse
+
+
+def _login_response():
+    return ApiResponse(
+        method="POST",
+        path="/v3/login",
+        status_code=200,
+        reason="OK",
+        request_body={
+            "username": "demo@example.com",
+            "password": "demo-password-1",
+            "organizationId": "00801DEMOORG00000001",
+            "devKey": "01DEMODEVKEY0000000000000000000000",
+        },
+        data={
+            "sessionId": "abcd1234efgh5678ijkl",
+            "organizationId": "00801DEMOORG00000001",
+            "userId": "00601DEMOUSER0000001",
+            "trusted": False,
+        },
+    )
+
+
+def test_repr_shows_request_line_status_and_json():
+    text = repr(_login_response())
+    lines = text.splitlines()
+    assert lines[0] == "POST /v3/login"
+    assert "HTTP 200 OK" in lines
+    assert '"userId": "00601DEMOUSER0000001"' in text
+
+
+def test_repr_masks_secrets_in_request_and_response():
+    resp = _login_response()
+    for rendering in (repr(resp), resp._repr_html_(), resp.to_text()):
+        assert "demo-password-1" not in rendering
+        assert "01DEMODEVKEY0000000000000000000000" not in rendering
+        assert "abcd1234efgh5678ijkl" not in rendering
+        assert "abcd…" in rendering
+
+
+def test_repr_masks_bank_numbers():
+    resp = ApiResponse(
+        method="GET",
+        path="/v3/funding-accounts/banks",
+        status_code=200,
+        reason="OK",
+        data={"results": [{"accountNumber": "123456789"}]},
+    )
+    assert "123456789" not in repr(resp)
+    assert "…6789" in repr(resp)
+
+
+def test_repr_pretty_uses_text():
+    class P:
+        def __init__(self):
+            self.out = ""
+
+        def text(self, s):
+            self.out += s
+
+    p = P()
+    _login_response()._repr_pretty_(p, False)
+    assert p.out.startswith("POST /v3/login")
+
+
+def test_query_params_in_request_line():
+    resp = ApiResponse(
+        method="GET",
+        path="/v3/vendors",
+        status_code=200,
+        reason="OK",
+        params={"max": 2, "page": None, "filters": 'name:sw:"Hap"'},
+        data={},
+    )
+    assert resp.request_line() == "GET /v3/vendors?max=2&filters=name%3Asw%3A%22Hap%22"
+
+
+def test_dict_access_and_exact_money():
+    resp = ApiResponse(
+        method="GET",
+        path="/v3/bills/x",
+        status_code=200,
+        reason="OK",
+        data={"amount": Decimal("1234567.89")},
+    )
+    assert resp["amount"] == Decimal("1234567.89")
+    assert resp.get("missing", 1) == 1
+    assert "amount" in resp
+    assert "1234567.89" in repr(resp)
+
+
+def test_html_escapes_values():
+    resp = ApiResponse(
+        method="GET",
+        path="/v3/vendors/x",
+        status_code=404,
+        reason="Not Found",
+        data={"name": "<script>"},
+    )
+    assert "<script>" not in resp._repr_html_()
