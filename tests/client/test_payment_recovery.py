@@ -1,0 +1,149 @@
+"""The payment safety net with a scripted transport: look up before any repeat."""
+
+from decimal import Decimal
+
+import pytest
+import requests
+from fake_bill import EXPIRED, LOGIN_OK, FakeBill, error
+
+import billhelpers as bh
+from billhelpers.client import Client
+from billhelpers.config import Config
+
+BILL_ID = "00n01DEMOBILL0000001"
+BODY = {
+    "billId": BILL_ID,
+    "amount": Decimal("10.00"),
+    "fundingAccount": {"type": "BANK_ACCOUNT", "id": "bac01DEMOVERIFIED001"},
+    "processingOptions": {},
+}
+UNPAID = (
+    200,
+    {
+        "id": BILL_ID,
+        "vendorId": "00901DEMOVENDOR00001",
+        "amount": 10,
+        "dueAmount": Decimal("10.00"),
+        "paymentStatus": "UNPAID",
+    },
+)
+
+
+@pytest.fixture
+def fake():
+    fake = FakeBill()
+    fake.on("POST", "/v3/login", LOGIN_OK)
+    fake.on("GET", f"/v3/bills/{BILL_ID}", UNPAID)
+    return fake
+
+
+@pytest.fixture
+def client(fake, tmp_path):
+    http = requests.Session()
+    http.mount("http://fake", fake)
+    c = Client(Config(base_url="http://fake", cache_dir=tmp_path), http=http, sleep=lambda s: None)
+    return c
+
+
+def _posts(fake):
+    return [c for c in fake.calls if c[0] == "POST" and c[1] == "/v3/payments"]
+
+
+def _recorded_list(request):
+    import json
+
+    txn = json.loads(_recorded_list.body)["transactionNumber"]
+    return (200, {"results": [{"id": "stp01DEMOPAYMENT0001", "transactionNumber": txn}]})
+
+
+def test_payment_gets_generated_transaction_number(fake, client):
+    fake.on("POST", "/v3/payments", lambda r: (200, {"id": "stp1", "status": "SCHEDULED"}))
+    client.payments.create(BODY)
+    import json
+
+    sent = json.loads(_posts(fake)[0][3])
+    assert sent["transactionNumber"].startswith("bh-")
+    assert sent["amount"] == 10.0 and b'"amount": 10.00' in _posts(fake)[0][3]
+
+
+def test_payment_500_not_recorded_raises_safe_to_retry(fake, client):
+    fake.on("POST", "/v3/payments", (500, [{"code": "BDC_1001", "message": "System error."}]))
+    fake.on("GET", "/v3/payments", (200, {"results": []}))
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        client.payments.create(BODY)
+    err = info.value
+    assert err.recorded is False and err.safe_to_retry
+    assert "safe to retry" in str(err)
+    assert err.body["transactionNumber"] == err.transaction_number
+    assert len(_posts(fake)) == 1
+
+
+def test_payment_timeout_recorded_returns_payment(fake, client):
+    def post(request):
+        _recorded_list.body = request.body
+        raise requests.ReadTimeout("slow")
+
+    fake.on("POST", "/v3/payments", post)
+    fake.on("GET", "/v3/payments", _recorded_list)
+    fake.on("GET", "/v3/payments/stp01DEMOPAYMENT0001", (200, {"id": "stp01DEMOPAYMENT0001"}))
+    resp = client.payments.create(BODY)
+    assert resp.recovered and resp["id"] == "stp01DEMOPAYMENT0001"
+    assert "not sent again" in resp.note
+    assert len(_posts(fake)) == 1
+
+
+def test_payment_lookup_failing_says_do_not_retry(fake, client):
+    fake.on("POST", "/v3/payments", requests.ConnectionError("dropped"))
+    fake.on("GET", "/v3/payments", requests.ConnectionError("still down"))
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        client.payments.create(BODY)
+    assert info.value.recorded is None and not info.value.safe_to_retry
+    assert "do NOT retry" in str(info.value)
+    assert len(_posts(fake)) == 1
+
+
+def test_payment_rate_limited_then_repeated_after_lookup(fake, client):
+    fake.on(
+        "POST", "/v3/payments", error("BDC_1322", "Max concurrent.", 429), (200, {"id": "stp2"})
+    )
+    fake.on("GET", "/v3/payments", (200, {"results": []}))
+    assert client.payments.create(BODY)["id"] == "stp2"
+    assert len(_posts(fake)) == 2
+    gets = [c for c in fake.calls if c[1].startswith("/v3/payments?")]
+    assert len(gets) == 1  # looked up between the two POSTs
+
+
+def test_payment_session_expired_relogs_and_looks_up(fake, client):
+    fake.on("POST", "/v3/payments", EXPIRED, (200, {"id": "stp3"}))
+    fake.on("GET", "/v3/payments", (200, {"results": []}))
+    client.login()
+    assert client.payments.create(BODY)["id"] == "stp3"
+    assert [c[1].split("?")[0] for c in fake.calls if c[0] == "POST"] == [
+        "/v3/login",
+        "/v3/payments",
+        "/v3/login",
+        "/v3/payments",
+    ]
+
+
+def test_payment_refused_for_covered_bill(fake, client):
+    fake.script[("GET", f"/v3/bills/{BILL_ID}")] = [
+        (200, {"id": BILL_ID, "dueAmount": 0, "paymentStatus": "SCHEDULED"})
+    ]
+    with pytest.raises(bh.AlreadyPaidError) as info:
+        client.payments.create(BODY)
+    assert info.value.field == "billId"
+    assert _posts(fake) == []
+
+
+def test_payment_above_due_amount_refused(fake, client):
+    with pytest.raises(bh.InputError) as info:
+        client.payments.create({**BODY, "amount": "10.01"})
+    assert info.value.field == "amount" and "10.00" in info.value.hint
+    assert _posts(fake) == []
+
+
+def test_payment_for_another_vendors_bill_refused(fake, client):
+    with pytest.raises(bh.InputError) as info:
+        client.payments.create({**BODY, "vendorId": "00901DEMOVENDOR00002"})
+    assert info.value.field == "vendorId"
