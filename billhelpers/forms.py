@@ -466,6 +466,12 @@ class PaymentConfirmation(_Form):
     def confirmed(self) -> bool:
         return self.payment is not None
 
+    def mark_done(self, payment: Any, text: str) -> None:
+        """Show a payment made earlier (e.g. a re-run): the button is disabled, nothing is paid."""
+        self.payment = payment
+        self.confirm_button.disabled = True
+        self.status.set("ok", text)
+
     def confirm(self, *, note: str = "") -> Any:
         """Create the payment (what the button does); a second call returns the same payment."""
         if self.payment is not None:

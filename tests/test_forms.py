@@ -338,3 +338,14 @@ def test_payment_css_classes():
     assert "bh-pay-summary" in form.summary_box._dom_classes
     assert "bh-pay-confirm" in form.confirm_button._dom_classes
     assert "bh-pay-status" in form.status._dom_classes
+
+
+def test_payment_mark_done_shows_earlier_payment_and_never_pays():
+    calls = []
+    form = PaymentConfirmation(SUMMARY, lambda: calls.append(1))
+    earlier = {"id": "stp01PAY000000000001", "status": "SCHEDULED"}
+    form.mark_done(earlier, "✅ Already paid in an earlier run.")
+    assert form.confirmed
+    assert form.confirm() is earlier
+    assert calls == []
+    assert form.confirm_button.disabled

@@ -1,0 +1,566 @@
+"""billhelpers.tutorial
+~~~~~~~~~~~~~~~~~~~~
+
+The chapter notebooks' flow helpers: sign in once, get trusted once, find-or-create the
+tutorial's vendor and bill, pay once, tidy up.
+
+Why a module and not notebook code: every chapter must run on its own (a learner may open
+chapter 5 first) and with "Run All", and re-running a cell must never create a second vendor,
+bill or payment. Those rules are the same in every chapter, so they live here, tested once
+(``tests/test_tutorial.py``), and the notebooks keep only what teaches: the request bodies and
+the client calls. The helpers print one plain sentence for each thing they find or create.
+
+Against BILL itself (``sandbox``/``production``), "Run All" stops with :class:`PersonNeeded`
+where a person must act (type the MFA code, confirm a payment), so it never goes on with an
+untrusted session or pays without a click. In ``demo`` the demo phone (``GET /_sandbox/outbox``)
+supplies the code and payments are confirmed for you, saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import billhelpers as bh
+from billhelpers import money
+from billhelpers.config import Config
+from billhelpers.exceptions import BillError, InputError
+from billhelpers.filters import where
+from billhelpers.masking import mask_bank_number
+
+__all__ = (
+    "INVOICE_NUMBER",
+    "PersonNeeded",
+    "TEST_ACCOUNT_NUMBER",
+    "TEST_ROUTING_NUMBER",
+    "VENDOR_NAME",
+    "archive_once",
+    "bill_body",
+    "cancel_tutorial_payment",
+    "check_environment",
+    "confirm_payment",
+    "connect",
+    "create_bill_once",
+    "create_vendor_once",
+    "demo_environment",
+    "credentials_form",
+    "demo_autofill",
+    "demo_phone_code",
+    "ensure_bill",
+    "ensure_signed_in",
+    "ensure_trusted",
+    "ensure_vendor",
+    "find_bill",
+    "find_payment",
+    "find_vendor",
+    "mfa_form",
+    "payment_confirmation",
+    "send_mfa_challenge",
+    "settings",
+    "side_by_side",
+    "vendor_body",
+    "verified_banks",
+    "with_vendor_names",
+)
+
+#: The tutorial vendor's name: how every chapter finds chapter 3's vendor.
+VENDOR_NAME = "Happy Paper Co. (billhelpers tutorial)"
+#: The tutorial bill's invoice number: how every chapter finds chapter 4's bill.
+INVOICE_NUMBER = "TUTORIAL-0001"
+#: A made-up account number for the tutorial vendor (digits only, 4–17 long).
+TEST_ACCOUNT_NUMBER = "000123456789"
+#: A 9-digit routing number that passes the ABA checksum (a public test number).
+TEST_ROUTING_NUMBER = "011000015"
+
+_CLOSED_PAYMENT = frozenset({"CANCELED", "CANCELLED", "VOIDED", "FAILED", "RETURNED"})
+
+
+class PersonNeeded(BillError):
+    """Run All stops here on purpose: the next step needs a person (a code, a click).
+
+    Raised only outside demo mode. The message says what to do and which cell to run next.
+    """
+
+
+def demo_environment(root) -> dict[str, str]:
+    """Environment variables for running the chapters non-interactively in a fresh demo world
+    under the folder ``root`` (nbval, ``scripts/run_notebooks.py``): demo mode, the demo
+    organization's public credentials (so a learner's ``.env`` cannot point the run at BILL),
+    and a new sandbox data folder and session cache shared by every chapter's kernel."""
+    from pathlib import Path
+
+    from billhelpers.config import DEMO_CREDENTIALS
+
+    root = Path(root)
+    return {
+        "BILL_ENVIRONMENT": "demo",
+        "BILL_USERNAME": DEMO_CREDENTIALS["username"],
+        "BILL_PASSWORD": DEMO_CREDENTIALS["password"],
+        "BILL_ORGANIZATION_ID": DEMO_CREDENTIALS["organization_id"],
+        "BILL_DEV_KEY": DEMO_CREDENTIALS["dev_key"],
+        "BILL_MFA_DEVICE": "billhelpers-tutorial",
+        "BILL_SANDBOX_DATA_DIR": str(root / "sandbox"),
+        "BILL_CACHE_DIR": str(root / "cache"),
+    }
+
+
+#: Variables removed for such a run (they would point the client somewhere else).
+DEMO_CLEARED = ("BILL_BASE_URL",)
+
+
+# -- the kernel's client ---------------------------------------------------------------------
+_state: dict[str, Any] = {"client": None}
+
+
+def settings(**overrides) -> Config:
+    """This kernel's settings: ``.env`` + environment variables + ``overrides`` (masked repr)."""
+    return Config.from_env(**overrides)
+
+
+def connect(**overrides):
+    """The kernel's client (made once; ``overrides`` make a new one). No call is made."""
+    if overrides or _state["client"] is None:
+        _state["client"] = bh.connect(**overrides)
+    return _state["client"]
+
+
+def _is_demo(client) -> bool:
+    return client.config.environment == "demo"
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+# -- chapter 0: credentials and the environment check ----------------------------------------
+def credentials_form():
+    """The sign-in form, prefilled from the settings (secrets as placeholders only)."""
+    from billhelpers.forms import CredentialsForm
+
+    config = settings()
+    defaults = {
+        "environment": config.environment,
+        "username": config.username,
+        "organization_id": config.organization_id,
+        "password_set": bool(config.password),
+        "dev_key_hint": (config.dev_key or "")[-4:] or None,
+    }
+
+    def sign_in(values: Mapping[str, str]):
+        client = connect(**dict(values))
+        response = client.login()
+        return client, response
+
+    return CredentialsForm(defaults, sign_in)
+
+
+_REQUIRED = (
+    ("username", "BILL_USERNAME"),
+    ("password", "BILL_PASSWORD"),
+    ("organization_id", "BILL_ORGANIZATION_ID"),
+    ("dev_key", "BILL_DEV_KEY"),
+)
+
+
+def check_environment(form=None) -> bool:
+    """Check the chosen environment: settings complete, and BILL (or the local sandbox) answers.
+
+    Makes no login. Uses the form's current choices when a form is given. Returns True when
+    everything is ready.
+    """
+    import requests
+
+    overrides = form.settings() if form is not None else {}
+    config = settings(**overrides)
+    ready = True
+    missing = [var for field, var in _REQUIRED if not getattr(config, field)]
+    if missing:
+        ready = False
+        print(f"⚠️  Missing settings: {', '.join(missing)}. Add them to .env or type them in.")
+    else:
+        print(f"✅ Settings complete for {config.environment} (user {config.username}).")
+    if config.organization_id and not config.organization_id.startswith("008"):
+        ready = False
+        print(
+            "⚠️  The organization id should begin with 008 (BILL: Settings > Sync & Integrations)."
+        )
+    if config.environment == "demo":
+        client = connect(**overrides) if overrides else connect()
+        health = client.sandbox.health()
+        state = health.get("status") if isinstance(health, dict) else health
+        print(f"✅ The local BILL sandbox answers at {client.base_url} (health: {state}).")
+        return ready
+    url = config.resolve_base_url()
+    try:
+        answer = requests.get(f"{url}/v3/login/session", timeout=(5, 15))
+    except requests.RequestException as err:
+        print(f"❌ No answer from {url}: {type(err).__name__}. Check your network or proxy.")
+        return False
+    print(
+        f"✅ BILL's {config.environment} gateway answers at {url} "
+        f"(HTTP {answer.status_code} before sign-in, as expected)."
+    )
+    return ready
+
+
+# -- sign-in and MFA (chapters 1, 2 and every later chapter) ---------------------------------
+def ensure_signed_in(client=None):
+    """Sign in, reusing the session an earlier chapter cached (no second login)."""
+    client = client or connect()
+    response = client.login()
+    how = {
+        "reused the cached session": "reusing the session from an earlier chapter",
+        "trusted through the remembered MFA device": "new session, trusted by the remembered "
+        "device",
+    }.get(response.note or "", "new session")
+    print(
+        f"Signed in to {client.config.environment} as {client.config.username} ({how}) "
+        f"— session trusted: {_yes_no(client.is_trusted)}"
+    )
+    return client
+
+
+def send_mfa_challenge(client):
+    """``POST /v3/mfa/challenge`` unless the session is trusted already (then None)."""
+    if client.is_trusted:
+        print("✅ This session is trusted already: no code needed, no text message sent.")
+        return None
+    return client.mfa.challenge()
+
+
+def demo_phone_code(client, challenge_id: str | None = None) -> str | None:
+    """Demo only: the code the simulated phone received (``GET /_sandbox/outbox``)."""
+    if not _is_demo(client):
+        return None
+    try:
+        return client.sandbox.latest_token(challenge_id)
+    except InputError:
+        return None
+
+
+def mfa_form(client, challenge=None):
+    """The MFA form for ``challenge`` (the challenge response, or None when trusted)."""
+    from billhelpers.forms import MfaForm
+
+    def resend():
+        response = client.mfa.challenge()
+        return response["challengeId"], response
+
+    return MfaForm(
+        challenge["challengeId"] if challenge is not None else None,
+        validate=lambda cid, token, remember: client.mfa.validate(cid, token, remember),
+        resend=resend,
+        phone=(lambda cid: demo_phone_code(client, cid)) if _is_demo(client) else None,
+        is_trusted=lambda: client.is_trusted,
+        device=client.config.mfa_device,
+    )
+
+
+def demo_autofill(form, client):
+    """After the MFA form: in demo, type the demo phone's code and press Submit — unless the
+    session is trusted already (a person typed it). Against BILL, stop Run All here."""
+    if form.verified or client.is_trusted:
+        form.submit()  # refreshes the form's status line; makes no call
+        print("✅ The session is trusted already: nothing to fill in.")
+        return None
+    if not _is_demo(client):
+        raise PersonNeeded(
+            "Run All stops here on purpose: type the 6-digit code BILL texted to your phone "
+            "into the form above and press Submit, then run the cells below "
+            "(Run > Run Selected Cell and All Below)."
+        )
+    if form.challenge_id is None:
+        form.send_new_code()
+    code = demo_phone_code(client, form.challenge_id)
+    if code is None:
+        raise RuntimeError(
+            "The demo phone has no code for this challenge; press “Send a new code”."
+        )
+    form.token.value = code
+    response = form.submit()
+    if not form.verified:
+        raise RuntimeError(f"The demo code was refused: {form.status.text}")
+    print("Demo mode: the code from the demo phone was typed into the form and Submit pressed.")
+    return response
+
+
+def ensure_trusted(client, *, quiet: bool = False):
+    """Make sure the session is MFA-trusted: already → nothing; a remembered device → step-up;
+    demo → one MFA round with the demo phone; BILL → stop and send the learner to chapter 2."""
+    if client.is_trusted:
+        if not quiet:
+            print("✅ The session is MFA-trusted: payments are allowed.")
+        return client
+    if client.mfa.remembered_device:
+        response = client.mfa.step_up()
+        if response.get("trusted"):
+            print("✅ Trusted through step-up with this remembered device (no code needed).")
+            return client
+    if not _is_demo(client):
+        raise PersonNeeded(
+            "This chapter needs an MFA-trusted session. Run chapter 2 (02_mfa.ipynb) and type "
+            "the code BILL texts you; then come back and run this cell again."
+        )
+    challenge = client.mfa.challenge()
+    code = client.sandbox.latest_token(challenge["challengeId"])
+    client.mfa.validate(challenge["challengeId"], code, True)
+    print(
+        "Demo mode: chapter 2's MFA round was done for you (challenge → demo phone → validate, "
+        "device remembered) — session trusted: yes"
+    )
+    return client
+
+
+# -- chapter 3: the vendor -------------------------------------------------------------------
+def vendor_body() -> dict:
+    """The tutorial vendor as chapter 3 creates it (used when chapter 3 was skipped)."""
+    return {
+        "name": VENDOR_NAME,
+        "shortName": "Happy Paper",
+        "accountType": "BUSINESS",
+        "email": "billing@happypaper.example",
+        "phone": "555-0100",
+        "address": {
+            "line1": "123 Main Street",
+            "city": "San Jose",
+            "stateOrProvince": "CA",
+            "zipOrPostalCode": "95113",
+            "country": "US",
+        },
+        "paymentInformation": {
+            "payeeName": "Happy Paper Co.",
+            "bankAccount": {
+                "nameOnAccount": "Happy Paper Co.",
+                "accountNumber": TEST_ACCOUNT_NUMBER,
+                "routingNumber": TEST_ROUTING_NUMBER,
+                "type": "CHECKING",
+                "ownerType": "BUSINESS",
+            },
+        },
+        "billCurrency": "USD",
+    }
+
+
+def find_vendor(client, name: str = VENDOR_NAME) -> dict | None:
+    """The vendor called ``name`` (active first, else archived), or None. One list call."""
+    listing = client.vendors.list(max=100, filters=where("name", "eq", name, resource="vendors"))
+    matches = [v for v in listing.results if v.get("name") == name]
+    matches.sort(key=lambda v: bool(v.get("archived")))
+    return matches[0] if matches else None
+
+
+def create_vendor_once(client, body: dict):
+    """Create the vendor unless one with that name exists (restored if chapter 6 archived it)."""
+    existing = find_vendor(client, body["name"])
+    if existing is None:
+        return client.vendors.create(body)
+    if existing.get("archived"):
+        print(f"Restoring “{existing['name']}” ({existing['id']}), archived by chapter 6.")
+        return client.vendors.restore(existing["id"])
+    print(
+        f"Found “{existing['name']}” ({existing['id']}) from an earlier run: "
+        "not creating a second one."
+    )
+    return existing
+
+
+def ensure_vendor(client) -> dict:
+    """Chapter 3's vendor: found, or created now with chapter 3's body (saying so)."""
+    existing = find_vendor(client)
+    if existing is not None and not existing.get("archived"):
+        print(f"Using chapter 3's vendor “{existing['name']}” ({existing['id']}).")
+        return existing
+    print("Chapter 3's vendor is not there yet: creating it now with chapter 3's body.")
+    return create_vendor_once(client, vendor_body())
+
+
+# -- chapter 4: the bill ---------------------------------------------------------------------
+def bill_body(vendor_id: str, today: _dt.date | None = None) -> dict:
+    """The tutorial bill as chapter 4 creates it: invoiced today, due in 14 days, $1,250.00."""
+    today = today or _dt.date.today()
+    return {
+        "vendorId": vendor_id,
+        "invoice": {"invoiceNumber": INVOICE_NUMBER, "invoiceDate": today.isoformat()},
+        "dueDate": (today + _dt.timedelta(days=14)).isoformat(),
+        "billLineItems": [
+            {"amount": Decimal("1000.00"), "description": "Copy paper, 40 cases"},
+            {"amount": Decimal("250.00"), "description": "Delivery"},
+        ],
+        "description": "billhelpers tutorial bill",
+    }
+
+
+def _invoice_number(bill: Mapping) -> str | None:
+    invoice = bill.get("invoice") or {}
+    return invoice.get("invoiceNumber") if isinstance(invoice, Mapping) else None
+
+
+def find_bill(client, vendor_id: str, invoice_number: str = INVOICE_NUMBER) -> dict | None:
+    """The vendor's bill with that invoice number (active first), or None. One list call."""
+    listing = client.bills.list(
+        max=100, filters=where("vendorId", "eq", vendor_id, resource="bills")
+    )
+    matches = [b for b in listing.results if _invoice_number(b) == invoice_number]
+    matches.sort(key=lambda b: bool(b.get("archived")))
+    return matches[0] if matches else None
+
+
+def create_bill_once(client, body: dict):
+    """Create the bill unless the vendor has one with that invoice number (restored if
+    archived)."""
+    number = (body.get("invoice") or {}).get("invoiceNumber")
+    existing = find_bill(client, body["vendorId"], number)
+    if existing is None:
+        return client.bills.create(body)
+    if existing.get("archived"):
+        print(f"Restoring bill {number} ({existing['id']}), archived by chapter 6.")
+        return client.bills.restore(existing["id"])
+    print(f"Found bill {number} ({existing['id']}) from an earlier run: not creating a second one.")
+    return existing
+
+
+def ensure_bill(client, vendor: Mapping) -> dict:
+    """Chapter 4's bill: found, or created now with chapter 4's body (saying so)."""
+    existing = find_bill(client, vendor["id"])
+    if existing is not None and not existing.get("archived"):
+        print(
+            f"Using chapter 4's bill {INVOICE_NUMBER} ({existing['id']}): "
+            f"{money.fmt(existing['amount'])}, {existing.get('paymentStatus')}."
+        )
+        return existing
+    print("Chapter 4's bill is not there yet: creating it now with chapter 4's body.")
+    return create_bill_once(client, bill_body(vendor["id"]))
+
+
+def with_vendor_names(frame, vendors):
+    """A copy of a bills/payments DataFrame with a "Vendor" name column after "Vendor ID"."""
+    names = {v["id"]: v.get("name") for v in vendors}
+    frame = frame.copy()
+    columns = list(frame.columns)
+    position = columns.index("Vendor ID") + 1 if "Vendor ID" in columns else 0
+    frame.insert(position, "Vendor", frame["Vendor ID"].map(names))
+    return frame
+
+
+# -- chapter 5: paying -----------------------------------------------------------------------
+def verified_banks(client):
+    """``GET /v3/funding-accounts/banks?filters=status:eq:"VERIFIED"`` (one page)."""
+    return client.funding_accounts.banks(
+        filters=where("status", "eq", "VERIFIED", resource="banks")
+    )
+
+
+def _payment_bill_ids(payment: Mapping) -> set[str]:
+    ids = {bp.get("billId") for bp in payment.get("billPayments") or []}
+    if payment.get("billId"):
+        ids.add(payment["billId"])
+    return {i for i in ids if i}
+
+
+def _payment_status(payment: Mapping) -> str:
+    return str(payment.get("singleStatus") or payment.get("status") or "")
+
+
+def find_payment(client, bill_id: str) -> dict | None:
+    """The bill's live (not canceled/voided) payment, newest first, or None. One list call."""
+    listing = client.payments.list(max=100, sort="createdTime:desc")
+    for payment in listing.results:
+        if (
+            bill_id in _payment_bill_ids(payment)
+            and _payment_status(payment) not in _CLOSED_PAYMENT
+        ):
+            return payment
+    return None
+
+
+def payment_confirmation(client, body: dict, *, vendor: Mapping, bank: Mapping):
+    """The confirmation box for ``body``; its button (or :func:`confirm_payment` in demo)
+    creates the payment once. Shows the existing payment if the bill has one already."""
+    from billhelpers.forms import PaymentConfirmation
+
+    summary = {
+        "amount": money.fmt(body["amount"]),
+        "vendor": vendor.get("name"),
+        "funding_account": f"{bank.get('bankName')} {mask_bank_number(bank.get('accountNumber'))}",
+        "process_date": body.get("processDate") or "the next payment day",
+        "environment": client.config.environment,
+    }
+
+    def pay():
+        if client.config.environment == "production":
+            client.allow_production_payments()  # the click on "Confirm payment" is the opt-in
+        return client.payments.create(body)
+
+    form = PaymentConfirmation(summary, pay)
+    existing = find_payment(client, body["billId"])
+    if existing is not None:
+        form.mark_done(
+            existing,
+            f"✅ Already paid in an earlier run: payment {existing['id']} — status: "
+            f"{existing.get('status')}. Not paying twice.",
+        )
+    return form
+
+
+def confirm_payment(form, client):
+    """After the confirmation box: returns the payment. In demo an unconfirmed box is confirmed
+    for you (saying so); against BILL, Run All stops here until a person clicks."""
+    if form.confirmed:
+        print("✅ Confirmed: this is the payment.")
+        return form.payment
+    if not _is_demo(client):
+        raise PersonNeeded(
+            "Run All stops here on purpose: check the payment above and press “Confirm "
+            "payment” if it is right; then run the cells below."
+        )
+    print("Demo mode: confirmed for you (test money in the local sandbox).")
+    response = form.confirm(note=" (auto-confirmed in demo mode)")
+    if response is None:
+        raise RuntimeError(f"The payment was not created: {form.status.text}")
+    return response
+
+
+# -- chapter 6: tidy-up ----------------------------------------------------------------------
+def side_by_side(**frames):
+    """DataFrames next to each other, each under its title (an HTML display object)."""
+    from IPython.display import HTML
+
+    parts = []
+    for title, frame in frames.items():
+        table = frame.to_html(index=False, border=0) if len(frame) else "<p><i>none</i></p>"
+        parts.append(
+            "<div style='flex:1 1 0;min-width:16em'>"
+            f"<h4 style='margin:.2em 0'>{html.escape(title)}</h4>{table}</div>"
+        )
+    return HTML(
+        f"<div style='display:flex;gap:1.5em;align-items:flex-start'>{''.join(parts)}</div>"
+    )
+
+
+def cancel_tutorial_payment(client):
+    """Cancel the tutorial bill's scheduled payment, if there is one (else say why not)."""
+    vendor = find_vendor(client)
+    bill = find_bill(client, vendor["id"]) if vendor else None
+    payment = find_payment(client, bill["id"]) if bill else None
+    if payment is None:
+        print("No scheduled tutorial payment to cancel (chapter 5 was not run, or it is canceled).")
+        return None
+    if _payment_status(payment) != "SCHEDULED":
+        print(f"Payment {payment['id']} is {_payment_status(payment)}: only SCHEDULED ones cancel.")
+        return payment
+    return client.payments.cancel(payment["id"])
+
+
+def archive_once(resource, record: Mapping | None, what: str):
+    """Archive ``record`` with ``resource`` (``client.bills``, ``client.vendors``) unless it is
+    missing or archived already."""
+    if record is None:
+        print(f"No tutorial {what} to archive.")
+        return None
+    if record.get("archived"):
+        print(f"The tutorial {what} ({record['id']}) is archived already.")
+        return record
+    return resource.archive(record["id"])
