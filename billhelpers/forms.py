@@ -59,7 +59,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import display
 
 __all__ = ("CredentialsForm", "MfaForm", "PaymentConfirmation")
 
@@ -117,11 +116,13 @@ class _Form(widgets.VBox):
         self.last_response: Any = None
 
     def _show(self, response: Any) -> None:
+        # Set the Output's state directly rather than ``with self.output: display(...)``: no
+        # display message goes out on the cell's channel, so a form submitted from a cell (demo
+        # auto-fill) adds nothing to that cell's saved outputs, and nbval compares the same.
         self.last_response = response
-        self.output.clear_output()
+        self.output.outputs = ()
         if response is not None:
-            with self.output:
-                display(response)
+            self.output.append_display_data(response)
 
     def __repr__(self) -> str:  # the text/plain stored in notebooks: no field values
         return f"<{type(self).__name__}: {self.status.text}>"

@@ -116,6 +116,8 @@ def test_credentials_shows_login_response_and_calls_hook():
     )
     form.submit()
     assert form.last_response == {"sessionId": "•••"}
+    assert len(form.output.outputs) == 1
+    assert "sessionId" in form.output.outputs[0]["data"]["text/plain"]
     assert seen == [client]
     assert form.status.text.endswith("session trusted: yes")
 
