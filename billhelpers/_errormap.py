@@ -16,6 +16,22 @@ from billhelpers import exceptions as exc
 #: BDC code → (exception class, plain-words hint). Codes marked "assumed" are the kit's choice
 #: where BILL documents none (see docs/api-fidelity.md).
 CODES: dict[str, tuple[type[exc.BillAPIError], str]] = {
+    "BDC_1000": (
+        exc.ValidationError,
+        "fix the field named at the start of the message (or the object's state) and send again.",
+    ),
+    "BDC_1004": (
+        exc.NotFoundError,
+        "no such object in this organization: check the id (copy it from a listing).",
+    ),
+    "BDC_1145": (
+        exc.RateLimitError,
+        "at most 5 MFA text messages a minute; wait a minute before asking for a new code.",
+    ),
+    "BDC_1355": (
+        exc.MFAError,
+        "the MFA token does not match; type the 6 digits of the latest text message again.",
+    ),
     "BDC_1001": (
         exc.ServerError,
         "BILL hit a system error; also sent for unknown parameters. "
@@ -115,6 +131,10 @@ def error_from_response(
         cls, hint = exc.ServerError, "BILL had a server problem; try again later."
     else:
         cls, hint = _BY_STATUS.get(status, (exc.BillAPIError, None))
+    if cls is exc.ServerError and status < 500:
+        # BILL also sends its "system error" codes for malformed requests (HTTP 400): that is
+        # the caller's problem, not BILL's, and repeating it cannot help.
+        cls = exc.ValidationError
     return cls(
         message,
         code=code,
