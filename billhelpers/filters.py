@@ -21,8 +21,9 @@ OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin", "sw")
 _RANGE = ("gt", "gte", "lt", "lte")
 _TIMES = {"createdTime": _RANGE, "updatedTime": _RANGE}
 
-#: Resource → field → allowed operators (developer.bill.com "Filterable fields"; banks' status
-#: is what BILL's payment recipe uses; the payments row is the kit's assumption).
+#: Resource → field → allowed operators. Vendors and bills: developer.bill.com "Filterable
+#: fields"; banks and payments are not in BILL's table and mirror the local sandbox's (assumed,
+#: see docs/api-fidelity.md). ``status:eq`` on banks is what BILL's payment recipe uses.
 FILTERABLE: dict[str, dict[str, tuple[str, ...]]] = {
     "vendors": {
         "id": ("eq", "ne", "in"),
@@ -30,7 +31,7 @@ FILTERABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("eq", "sw"),
         "accountType": ("eq", "ne", "in", "nin"),
         "address.country": ("eq", "ne"),
-        "billCurrency": ("eq", "ne"),
+        "billCurrency": ("eq", "ne", "in", "nin"),
         **_TIMES,
     },
     "bills": {
@@ -39,16 +40,33 @@ FILTERABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "vendorId": ("eq", "in"),
         "dueDate": ("eq", *_RANGE),
         "paymentStatus": ("eq", "ne", "in"),
+        "invoice.invoiceNumber": ("eq", "sw"),
         **_TIMES,
     },
-    "banks": {"status": ("eq", "ne"), "archived": ("eq", "ne")},
-    "payments": {},
+    "banks": {
+        "id": ("eq", "ne", "in"),
+        "archived": ("eq", "ne"),
+        "status": ("eq", "ne", "in", "nin"),
+        "type": ("eq", "ne"),
+        **_TIMES,
+    },
+    "payments": {
+        "id": ("eq", "ne", "in"),
+        "vendorId": ("eq", "in"),
+        "billId": ("eq", "in"),
+        "status": ("eq", "ne", "in", "nin"),
+        "singleStatus": ("eq", "ne", "in", "nin"),
+        "transactionNumber": ("eq", "sw"),
+        "processDate": ("eq", *_RANGE),
+        **_TIMES,
+    },
 }
+#: Sortable: the filterable fields plus a few sort-only ones (same source as above).
 SORTABLE: dict[str, tuple[str, ...]] = {
-    "vendors": ("name", "createdTime", "updatedTime"),
-    "bills": ("dueDate", "createdTime", "updatedTime"),
-    "banks": ("createdTime", "updatedTime"),
-    "payments": ("createdTime", "updatedTime"),
+    "vendors": tuple(FILTERABLE["vendors"]),
+    "bills": (*FILTERABLE["bills"], "amount", "dueAmount"),
+    "banks": (*FILTERABLE["banks"], "bankName"),
+    "payments": (*FILTERABLE["payments"], "amount"),
 }
 
 

@@ -30,6 +30,7 @@ from billhelpers.exceptions import (
     ServerError,
     SessionError,
     UncertainPaymentError,
+    ValidationError,
 )
 from billhelpers.resources.base import Resource, _id
 
@@ -89,27 +90,34 @@ class Payments(Resource):
         return self.client.request("POST", f"{self.path}/{_id(id)}/cancel", safe=True)
 
     def find(self, transaction_number: str) -> dict | None:
-        """The payment recorded under ``transaction_number``, or ``None``: scans the newest
-        payments first (BILL lists no filter for it)."""
+        """The payment recorded under ``transaction_number``, or ``None``.
+
+        Asks with ``filters=transactionNumber:eq:"…"`` newest first and still checks each row,
+        because BILL does not list transactionNumber as filterable: where a filter is ignored
+        the answer is the unfiltered list, which is then scanned (up to ``LOOKUP_PAGES``).
+        Where the filter is refused (HTTP 400), it scans without it.
+        """
         wanted = str(transaction_number)
-        for number, resp in enumerate(self._pages(), start=1):
+        try:
+            return self._scan(wanted, f'transactionNumber:eq:"{wanted}"')
+        except ValidationError:
+            return self._scan(wanted, None)
+
+    def _scan(self, wanted: str, filters: str | None) -> dict | None:
+        page = None
+        for _ in range(LOOKUP_PAGES):
+            resp = self.client.request(
+                "GET",
+                self.path,
+                params={"max": 100, "page": page, "filters": filters, "sort": "createdTime:desc"},
+            )
             for payment in resp.get("results") or []:
                 if payment.get("transactionNumber") == wanted:
                     return payment
-            if number >= LOOKUP_PAGES:
-                break
-        return None
-
-    def _pages(self):
-        page = None
-        while True:
-            resp = self.client.request(
-                "GET", self.path, params={"max": 100, "page": page, "sort": "createdTime:desc"}
-            )
-            yield resp
             page = resp.get("nextPage")
             if not page:
-                return
+                break
+        return None
 
     # -- internals -----------------------------------------------------------------------------
     def _check_bill(self, body: dict) -> None:
