@@ -1,0 +1,89 @@
+"""billhelpers.sandbox.backend
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The sandbox's rules: one ``SandboxBackend`` per app, assembled from one module per resource.
+
+The backend knows nothing of HTTP or werkzeug: methods take plain values (the parsed JSON body,
+query parameters as ``{name: [values]}``), return JSON-ready dicts (money as ``Decimal``) and
+raise :class:`~billhelpers.sandbox.backend.errors.SandboxError` subclasses carrying BILL's codes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from billhelpers.sandbox.backend.banks import BanksMixin
+from billhelpers.sandbox.backend.bills import BillsMixin
+from billhelpers.sandbox.backend.clock import Clock
+from billhelpers.sandbox.backend.controls import ControlsMixin
+from billhelpers.sandbox.backend.core import DEFAULT_LIMITS, Caller
+from billhelpers.sandbox.backend.errors import SandboxError
+from billhelpers.sandbox.backend.mfa import MfaMixin
+from billhelpers.sandbox.backend.payments import PaymentsMixin
+from billhelpers.sandbox.backend.sessions import SessionsMixin
+from billhelpers.sandbox.backend.vendors import VendorsMixin
+from billhelpers.sandbox.store import Store
+
+__all__ = ("Caller", "SandboxBackend", "SandboxError")
+
+
+class SandboxBackend(
+    SessionsMixin,
+    MfaMixin,
+    VendorsMixin,
+    BillsMixin,
+    BanksMixin,
+    PaymentsMixin,
+    ControlsMixin,
+):
+    """BILL's AP workflow for one organization store (a data directory).
+
+    Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
+    devices; vendors, bills and payments with BILL's validation; bank accounts (read-only); lists
+    with ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
+
+    Not emulated (gaps), moto-style:
+
+    - Payments never progress past ``SCHEDULED`` by themselves (no processing, clearing,
+      returns or voids), so a bill's ``paymentStatus`` never becomes ``PAID``.
+    - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
+      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), classifications,
+      attachments, recurring bills, autopay, international payments and currencies other than USD.
+    - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
+      fixed); vendor bank-account endpoints (``/v3/vendors/{id}/bank-account``).
+    - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
+    - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
+      (two business days after a vendor's bank details changed) is never raised.
+    - The concurrent-request limit is counted per server process, not across processes that
+      share a data directory (the hourly limits are shared).
+    - A wrong MFA token does not use up the challenge (BILL's attempt limit is undocumented).
+    - Token-based sign-in, partner login-as-user, users and roles other than the demo user.
+    - Error codes BILL does not document are the kit's choice (see ``docs/api-fidelity.md``).
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        *,
+        seed: bool = True,
+        time_source: Callable[[], float] = time.time,
+    ) -> None:
+        store = Store(data_dir, defaults=DEFAULT_LIMITS)
+        super().__init__(store, Clock(store, time_source))
+        if seed:
+            self.ensure_seeded()
+
+    def ensure_seeded(self) -> None:
+        """Seed the demo organization on first use of a data directory (idempotent)."""
+        from billhelpers.sandbox import seed
+
+        if self.store.control()["seeded"]:
+            return
+        with self.store.write():
+            if not self.store.control()["seeded"]:
+                seed.seed_demo(self)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,145 @@
+"""billhelpers.sandbox.backend.vendors
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+Vendors: create, list, get, update (PATCH), archive, restore.
+
+Rules: ``name`` 1-100 characters, ``address`` required on create with ``line1``, ``city``,
+``zipOrPostalCode`` and an ISO ``country``; bank details need a payee name, a digits-only account
+number and a routing number that passes the ABA checksum. Responses show only the last four digits
+of the account number; the full number is kept in a private field that never leaves the backend.
+Bank details cannot be changed with PATCH (BILL uses separate bank-account endpoints).
+"""
+
+from __future__ import annotations
+
+from billhelpers.sandbox.backend import validation as v
+from billhelpers.sandbox.backend.core import BackendBase, Caller, public
+from billhelpers.sandbox.backend.errors import InvalidState, ValidationFailed
+
+ACCOUNT_TYPES = ("BUSINESS", "PERSON", "NONE")
+BANK_TYPES = ("CHECKING", "SAVINGS")
+OWNER_TYPES = ("BUSINESS", "PERSON")
+CURRENCIES = ("USD",)
+_ADDRESS_REQUIRED = ("line1", "city", "zipOrPostalCode", "country")
+_ADDRESS_FIELDS = ("line1", "line2", "city", "stateOrProvince", "zipOrPostalCode", "country")
+
+
+def _address(value: dict) -> dict:
+    address = {}
+    for key in _ADDRESS_FIELDS:
+        text = v.string(
+            value, key, f"address.{key}", required=key in _ADDRESS_REQUIRED, max_len=100
+        )
+        if text is not None:
+            address[key] = text
+    v.country(address["country"], "address.country")
+    return address
+
+
+def _payment_information(value: dict) -> tuple[dict, str | None]:
+    """Checked ``paymentInformation`` (account number masked) and the full account number."""
+    payee = v.string(value, "payeeName", "paymentInformation.payeeName", max_len=100)
+    info: dict = {}
+    full_number = None
+    bank = v.sub_object(value, "bankAccount", "paymentInformation.bankAccount", required=False)
+    if bank is not None:
+        path = "paymentInformation.bankAccount"
+        if payee is None or not payee.strip():
+            raise ValidationFailed(
+                "paymentInformation.payeeName", "must not be blank for electronic (ACH) payments"
+            )
+        name = v.string(bank, "nameOnAccount", f"{path}.nameOnAccount", required=True, max_len=100)
+        full_number = v.account_number(
+            v.string(bank, "accountNumber", f"{path}.accountNumber", required=True),
+            f"{path}.accountNumber",
+        )
+        routing = v.routing_number(
+            v.string(bank, "routingNumber", f"{path}.routingNumber", required=True),
+            f"{path}.routingNumber",
+        )
+        info["bankAccount"] = {
+            "nameOnAccount": name,
+            "accountNumber": v.mask(full_number),
+            "routingNumber": routing,
+            "type": v.enum(bank, "type", BANK_TYPES, f"{path}.type", default="CHECKING"),
+            "ownerType": v.enum(
+                bank, "ownerType", OWNER_TYPES, f"{path}.ownerType", default="BUSINESS"
+            ),
+        }
+    if payee is not None:
+        info = {"payeeName": payee, **info}
+    return info, full_number
+
+
+def _common(body: dict, doc: dict, *, creating: bool) -> None:
+    """Fields that create and PATCH check the same way (PATCH only those present)."""
+
+    def present(key: str) -> bool:
+        return creating or key in body
+
+    if present("name"):
+        doc["name"] = v.string(body, "name", required=True, max_len=100)
+    if present("shortName"):
+        doc["shortName"] = v.string(body, "shortName", max_len=40)
+    if present("accountType"):
+        doc["accountType"] = v.enum(
+            body, "accountType", ACCOUNT_TYPES, default="BUSINESS", required=not creating
+        )
+    if present("email"):
+        doc["email"] = v.email(v.string(body, "email", max_len=255), "email")
+    if present("phone"):
+        doc["phone"] = v.string(body, "phone", max_len=30)
+    if present("billCurrency"):
+        doc["billCurrency"] = v.enum(
+            body, "billCurrency", CURRENCIES, default="USD", required=not creating
+        )
+    if present("address"):
+        doc["address"] = _address(v.sub_object(body, "address", "address", required=True))
+    for key in [k for k, val in doc.items() if val is None]:
+        del doc[key]
+
+
+class VendorsMixin(BackendBase):
+    def create_vendor(self, caller: Caller, body: object) -> dict:
+        body = v.body_object(body)
+        doc: dict = {}
+        _common(body, doc, creating=True)
+        info = v.sub_object(body, "paymentInformation", "paymentInformation", required=False)
+        if info is not None:
+            doc["paymentInformation"], full_number = _payment_information(info)
+            if full_number:
+                doc["_accountNumber"] = full_number
+        with self.store.write():
+            doc = self._insert("vendor", caller.org_id, doc)
+        return public(doc)
+
+    def get_vendor(self, caller: Caller, vendor_id: str) -> dict:
+        return public(self._load("vendor", caller, vendor_id))
+
+    def list_vendors(self, caller: Caller, params: dict[str, list[str]]) -> dict:
+        return self._list("vendor", caller, params)
+
+    def update_vendor(self, caller: Caller, vendor_id: str, body: object) -> dict:
+        body = v.body_object(body)
+        info = v.sub_object(body, "paymentInformation", "paymentInformation", required=False)
+        if info is not None and "bankAccount" in info:
+            raise ValidationFailed(
+                "paymentInformation.bankAccount",
+                "cannot be changed with PATCH; delete and re-create the vendor's bank account",
+            )
+        with self.store.write():
+            doc = self._load("vendor", caller, vendor_id)
+            if doc["archived"]:
+                raise InvalidState(f"Vendor {vendor_id} is archived; restore it before editing.")
+            _common(body, doc, creating=False)
+            if info is not None and "payeeName" in info:
+                payee = v.string(info, "payeeName", "paymentInformation.payeeName", max_len=100)
+                doc.setdefault("paymentInformation", {})["payeeName"] = payee
+            doc = self._save(doc)
+        return public(doc)
+
+    def archive_vendor(self, caller: Caller, vendor_id: str) -> dict:
+        return self._set_archived("vendor", caller, vendor_id, True)
+
+    def restore_vendor(self, caller: Caller, vendor_id: str) -> dict:
+        return self._set_archived("vendor", caller, vendor_id, False)

@@ -1,0 +1,151 @@
+"""Fixtures for the sandbox's tests: a backend without HTTP, and a real server on 127.0.0.1:0."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from billhelpers.sandbox import SandboxServer, seed
+from billhelpers.sandbox.backend import SandboxBackend
+
+#: A fixed "real time" for backend tests (Wednesday 2026-03-04 12:00:00 UTC); the emulator's
+#: clock control moves time forward from here, so no test sleeps.
+FROZEN = 1772625600.0
+
+ADDRESS = {
+    "line1": "1 Market St",
+    "city": "San Francisco",
+    "stateOrProvince": "CA",
+    "zipOrPostalCode": "94105",
+    "country": "US",
+}
+BANK = {
+    "nameOnAccount": "Acme Supplies",
+    "accountNumber": "000123456789",
+    "routingNumber": "011000015",
+    "type": "CHECKING",
+    "ownerType": "BUSINESS",
+}
+
+
+def vendor_body(**overrides) -> dict:
+    body = {
+        "name": "Acme Supplies",
+        "accountType": "BUSINESS",
+        "email": "ap@acme.example",
+        "address": dict(ADDRESS),
+        "paymentInformation": {"payeeName": "Acme Supplies", "bankAccount": dict(BANK)},
+    }
+    body.update(overrides)
+    return body
+
+
+def login_body(**overrides) -> dict:
+    body = {
+        "username": seed.USERNAME,
+        "password": seed.PASSWORD,
+        "organizationId": seed.ORGANIZATION_ID,
+        "devKey": seed.DEV_KEY,
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def backend(tmp_path):
+    b = SandboxBackend(tmp_path / "data", time_source=lambda: FROZEN)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def caller(backend):
+    """A signed-in, untrusted session of the demo user."""
+    session = backend.login(login_body())
+    return backend.authenticate(seed.DEV_KEY, session["sessionId"])
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = SandboxServer(data_dir=tmp_path / "sandbox", host="127.0.0.1", port=0)
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+class Api:
+    """A tiny BILL client for tests: base URL, devKey/sessionId headers, JSON in and out."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+        self.session_id: str | None = None
+
+    def headers(self) -> dict:
+        headers = {"devKey": seed.DEV_KEY}
+        if self.session_id:
+            headers["sessionId"] = self.session_id
+        return headers
+
+    def call(self, method: str, path: str, body=None, **params) -> requests.Response:
+        return self.http.request(
+            method,
+            self.url + path,
+            json=body,
+            params=params or None,
+            headers=self.headers(),
+            timeout=10,
+        )
+
+    def get(self, path, **params):
+        return self.call("GET", path, **params)
+
+    def post(self, path, body=None):
+        return self.call("POST", path, body)
+
+    def patch(self, path, body):
+        return self.call("PATCH", path, body)
+
+    def login(self, **overrides) -> requests.Response:
+        resp = self.post("/v3/login", login_body(**overrides))
+        if resp.status_code == 200:
+            self.session_id = resp.json()["sessionId"]
+        return resp
+
+    def trust(self) -> None:
+        """Make the session MFA-trusted: challenge, read the demo phone, validate."""
+        challenge = self.post("/v3/mfa/challenge", {}).json()["challengeId"]
+        token = self.get("/_sandbox/outbox").json()[0]["token"]
+        resp = self.post("/v3/mfa/challenge/validate", {"challengeId": challenge, "token": token})
+        assert resp.status_code == 200, resp.text
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture
+def api(server):
+    client = Api(server.url)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def signed_in(api):
+    assert api.login().status_code == 200
+    return api
+
+
+def error_of(resp: requests.Response) -> tuple[int, str, str]:
+    """``(status, code, message)`` of a BILL error response (asserting its envelope)."""
+    body = resp.json()
+    assert isinstance(body, list) and len(body) == 1, body
+    err = body[0]
+    assert set(err) == {"timestamp", "code", "severity", "category", "message"}
+    return resp.status_code, err["code"], err["message"]
