@@ -18,12 +18,13 @@ cents, never floats.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from billhelpers.sandbox import _json
 
 SCHEMA_VERSION = 1
 DB_NAME = "sandbox.sqlite3"
@@ -352,13 +353,13 @@ class Store:
     def insert_object(self, *, kind: str, org_id: str, obj_id: str, seq: int, doc: dict) -> None:
         self._run(
             "INSERT INTO objects (id, kind, org_id, seq, doc) VALUES (?, ?, ?, ?, ?)",
-            (obj_id, kind, org_id, seq, json.dumps(doc, separators=(",", ":"))),
+            (obj_id, kind, org_id, seq, _json.dumps(doc).decode()),
         )
 
     def update_object(self, obj_id: str, doc: dict) -> None:
         self._run(
             "UPDATE objects SET doc = ? WHERE id = ?",
-            (json.dumps(doc, separators=(",", ":")), obj_id),
+            (_json.dumps(doc).decode(), obj_id),
         )
 
     def get_object(self, kind: str, org_id: str, obj_id: str) -> dict | None:
@@ -366,7 +367,7 @@ class Store:
             "SELECT doc FROM objects WHERE id = ? AND kind = ? AND org_id = ?",
             (obj_id, kind, org_id),
         )
-        return json.loads(row[0]) if row else None
+        return _json.loads(row[0]) if row else None
 
     def list_objects(
         self,
@@ -408,7 +409,7 @@ class Store:
             f" ORDER BY {', '.join(order)} LIMIT ? OFFSET ?"
         )
         params += [limit, offset]
-        return [json.loads(row[0]) for row in self._all_rows(sql, tuple(params))]
+        return [_json.loads(row[0]) for row in self._all_rows(sql, tuple(params))]
 
     def count_objects(self, kind: str, org_id: str) -> int:
         row = self._one(

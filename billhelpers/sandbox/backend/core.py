@@ -77,12 +77,15 @@ class BackendBase:
             raise ObjectNotFound(KIND_NAMES[kind], obj_id)
         return doc
 
-    def _insert(self, kind: str, org_id: str, doc: dict, *, obj_id: str | None = None) -> dict:
+    def _insert(
+        self, kind: str, org_id: str, doc: dict, *, obj_id: str | None = None, seq: int = 0
+    ) -> dict:
         """Give ``doc`` an id and times, store it; call inside ``store.write()``."""
-        seq = self.store.next_seq(kind)
+        seq = seq or self.store.next_seq(kind)
         now = self.now_iso()
         doc = {"id": obj_id or ids.object_id(kind, seq), **doc}
-        doc.setdefault("archived", False)
+        if kind != "payment":
+            doc.setdefault("archived", False)
         doc["createdTime"] = now
         doc["updatedTime"] = now
         self.store.insert_object(kind=kind, org_id=org_id, obj_id=doc["id"], seq=seq, doc=doc)
