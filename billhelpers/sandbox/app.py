@@ -69,15 +69,18 @@ class SandboxApp:
         path = environ.get("PATH_INFO") or "/"
         is_bill = path.startswith("/v3/")
         try:
-            status, payload = self._serve(environ, method, path, is_bill)
+            if is_bill:  # one read of the control row (clock, limits, faults) per BILL call
+                with self.backend.store.snapshot():
+                    status, payload = self._serve(environ, method, path, is_bill)
+                    self._log(method, path, status)
+            else:
+                status, payload = self._serve(environ, method, path, is_bill)
         except _Dropped:
             if is_bill:
                 self._log(method, path, 0)
             environ[DROP_KEY] = True
             start_response("502 Bad Gateway", [("X-Sandbox-Dropped", "1"), ("Content-Length", "0")])
             return [b""]
-        if is_bill:
-            self._log(method, path, status)
         body = _json.dumps(payload)
         start_response(
             f"{status} {_REASONS.get(status, 'Error')}",

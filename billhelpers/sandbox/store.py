@@ -196,7 +196,21 @@ class Store:
 
     # -- control row --------------------------------------------------------------------------
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read the control row once for the rest of this thread's request (the hot path reads
+        the clock offset and limits several times; one query serves them all)."""
+        self._local.control = None
+        self._local.control = self.control()
+        try:
+            yield
+        finally:
+            self._local.control = None
+
     def control(self) -> dict:
+        snap = getattr(self._local, "control", None)
+        if snap is not None:
+            return snap
         row = self._one(
             "SELECT seeded, clock_offset_ms, requests_per_hour, logins_per_hour,"
             " concurrent_requests, faults_pending FROM control WHERE id = 1"
@@ -212,6 +226,9 @@ class Store:
         return dict(zip(keys, row, strict=True))
 
     def clock_offset_ms(self) -> int:
+        snap = getattr(self._local, "control", None)
+        if snap is not None:
+            return snap["clock_offset_ms"]
         return self._one("SELECT clock_offset_ms FROM control WHERE id = 1")[0]
 
     def advance_clock(self, ms: int) -> None:
@@ -486,13 +503,14 @@ class Store:
 
     # -- request log --------------------------------------------------------------------------
 
-    def log_request(self, method: str, path: str, status: int, time_ms: int) -> None:
-        cur = self._run(
-            "INSERT INTO request_log (method, path, status, time_ms) VALUES (?, ?, ?, ?)",
-            (method, path, status, time_ms),
+    def log_requests(self, rows: list[tuple[str, str, int, int]]) -> None:
+        """Append ``(method, path, status, time_ms)`` rows; prune beyond ``REQUEST_LOG_KEEP``."""
+        self._conn().executemany(
+            "INSERT INTO request_log (method, path, status, time_ms) VALUES (?, ?, ?, ?)", rows
         )
-        if cur.lastrowid % 500 == 0:
-            self._run("DELETE FROM request_log WHERE id <= ?", (cur.lastrowid - REQUEST_LOG_KEEP,))
+        last = self._one("SELECT max(id) FROM request_log")[0] or 0
+        if last % 500 < len(rows):
+            self._run("DELETE FROM request_log WHERE id <= ?", (last - REQUEST_LOG_KEEP,))
 
     def request_log(self, limit: int) -> list[tuple[str, str, int, int]]:
         return self._all_rows(

@@ -41,10 +41,27 @@ class ControlsMixin(BackendBase):
         return {"now": self.now_iso()}
 
     def log_request(self, method: str, path: str, status: int) -> None:
-        with self.store.write():
-            self.store.log_request(method, path, status, self.clock.now_ms())
+        """Queue one served BILL call for the log (no bodies, no headers, so no secrets).
+
+        Rows are written by the next request's session check, which opens a write transaction
+        anyway, so logging costs the hot path no extra commit; readers flush first.
+        """
+        with self._log_lock:
+            self._pending_log.append((method, path, status, self.clock.now_ms()))
+            backlog = len(self._pending_log)
+        if backlog >= 50:
+            self.flush_request_log()
+
+    def flush_request_log(self) -> None:
+        """Write queued log rows (inside the caller's transaction, or in its own)."""
+        with self._log_lock:
+            rows, self._pending_log = self._pending_log, []
+        if rows:
+            with self.store.write():
+                self.store.log_requests(rows)
 
     def request_log(self, limit: int = 1000) -> list[dict]:
+        self.flush_request_log()
         return [
             {"method": m, "path": p, "status": s, "time": iso(t)}
             for m, p, s, t in self.store.request_log(limit)
@@ -52,6 +69,7 @@ class ControlsMixin(BackendBase):
 
     def clear_request_log(self) -> dict:
         with self.store.write():
+            self.flush_request_log()
             self.store.clear_request_log()
         return {}
 

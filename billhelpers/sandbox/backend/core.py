@@ -67,6 +67,23 @@ class BackendBase:
         self.store = store
         self.clock = clock
         self.gate = ConcurrencyGate()
+        self._log_lock = threading.Lock()
+        self._pending_log: list[tuple[str, str, int, int]] = []
+        self._dev_keys: dict[str, str] = {}
+
+    def dev_key_org(self, dev_key: str | None) -> str | None:
+        """The organization of a devKey; known keys are cached (they change only on reset)."""
+        if not dev_key:
+            return None
+        org = self._dev_keys.get(dev_key)
+        if org is None:
+            org = self.store.dev_key_org(dev_key)
+            if org is not None:
+                self._dev_keys[dev_key] = org
+        return org
+
+    def flush_request_log(self) -> None:
+        """Write the queued request-log rows (the controls mixin does it)."""
 
     def now_iso(self) -> str:
         return iso(self.clock.now_ms())

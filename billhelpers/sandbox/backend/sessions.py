@@ -58,7 +58,7 @@ class SessionsMixin(BackendBase):
             raise ValidationFailed("organizationId", "must be 20 characters beginning with 008")
         if remember_me_id is not None and device is None:
             raise ValidationFailed("device", "must not be null when rememberMeId is given")
-        key_org = self.store.dev_key_org(dev_key)
+        key_org = self.dev_key_org(dev_key)
         if key_org is None:
             raise InvalidDevKey()
         limits = self.store.control()
@@ -105,13 +105,14 @@ class SessionsMixin(BackendBase):
 
     def authenticate(self, dev_key: str | None, session_id: str | None) -> Caller:
         """The checks before every signed-in call; resets the session's idle timer."""
-        if not dev_key or self.store.dev_key_org(dev_key) is None:
+        if self.dev_key_org(dev_key) is None:
             raise InvalidDevKey()
         if not session_id:
             raise InvalidSession()
         id_hash = ids.digest(session_id)
         failure: SandboxError | None = None
         with self.store.write():
+            self.flush_request_log()
             limit = self.store.control()["requests_per_hour"]
             try:
                 self._count(dev_key, "api", limit)
@@ -155,6 +156,6 @@ class SessionsMixin(BackendBase):
 
     def check_dev_key(self, dev_key: str | None) -> str:
         """For the emulator's controls: a known devKey, no session needed."""
-        if not dev_key or self.store.dev_key_org(dev_key) is None:
+        if self.dev_key_org(dev_key) is None:
             raise InvalidDevKey()
         return dev_key
