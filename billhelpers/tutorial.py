@@ -71,7 +71,7 @@ VENDOR_NAME = "Happy Paper Co. (billhelpers tutorial)"
 #: The tutorial bill's invoice number: how every chapter finds chapter 4's bill.
 INVOICE_NUMBER = "TUTORIAL-0001"
 #: A made-up account number for the tutorial vendor (digits only, 4–17 long).
-TEST_ACCOUNT_NUMBER = "000123456789"
+TEST_ACCOUNT_NUMBER = "000123454321"
 #: A 9-digit routing number that passes the ABA checksum (a public test number).
 TEST_ROUTING_NUMBER = "011000015"
 

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Re-execute the chapter notebooks in demo mode on a fresh sandbox and save their outputs.
+
+Why: nbval (``pytest tests notebooks``) compares each cell's output with the one committed in
+the notebook, so the committed outputs must come from exactly the run nbval repeats: demo mode,
+a freshly seeded local sandbox, an empty session cache, chapters 00 to 06 in order, each in its
+own kernel. This script makes that run and writes the outputs in place (widget state is not
+stored, so no typed value can reach the file), then checks the result for secrets.
+
+Usage::
+
+    .venv/bin/python scripts/run_notebooks.py                 # every chapter, in place
+    .venv/bin/python scripts/run_notebooks.py --check         # run, compare nothing, write nothing
+    .venv/bin/python scripts/run_notebooks.py 03_vendor.ipynb # some chapters (still a fresh world)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+CHAPTER = re.compile(r"^\d\d_.*\.ipynb$")
+
+
+def chapters(names: list[str]) -> list[Path]:
+    found = sorted(p for p in NOTEBOOKS.glob("*.ipynb") if CHAPTER.match(p.name))
+    if not names:
+        return found
+    wanted = {Path(n).name for n in names}
+    unknown = wanted - {p.name for p in found}
+    if unknown:
+        raise SystemExit(f"unknown notebook(s): {', '.join(sorted(unknown))}")
+    return [p for p in found if p.name in wanted]
+
+
+def execute(path: Path, *, timeout: int) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,  # a widget's state could hold what a person typed
+        record_timing=False,  # keeps diffs to real changes
+    )
+    client.execute()
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="notebook file names (default: every chapter)")
+    parser.add_argument("--check", action="store_true", help="run only; do not write")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    from billhelpers.tutorial import DEMO_CLEARED, demo_environment
+
+    world = tempfile.mkdtemp(prefix="billhelpers-run-notebooks-")
+    saved = dict(os.environ)
+    os.environ.update(demo_environment(Path(world)))
+    for name in DEMO_CLEARED:
+        os.environ.pop(name, None)
+    started = time.monotonic()
+    failed = False
+    try:
+        for path in chapters(args.names):
+            t0 = time.monotonic()
+            try:
+                notebook = execute(path, timeout=args.timeout)
+            except CellExecutionError as err:
+                print(f"✗ {path.name}: a cell failed; not written\n{err}", file=sys.stderr)
+                failed = True
+                break
+            if not args.check:
+                nbformat.write(notebook, path)
+            print(f"✓ {path.name} ({time.monotonic() - t0:.1f} s)")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(world, ignore_errors=True)
+    print(f"total {time.monotonic() - started:.1f} s")
+    if failed:
+        return 1
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from test_notebooks_clean import findings
+    except ImportError:  # pragma: no cover - the scan lives with the tests
+        return 0
+    problems = [f for path in chapters(args.names) for f in findings(path)]
+    for problem in problems:
+        print("✗ secret-like text:", problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""The notebooks' flow helpers (billhelpers.tutorial) against the local sandbox, chapter by chapter.
+
+Each "chapter" below starts like a new notebook kernel: the tutorial's per-kernel client is
+dropped and a new one is built from the environment, sharing the sandbox data folder and the
+session cache, exactly as the notebooks do. The sandbox's request log then shows how many BILL
+calls the tutorial made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+
+from billhelpers import tutorial
+from billhelpers.forms import MfaForm, PaymentConfirmation
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_world(tmp_path, monkeypatch):
+    """A fresh demo world (sandbox data + session cache) for this test, as in the notebooks."""
+    for name, value in tutorial.demo_environment(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    for name in tutorial.DEMO_CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setitem(tutorial._state, "client", None)
+    yield tmp_path
+    client = tutorial._state.get("client")
+    if client is not None:
+        client.close()
+
+
+def new_kernel():
+    """What starting a new chapter notebook does to the tutorial's state."""
+    old = tutorial._state.get("client")
+    if old is not None:
+        old.close()
+    tutorial._state["client"] = None
+    return tutorial.connect()
+
+
+def bill_calls(client) -> Counter:
+    return Counter(
+        f"{r['method']} {r['path']}"
+        for r in client.sandbox.requests()
+        if not r["path"].startswith("/_sandbox")
+    )
+
+
+def payment_body(bill, vendor, bank, days=3):
+    return {
+        "billId": bill["id"],
+        "vendorId": vendor["id"],
+        "amount": bill["amount"],
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank["id"]},
+        "processDate": (dt.date.today() + dt.timedelta(days=days)).isoformat(),
+        "processingOptions": {"requestPayFaster": False},
+        "description": "Invoice TUTORIAL-0001",
+        "transactionNumber": f"tutorial-{bill['id']}",
+    }
+
+
+def chapters_1_to_5(capsys=None):
+    """The notebooks' calls in order, each chapter in a 'new kernel'."""
+    client = new_kernel()  # chapter 1
+    client.login()
+    client.session_info()
+    client = new_kernel()  # chapter 2
+    tutorial.ensure_signed_in()
+    challenge = tutorial.send_mfa_challenge(client)
+    form = tutorial.mfa_form(client, challenge)
+    tutorial.demo_autofill(form, client)
+    client = new_kernel()  # chapter 3
+    tutorial.ensure_signed_in()
+    vendor = tutorial.create_vendor_once(client, tutorial.vendor_body())
+    client = new_kernel()  # chapter 4
+    tutorial.ensure_signed_in()
+    vendor = tutorial.ensure_vendor(client)
+    bill = tutorial.create_bill_once(client, tutorial.bill_body(vendor["id"]))
+    client = new_kernel()  # chapter 5
+    tutorial.ensure_signed_in()
+    tutorial.ensure_trusted(client)
+    vendor = tutorial.ensure_vendor(client)
+    bill = tutorial.ensure_bill(client, vendor)
+    bank = tutorial.verified_banks(client).results[0]
+    confirmation = tutorial.payment_confirmation(
+        client, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
+    )
+    payment = tutorial.confirm_payment(confirmation, client)
+    return client, vendor, bill, payment
+
+
+# -- the whole tutorial -------------------------------------------------------------------------
+
+
+def test_tutorial_uses_one_login_and_one_mfa_round(demo_world):
+    client, vendor, bill, payment = chapters_1_to_5()
+    calls = bill_calls(client)
+    assert calls["POST /v3/login"] == 1
+    assert calls["POST /v3/mfa/challenge"] == 1
+    assert calls["POST /v3/mfa/challenge/validate"] == 1
+    assert calls["POST /v3/mfa/step-up"] == 0
+    assert calls["POST /v3/vendors"] == 1
+    assert calls["POST /v3/bills"] == 1
+    assert calls["POST /v3/payments"] == 1
+    assert payment["status"] == "SCHEDULED"
+    assert client.is_trusted
+
+
+def test_rerunning_every_chapter_creates_nothing_twice(demo_world, capsys):
+    chapters_1_to_5()
+    client, vendor, bill, payment = chapters_1_to_5()
+    out = capsys.readouterr().out
+    assert "not creating a second one" in out
+    assert "Already paid in an earlier run" not in out  # that is the widget's status line
+    calls = bill_calls(client)
+    assert calls["POST /v3/login"] == 1
+    assert calls["POST /v3/mfa/challenge"] == 1
+    assert calls["POST /v3/vendors"] == 1
+    assert calls["POST /v3/bills"] == 1
+    assert calls["POST /v3/payments"] == 1
+    vendors = client.vendors.list_all(progress=False)
+    assert [v["name"] for v in vendors].count(tutorial.VENDOR_NAME) == 1
+
+
+def test_confirmation_of_a_paid_bill_is_done_and_never_pays(demo_world):
+    client, vendor, bill, payment = chapters_1_to_5()
+    bank = tutorial.verified_banks(client).results[0]
+    box = tutorial.payment_confirmation(
+        client, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
+    )
+    assert box.confirmed
+    assert box.payment["id"] == payment["id"]
+    assert box.confirm_button.disabled
+    assert "Already paid in an earlier run" in box.status.text
+    box.confirm_button.click()
+    assert bill_calls(client)["POST /v3/payments"] == 1
+
+
+# -- chapters on their own ----------------------------------------------------------------------
+
+
+def test_chapter_5_alone_creates_what_is_missing(demo_world, capsys):
+    client = new_kernel()
+    tutorial.ensure_signed_in()
+    tutorial.ensure_trusted(client)
+    vendor = tutorial.ensure_vendor(client)
+    bill = tutorial.ensure_bill(client, vendor)
+    out = capsys.readouterr().out
+    assert "Demo mode: chapter 2's MFA round was done for you" in out
+    assert "Chapter 3's vendor is not there yet: creating it now" in out
+    assert "Chapter 4's bill is not there yet: creating it now" in out
+    assert client.is_trusted
+    assert bill["vendorId"] == vendor["id"]
+
+
+def test_later_chapter_is_trusted_by_the_cached_session(demo_world, capsys):
+    chapters_1_to_5()
+    client = new_kernel()
+    tutorial.ensure_signed_in()
+    assert client.is_trusted
+    assert "reusing the session from an earlier chapter" in capsys.readouterr().out
+
+
+def test_typed_mfa_code_is_not_disturbed_by_the_autofill_cell(demo_world, capsys):
+    client = new_kernel()
+    tutorial.ensure_signed_in()
+    challenge = tutorial.send_mfa_challenge(client)
+    form = tutorial.mfa_form(client, challenge)
+    assert "📱 Demo phone: your code is" in form.phone.value
+    form.token.value = client.sandbox.latest_token(challenge["challengeId"])
+    form.submit_button.click()
+    assert form.verified
+    assert tutorial.demo_autofill(form, client) is None
+    assert "nothing to fill in" in capsys.readouterr().out
+    assert bill_calls(client)["POST /v3/mfa/challenge/validate"] == 1
+
+
+def test_trusted_session_sends_no_challenge(demo_world, capsys):
+    client = new_kernel()
+    tutorial.ensure_signed_in()
+    tutorial.ensure_trusted(client)
+    assert tutorial.send_mfa_challenge(client) is None
+    form = tutorial.mfa_form(client, None)
+    assert form.verified
+    assert bill_calls(client)["POST /v3/mfa/challenge"] == 1
+
+
+# -- chapter 0 ----------------------------------------------------------------------------------
+
+
+def test_credentials_form_signs_in_and_shows_login(demo_world):
+    form = tutorial.credentials_form()
+    assert form.username.value == "demo@example.com"
+    assert form.password.value == ""
+    form.sign_in_button.click()
+    assert form.status.text == "Signed in to demo as demo@example.com — session trusted: no"
+    assert form.last_response.path == "/v3/login"
+    assert tutorial._state["client"] is form.client
+
+
+def test_credentials_form_wrong_password_says_so(demo_world):
+    form = tutorial.credentials_form()
+    form.password.value = "not-the-password"
+    form.submit()
+    assert not form.signed_in
+    assert form.status.text.startswith("❌ Sign-in failed:")
+    assert "not-the-password" not in form.status.text
+
+
+def test_check_environment_makes_no_login(demo_world, capsys):
+    assert tutorial.check_environment() is True
+    out = capsys.readouterr().out
+    assert "✅ Settings complete for demo (user demo@example.com)." in out
+    assert "✅ The local BILL sandbox answers at http://127.0.0.1:" in out
+    assert bill_calls(tutorial.connect())["POST /v3/login"] == 0
+
+
+# -- chapter 6 ----------------------------------------------------------------------------------
+
+
+def test_tidy_up_cancels_archives_and_a_rerun_restores(demo_world, capsys):
+    client, vendor, bill, payment = chapters_1_to_5()
+    canceled = tutorial.cancel_tutorial_payment(client)
+    assert canceled["id"] == payment["id"]
+    assert tutorial.cancel_tutorial_payment(client) is None  # nothing left to cancel
+    bill_record = tutorial.find_bill(client, vendor["id"])
+    tutorial.archive_once(client.bills, bill_record, "bill")
+    vendor_record = tutorial.find_vendor(client)
+    tutorial.archive_once(client.vendors, vendor_record, "vendor")
+    assert tutorial.find_vendor(client)["archived"] is True
+    tutorial.archive_once(client.vendors, tutorial.find_vendor(client), "vendor")
+    assert "is archived already" in capsys.readouterr().out
+    # Chapter 3 again: the archived vendor comes back, no second one.
+    restored = tutorial.create_vendor_once(client, tutorial.vendor_body())
+    assert restored["id"] == vendor["id"]
+    assert restored["archived"] is False
+    assert bill_calls(client)["POST /v3/vendors"] == 1
+
+
+def test_side_by_side_shows_each_title():
+    import pandas as pd
+
+    html = tutorial.side_by_side(
+        Vendors=pd.DataFrame({"ID": ["0091"]}), Bills=pd.DataFrame({"ID": []})
+    ).data
+    assert "<h4" in html and "Vendors" in html and "Bills" in html and "<i>none</i>" in html
+
+
+# -- against BILL, Run All stops where a person is needed ---------------------------------------
+
+
+def fake_bill_client(trusted=False, remembered=False):
+    return SimpleNamespace(
+        config=SimpleNamespace(
+            environment="sandbox", username="me@example.com", mfa_device="laptop"
+        ),
+        is_trusted=trusted,
+        mfa=SimpleNamespace(remembered_device=remembered),
+    )
+
+
+def test_autofill_stops_run_all_against_bill():
+    client = fake_bill_client()
+    form = MfaForm("challenge-1", validate=lambda *a: None, is_trusted=lambda: False)
+    with pytest.raises(tutorial.PersonNeeded, match="type the 6-digit code"):
+        tutorial.demo_autofill(form, client)
+    assert not form.verified
+
+
+def test_no_demo_phone_against_bill():
+    assert tutorial.demo_phone_code(fake_bill_client(), "challenge-1") is None
+
+
+def test_ensure_trusted_sends_learner_to_chapter_2_against_bill():
+    with pytest.raises(tutorial.PersonNeeded, match="Run chapter 2"):
+        tutorial.ensure_trusted(fake_bill_client())
+
+
+def test_payment_is_not_confirmed_for_you_against_bill():
+    paid = []
+    box = PaymentConfirmation({"amount": "$1.00"}, lambda: paid.append(1))
+    with pytest.raises(tutorial.PersonNeeded, match="Confirm payment"):
+        tutorial.confirm_payment(box, fake_bill_client(trusted=True))
+    assert paid == []
+
+
+def test_person_needed_is_a_bill_error():
+    import billhelpers as bh
+
+    assert issubclass(tutorial.PersonNeeded, bh.BillError)
