@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import requests
 
@@ -63,8 +65,48 @@ def backend(tmp_path):
 @pytest.fixture
 def caller(backend):
     """A signed-in, untrusted session of the demo user."""
-    session = backend.login(login_body())
-    return backend.authenticate(seed.DEV_KEY, session["sessionId"])
+    session_id = backend.login(login_body())["sessionId"]
+    found = backend.authenticate(seed.DEV_KEY, session_id)
+    backend._test_sessions = {found.session_hash: session_id}
+    return found
+
+
+@pytest.fixture
+def trusted(backend, caller):
+    """The same session after MFA: challenge, read the outbox, validate."""
+    challenge = backend.mfa_challenge(caller, {})["challengeId"]
+    token = backend.outbox()[0]["token"]
+    backend.mfa_validate(caller, {"challengeId": challenge, "token": token})
+    return backend.authenticate(caller.dev_key, _session_of(backend, caller))
+
+
+def _session_of(backend, caller) -> str:
+    return backend._test_sessions[caller.session_hash]
+
+
+def bill_body(vendor_id: str, **overrides) -> dict:
+    body = {
+        "vendorId": vendor_id,
+        "dueDate": "2026-04-01",
+        "invoice": {"invoiceNumber": "INV-001", "invoiceDate": "2026-03-01"},
+        "billLineItems": [
+            {"amount": Decimal("100.25"), "description": "Paper"},
+            {"amount": Decimal("25.25"), "description": "Toner"},
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def payment_body(bill_id: str, amount="50.00", **overrides) -> dict:
+    body = {
+        "billId": bill_id,
+        "amount": Decimal(amount),
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": seed.VERIFIED_BANK_ID},
+        "processingOptions": {"requestPayFaster": False},
+    }
+    body.update(overrides)
+    return body
 
 
 @pytest.fixture
@@ -149,3 +191,9 @@ def error_of(resp: requests.Response) -> tuple[int, str, str]:
     err = body[0]
     assert set(err) == {"timestamp", "code", "severity", "category", "message"}
     return resp.status_code, err["code"], err["message"]
+
+
+def db_bytes(backend) -> bytes:
+    """Everything the store has on disk (database and write-ahead log)."""
+    files = [backend.store.path, backend.store.path.with_name(backend.store.path.name + "-wal")]
+    return b"".join(f.read_bytes() for f in files if f.exists())
