@@ -102,13 +102,14 @@ class SandboxApp:
             if endpoint == "health":
                 return 200, {"status": "ok", "pid": _pid(), "instance": self.instance}
             control = self.backend.store.control()
+            if is_bill:  # a slow (faulted) call holds its concurrency slot, as on BILL
+                key = req.dev_key or _body_dev_key(req) or "-"
+                self.backend.gate.enter(key, control["concurrent_requests"])
+                gate_key = key
             if is_bill and control["faults_pending"]:
                 fault = self.backend.take_fault(method, path)
                 if fault is not None and not fault["afterProcessing"]:
                     self._apply(fault)
-            if is_bill:
-                gate_key = req.dev_key or _body_dev_key(req) or "-"
-                self.backend.gate.enter(gate_key, control["concurrent_requests"])
             result = HANDLERS[endpoint](self.backend, req, **args)
         except SandboxError as err:
             result = err.http_status, [err.to_json(self.backend.now_iso())]

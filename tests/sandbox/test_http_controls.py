@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import requests
+from conftest import error_of, vendor_body
+
+from billhelpers.sandbox import seed
 
 
 def test_health_is_open(server):
@@ -17,3 +22,56 @@ def test_outbox_shows_the_token_newest_first(signed_in):
     outbox = signed_in.get("/_sandbox/outbox").json()
     assert [m["challengeId"] for m in outbox] == [second, first]
     assert all(len(m["token"]) == 6 and m["token"].isdigit() for m in outbox)
+
+
+def test_controls_need_the_dev_key(server):
+    resp = requests.get(server.url + "/_sandbox/outbox", timeout=5)
+    assert error_of(resp) == (401, "BDC_1102", "Developer key is invalid.")
+
+
+def test_request_log_has_no_secrets(signed_in):
+    signed_in.post("/v3/vendors", vendor_body())
+    signed_in.get("/v3/nope")
+    log = signed_in.get("/_sandbox/requests").json()
+    assert [(e["method"], e["path"], e["status"]) for e in log] == [
+        ("GET", "/v3/nope", 404),
+        ("POST", "/v3/vendors", 200),
+        ("POST", "/v3/login", 200),
+    ]
+    text = json.dumps(log)
+    for secret in (signed_in.session_id, seed.PASSWORD, seed.DEV_KEY, "000123456789"):
+        assert secret not in text
+    signed_in.call("DELETE", "/_sandbox/requests")
+    assert signed_in.get("/_sandbox/requests").json() == []
+
+
+def test_clock_control_moves_time(signed_in):
+    before = signed_in.get("/_sandbox/clock").json()["now"]
+    after = signed_in.post("/_sandbox/clock", {"advanceSeconds": 86400}).json()["now"]
+    assert after[:10] > before[:10]
+
+
+def test_reset_returns_to_the_seeded_organization(signed_in):
+    signed_in.post("/v3/vendors", vendor_body())
+    assert signed_in.post("/_sandbox/reset").json() == {"status": "reset"}
+    assert error_of(signed_in.get("/v3/vendors"))[1] == "BDC_1109"
+    signed_in.login()
+    assert signed_in.get("/v3/vendors").json()["results"] == []
+    assert signed_in.post("/v3/vendors", vendor_body()).json()["id"] == "00901SBX000000000001"
+
+
+def test_limits_get_and_put(signed_in):
+    assert signed_in.get("/_sandbox/limits").json() == {
+        "requestsPerHour": 20000,
+        "loginsPerHour": 200,
+        "concurrentRequests": 3,
+    }
+    resp = signed_in.call("PUT", "/_sandbox/limits", {"requestsPerHour": 1000000})
+    assert resp.json()["requestsPerHour"] == 1000000
+
+
+def test_seed_vendors_over_http(signed_in):
+    resp = signed_in.post("/_sandbox/seed/vendors", {"count": 120, "namePrefix": "Bulk"})
+    assert resp.json()["created"] == 120
+    page = signed_in.get("/v3/vendors", max=100).json()
+    assert len(page["results"]) == 100 and "nextPage" in page

@@ -53,6 +53,11 @@ class ConcurrencyGate:
                 raise ConcurrentLimitReached()
             self._active[key] = active + 1
 
+    def active(self, key: str | None = None) -> int:
+        """Requests in flight for ``key`` (all keys when ``None``)."""
+        with self._lock:
+            return self._active.get(key, 0) if key else sum(self._active.values())
+
     def leave(self, key: str) -> None:
         with self._lock:
             self._active[key] -= 1
