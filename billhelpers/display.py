@@ -100,7 +100,8 @@ class ApiResponse:
 
     # -- rendering ------------------------------------------------------------------------------
     def request_line(self) -> str:
-        query = urlencode({k: v for k, v in self.params.items() if v is not None})
+        # Shown as BILL's docs write it (filters=status:eq:"VERIFIED"), not percent-encoded.
+        query = urlencode({k: v for k, v in self.params.items() if v is not None}, safe=':",')
         return f"{self.method} {self.path}" + (f"?{query}" if query else "")
 
     def status_line(self) -> str:

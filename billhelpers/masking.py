@@ -46,6 +46,8 @@ def mask_field(key: str, value: object) -> object:
     if value is None or isinstance(value, (dict, list)):
         return value
     lowered = key.lower()
+    if lowered == "token":  # a one-time code: any digit shown is a digit given away
+        return "******"
     if lowered in _SECRET_KEYS:
         return mask_secret(value)
     if lowered in _BANK_KEYS:

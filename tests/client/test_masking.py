@@ -48,3 +48,7 @@ def test_scrub_text_replaces_known_secrets():
     text = scrub_text("bad key 01DEMODEVKEY000000 here", ["01DEMODEVKEY000000"])
     assert "01DEMODEVKEY000000" not in text
     assert "01DE…" in text
+
+
+def test_mask_token_hides_every_digit():
+    assert mask({"token": "274135"}) == {"token": "******"}

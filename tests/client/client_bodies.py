@@ -1,0 +1,57 @@
+"""Request bodies shaped like BILL's docs, shared by the sandbox tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+VERIFIED_BANK = "bac01DEMOVERIFIED001"
+
+
+def vendor_body(name="Happy Paper Co", **extra):
+    return {
+        "name": name,
+        "accountType": "BUSINESS",
+        "email": "ap@happypaper.example",
+        "address": {
+            "line1": "1 Main St",
+            "city": "Austin",
+            "stateOrProvince": "TX",
+            "zipOrPostalCode": "78701",
+            "country": "US",
+        },
+        "paymentInformation": {
+            "payeeName": name,
+            "bankAccount": {
+                "nameOnAccount": name,
+                "accountNumber": "000123456789",
+                "routingNumber": "021000021",
+                "type": "CHECKING",
+                "ownerType": "BUSINESS",
+            },
+        },
+        **extra,
+    }
+
+
+def bill_body(vendor_id, *amounts, invoice="INV-1"):
+    today = dt.date.today()
+    return {
+        "vendorId": vendor_id,
+        "dueDate": (today + dt.timedelta(days=30)).isoformat(),
+        "invoice": {"invoiceNumber": invoice, "invoiceDate": today.isoformat()},
+        "billLineItems": [
+            {"amount": Decimal(a), "description": f"line {i}"}
+            for i, a in enumerate(amounts or ("100.00",))
+        ],
+    }
+
+
+def payment_body(bill_id, amount, bank=VERIFIED_BANK, **extra):
+    return {
+        "billId": bill_id,
+        "amount": amount,
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank},
+        "processingOptions": {"requestPayFaster": False},
+        **extra,
+    }

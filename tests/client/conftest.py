@@ -1,0 +1,87 @@
+"""Fixtures: a real local BILL sandbox on 127.0.0.1:0 per test, and clients talking to it."""
+
+from __future__ import annotations
+
+import pytest
+from client_bodies import bill_body, vendor_body
+
+import billhelpers as bh
+
+BILL_VARS = (
+    "BILL_ENVIRONMENT",
+    "BILL_USERNAME",
+    "BILL_PASSWORD",
+    "BILL_ORGANIZATION_ID",
+    "BILL_DEV_KEY",
+    "BILL_MFA_DEVICE",
+    "BILL_SANDBOX_DATA_DIR",
+    "BILL_CACHE_DIR",
+    "BILL_BASE_URL",
+)
+
+
+@pytest.fixture
+def isolated_env(monkeypatch, tmp_path):
+    """No real .env, no BILL_* variables, a private cache folder."""
+    for var in BILL_VARS:
+        monkeypatch.delenv(var, raising=False)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BILL_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    from billhelpers.sandbox import SandboxServer
+
+    server = SandboxServer(data_dir=tmp_path / "sandbox", host="127.0.0.1", port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def make_client(sandbox, isolated_env, sleeps):
+    """``make_client(**config_overrides)``: a client on the test sandbox, sleeping nowhere."""
+    made = []
+
+    def make(**overrides):
+        client = bh.connect(dotenv=False, base_url=sandbox.url, sleep=sleeps.append, **overrides)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
+
+
+@pytest.fixture
+def trusted(client):
+    """A logged-in, MFA-trusted client (challenge + the demo phone's token + validate)."""
+    challenge = client.mfa.challenge()
+    token = client.sandbox.latest_token(challenge["challengeId"])
+    client.mfa.validate(challenge["challengeId"], token, remember_me=True)
+    assert client.is_trusted
+    return client
+
+
+@pytest.fixture
+def bill(client):
+    """A vendor and an unpaid bill of 100.00; returns the bill dict."""
+    vendor = client.vendors.create(vendor_body())
+    return client.bills.create(bill_body(vendor["id"])).data

@@ -1,0 +1,87 @@
+"""Payments against the local sandbox: the happy path and the guards."""
+
+from decimal import Decimal
+
+import pytest
+from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+
+import billhelpers as bh
+
+
+@pytest.fixture
+def bill(trusted):
+    vendor = trusted.vendors.create(vendor_body())
+    return trusted.bills.create(bill_body(vendor["id"], "0.10", "0.20")).data
+
+
+def _payments_for(client, bill_id):
+    return [
+        p
+        for p in client.payments.list_all(progress=False)
+        if any(bp.get("billId") == bill_id for bp in p.get("billPayments") or [])
+        or p.get("billId") == bill_id
+    ]
+
+
+def test_create_payment_schedules_and_updates_bill(trusted, bill):
+    resp = trusted.payments.create(payment_body(bill["id"], bill["dueAmount"]))
+    assert resp["id"].startswith("stp")
+    assert resp["amount"] == Decimal("0.30")
+    assert resp["transactionNumber"].startswith("bh-")
+    after = trusted.bills.get(bill["id"])
+    assert after["dueAmount"] == 0
+
+
+def test_create_payment_keeps_callers_transaction_number(trusted, bill):
+    resp = trusted.payments.create(payment_body(bill["id"], "0.30", transactionNumber="MY-REF-1"))
+    assert resp["transactionNumber"] == "MY-REF-1"
+    assert trusted.payments.find("MY-REF-1")["id"] == resp["id"]
+
+
+def test_second_payment_for_covered_bill_refused(trusted, bill):
+    trusted.payments.create(payment_body(bill["id"], "0.30"))
+    with pytest.raises(bh.AlreadyPaidError):
+        trusted.payments.create(payment_body(bill["id"], "0.30"))
+    assert len(_payments_for(trusted, bill["id"])) == 1
+
+
+def test_payment_above_due_amount_refused(trusted, bill):
+    with pytest.raises(bh.InputError) as info:
+        trusted.payments.create(payment_body(bill["id"], "0.31"))
+    assert info.value.field == "amount"
+
+
+def test_payment_above_due_amount_rejected_by_sandbox_too(trusted, bill):
+    with pytest.raises(bh.ValidationError):
+        trusted.payments.create(payment_body(bill["id"], "0.31"), check_bill=False)
+
+
+def test_payment_zero_and_long_description_caught(trusted, bill):
+    with pytest.raises(bh.InputError):
+        trusted.payments.create(payment_body(bill["id"], "0"))
+    with pytest.raises(bh.InputError) as info:
+        trusted.payments.create(payment_body(bill["id"], "0.30", description="x" * 71))
+    assert info.value.field == "description"
+
+
+def test_payment_from_unverified_bank_rejected(trusted, bill):
+    banks = trusted.funding_accounts.list_all_banks(progress=False)
+    unverified = [b["id"] for b in banks if b["status"] != "VERIFIED"]
+    with pytest.raises(bh.BillAPIError):
+        trusted.payments.create(payment_body(bill["id"], "0.30", bank=unverified[0]))
+
+
+def test_cancel_scheduled_payment(trusted, bill):
+    payment = trusted.payments.create(payment_body(bill["id"], "0.30"))
+    resp = trusted.payments.cancel(payment["id"])
+    assert resp["singleStatus"] == "CANCELED" or resp.get("status") in ("CANCELED", "CANCELLED")
+
+
+def test_payments_to_frame(trusted, bill):
+    trusted.payments.create(payment_body(bill["id"], "0.30"))
+    frame = bh.to_frame(trusted.payments.list_all(progress=False), kind="payments")
+    assert frame["Amount"].sum() == Decimal("0.30")
+
+
+def test_verified_bank_is_seeded(trusted):
+    assert VERIFIED_BANK in {b["id"] for b in trusted.funding_accounts.verified_banks()}
