@@ -1,0 +1,1 @@
+"""The benchmark's measures: each ``run(opts)`` returns a JSON-ready dict with ``status``."""

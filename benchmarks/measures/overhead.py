@@ -1,0 +1,81 @@
+"""(4) The client's per-call overhead over bare ``requests``, as a ratio in one run.
+
+Both sides call the same BILL endpoint (``GET /v3/login/session``) on the same sandbox over a
+kept-alive connection: the client through ``client.session_info()`` (its whole pipeline:
+headers, timeout, error mapping, Decimal-exact JSON, :class:`ApiResponse`), bare requests with
+``session.get(url, headers=...)`` and ``.json()``. Blocks of calls alternate between the two
+(client first in even blocks, bare first in odd ones) so drift in the machine's speed hits both
+alike; the ratio is median(client per call) / median(bare per call).
+"""
+
+from __future__ import annotations
+
+import time
+
+import requests
+
+from measures.common import DEV_KEY, median, rounded, sandbox, spread
+
+TARGET_RATIO = 1.15
+PATH = "/v3/login/session"
+
+
+def _block(call, n: int) -> float:
+    started = time.perf_counter()
+    for _ in range(n):
+        call()
+    return (time.perf_counter() - started) / n
+
+
+def run(opts) -> dict:
+    import billhelpers as bh
+
+    calls = 100 if opts.quick else 300
+    blocks = max(2, opts.repeat * 2)
+    with sandbox("overhead") as box:
+        box.raise_limits()
+        client = bh.connect(box.config())
+        client.login()
+        http = requests.Session()
+        headers = {
+            "devKey": DEV_KEY,
+            "sessionId": box.login_bare(http),
+            "Accept": "application/json",
+        }
+        url = box.url + PATH
+
+        def bare():
+            resp = http.get(url, headers=headers, timeout=(5.0, 30.0))
+            resp.raise_for_status()
+            return resp.json()
+
+        def via_client():
+            return client.session_info()
+
+        for _ in range(calls // 2):  # warm both connections and code paths
+            bare()
+            via_client()
+        client_s, bare_s = [], []
+        for i in range(blocks):
+            order = (via_client, bare) if i % 2 == 0 else (bare, via_client)
+            for call in order:
+                (client_s if call is via_client else bare_s).append(_block(call, calls))
+        client.close()
+        http.close()
+    ratio = median(client_s) / median(bare_s)
+    ratios = [c / b for c, b in zip(client_s, bare_s, strict=True)]
+    return {
+        "status": "ok",
+        "endpoint": f"GET {PATH}",
+        "blocks": blocks,
+        "calls_per_block": calls,
+        "client_per_call_s": spread(client_s),
+        "bare_per_call_s": spread(bare_s),
+        "client_runs_s": rounded(client_s),
+        "bare_runs_s": rounded(bare_s),
+        "overhead_per_call_s": round(median(client_s) - median(bare_s), 7),
+        "ratio": round(ratio, 4),
+        "ratio_per_block_pair": spread(ratios),
+        "target_ratio": TARGET_RATIO,
+        "pass": ratio <= TARGET_RATIO,
+    }

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Benchmarks of the tutorial kit on the local BILL sandbox (issue 8): ``make bench``.
+
+Measures, each on its own fresh sandbox (127.0.0.1, a free port, a temporary data folder and
+session cache, stopped and deleted afterwards):
+
+1. BILL calls for the whole tutorial (chapters run headless with nbclient, fresh kernels),
+   against the recipe's minimum (8), and again on a remembered MFA device (5);
+2. wall time of the whole tutorial and of each chapter (< 20 s);
+3. ``import billhelpers`` in a fresh interpreter (< 0.2 s);
+4. the client's per-call overhead over bare ``requests`` on a kept-alive session (≤ 1.15×);
+5. 10,000 seeded vendors listed into a DataFrame: time (< 10 s) and calls;
+6. sandbox throughput for a simple GET from a few keep-alive clients (≥ 1,000 requests/s).
+
+Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
+``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
+suite only checks that this script works (``tests/test_benchmarks_smoke.py``, ``--quick``).
+
+Usage::
+
+    .venv/bin/python benchmarks/run.py                    # everything, 5 runs each
+    .venv/bin/python benchmarks/run.py --quick --out /tmp/bench.json
+    .venv/bin/python benchmarks/run.py --only imports overhead --repeat 9
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for _path in (str(HERE), str(ROOT)):  # ``measures`` and ``billhelpers`` from this checkout
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from measures import imports, listing, overhead, throughput, tutorial  # noqa: E402
+
+#: name → (module, what it measures); run in this order (the slow tutorial last).
+MEASURES = {
+    "imports": (imports, "import billhelpers"),
+    "overhead": (overhead, "client overhead over bare requests"),
+    "listing": (listing, "vendors listed into a DataFrame"),
+    "throughput": (throughput, "sandbox throughput"),
+    "tutorial": (tutorial, "the whole tutorial (calls and time)"),
+}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measure (default 5)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small and fast (1 run, 500 vendors, short load): shows the script works",
+    )
+    parser.add_argument("--out", type=Path, default=None, help="JSON file to write")
+    parser.add_argument(
+        "--only", nargs="+", choices=list(MEASURES), default=None, help="run only these measures"
+    )
+    parser.add_argument("--vendors", type=int, default=None, help="vendors to seed (10000)")
+    parser.add_argument("--clients", type=int, default=3, help="load clients for throughput (3)")
+    parser.add_argument("--seconds", type=float, default=3.0, help="seconds per throughput round")
+    parser.add_argument(
+        "--notebooks", type=Path, default=ROOT / "notebooks", help="the chapters' folder"
+    )
+    parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell")
+    opts = parser.parse_args(argv)
+    if opts.repeat is None:
+        opts.repeat = 1 if opts.quick else 5
+    if opts.vendors is None:
+        opts.vendors = 500 if opts.quick else 10_000
+    if opts.repeat < 1 or opts.vendors < 1 or opts.clients < 1:
+        parser.error("--repeat, --vendors and --clients must be at least 1")
+    return opts
+
+
+# -- the summary table ------------------------------------------------------------------------
+def _fmt_s(value) -> str:
+    if value is None:
+        return "-"
+    if value < 0.01:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
+
+
+def summary_rows(results: dict) -> list[dict]:
+    """One row per figure: what, figure, target, pass (True/False/None = not judged)."""
+    rows = []
+
+    def row(what, figure, target, passed, note=""):
+        rows.append(
+            {"measure": what, "figure": figure, "target": target, "pass": passed, "note": note}
+        )
+
+    def missing(name, what, target):
+        res = results.get(name)
+        if res is None:
+            return True
+        if res.get("status") != "ok":
+            row(what, res.get("status", "error"), target, None, res.get("reason", ""))
+            return True
+        return False
+
+    if not missing("tutorial", "BILL calls, tutorial (recipe / total)", "8"):
+        tut = results["tutorial"]
+        first, again = tut["calls"]["first_run"], tut["calls"]["remembered_device"]
+        row(
+            "BILL calls, tutorial (recipe / total)",
+            f"{first['recipe_calls']} / {first['total_calls']}",
+            f"{first['target']}",
+            first["pass"],
+            "recipe: " + ", ".join(f"{k} {v}" for k, v in first["recipe_by_step"].items()),
+        )
+        row(
+            "BILL calls, remembered device (recipe / total)",
+            f"{again['recipe_calls']} / {again['total_calls']}",
+            f"{again['target']}",
+            again["pass"],
+            "recipe: " + ", ".join(f"{k} {v}" for k, v in again["recipe_by_step"].items()),
+        )
+        time_ = tut["time"]
+        row(
+            "tutorial wall time (7 chapters)",
+            _fmt_s(time_["total_s"]["median"]),
+            f"< {time_['target_s']:.0f} s",
+            time_["pass"],
+            f"median of {time_['runs']}; kernel start-ups "
+            f"{_fmt_s(time_['kernel_startup_s']['median'])}",
+        )
+        for name, spread_ in time_["chapters_s"].items():
+            row(f"  {name}", _fmt_s(spread_["median"]), "", None)
+    if not missing("imports", "import billhelpers", "< 0.2 s"):
+        imp = results["imports"]
+        row(
+            "import billhelpers",
+            _fmt_s(imp["import_s"]["median"]),
+            f"< {imp['target_s']} s",
+            imp["pass"],
+            f"median of {imp['runs']} fresh interpreters",
+        )
+    if not missing("overhead", "client overhead vs bare requests", "≤ 1.15×"):
+        ov = results["overhead"]
+        row(
+            "client overhead vs bare requests",
+            f"{ov['ratio']:.3f}×",
+            f"≤ {ov['target_ratio']}×",
+            ov["pass"],
+            f"{_fmt_s(ov['client_per_call_s']['median'])} vs "
+            f"{_fmt_s(ov['bare_per_call_s']['median'])} per call, {ov['endpoint']}",
+        )
+    if not missing("listing", "vendors into a DataFrame", "< 10 s"):
+        li = results["listing"]
+        row(
+            f"{li['vendors_seeded']:,} vendors into a DataFrame",
+            f"{_fmt_s(li['total_s']['median'])}, {li['calls']} calls",
+            f"< {li['target_s']:.0f} s (10,000)",
+            li["pass"],
+            f"list_all {_fmt_s(li['list_all_s']['median'])} + to_frame "
+            f"{_fmt_s(li['to_frame_s']['median'])}; median of {li['runs']}",
+        )
+    if not missing("throughput", "sandbox throughput", "≥ 1,000 req/s"):
+        th = results["throughput"]
+        row(
+            "sandbox throughput",
+            f"{th['requests_per_s']['median']:,.0f} req/s",
+            f"≥ {th['target_rps']:,.0f} req/s",
+            th["pass"],
+            f"{th['clients']} clients, {th['endpoint']}, {th['cpus']} CPUs, "
+            f"median of {th['rounds']}",
+        )
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    mark = {True: "pass", False: "MISS", None: ""}
+    widths = [
+        max(len("measure"), *(len(r["measure"]) for r in rows)),
+        max(len("figure"), *(len(str(r["figure"])) for r in rows)),
+        max(len("target"), *(len(r["target"]) for r in rows)),
+    ]
+    header = ("measure", "figure", "target", "")
+    print("  ".join(h.ljust(w) for h, w in zip(header, [*widths, 4], strict=True)))
+    print("  ".join("-" * w for w in [*widths, 4]))
+    for r in rows:
+        cells = (r["measure"], str(r["figure"]), r["target"], mark[r["pass"]])
+        line = "  ".join(c.ljust(w) for c, w in zip(cells, [*widths, 4], strict=True))
+        print(line.rstrip() + (f"   {r['note']}" if r["note"] else ""))
+
+
+# -- main ---------------------------------------------------------------------------------------
+def main(argv=None) -> int:
+    opts = parse_args(argv)
+    started = time.time()
+    load_before = round(os.getloadavg()[0], 2)
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = opts.out or HERE / "results" / f"bench-{stamp}.json"
+    names = opts.only or list(MEASURES)
+    results: dict[str, dict] = {}
+    for name in names:
+        module, what = MEASURES[name]
+        print(f"… {name}: {what}", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        try:
+            results[name] = module.run(opts)
+        except Exception as err:  # one broken measure must not hide the others' figures
+            traceback.print_exc()
+            results[name] = {"status": "error", "reason": f"{type(err).__name__}: {err}"}
+        results[name]["measure_s"] = round(time.perf_counter() - t0, 2)
+        print(f"  done in {results[name]['measure_s']:.1f} s", file=sys.stderr, flush=True)
+    rows = summary_rows(results)
+    from billhelpers import __version__
+
+    report = {
+        "meta": {
+            "started": _dt.datetime.fromtimestamp(started, _dt.UTC).isoformat(),
+            "duration_s": round(time.time() - started, 2),
+            "repeat": opts.repeat,
+            "quick": opts.quick,
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            # other work on the machine skews timings: the 1-minute load before and after
+            "load_average_before": load_before,
+            "load_average_after": round(os.getloadavg()[0], 2),
+            "billhelpers": __version__,
+            "argv": sys.argv[1:] if argv is None else list(argv),
+        },
+        "measures": results,
+        "summary": rows,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print()
+    print_table(rows)
+    print(f"\nJSON: {out}  ({report['meta']['duration_s']:.1f} s)")
+    return 0 if all(r.get("status") in ("ok", "not available") for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

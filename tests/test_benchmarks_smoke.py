@@ -1,0 +1,79 @@
+"""``benchmarks/run.py`` works: one ``--quick`` run (small sizes, one repetition) writes JSON
+with every measure and sane figures. Timings are not checked here (the issue: tests check
+correctness, not speed); ``make bench`` is where the figures come from."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / "benchmarks" / "run.py"
+MEASURES = ("imports", "overhead", "listing", "throughput", "tutorial")
+
+
+def test_quick_benchmark_writes_every_measure(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--vendors", "250", "--out", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "measure" in proc.stdout and str(out) in proc.stdout  # the table was printed
+    report = json.loads(out.read_text())
+    assert report["meta"]["quick"] is True and report["meta"]["repeat"] == 1
+    measures = report["measures"]
+    assert set(MEASURES) <= set(measures)
+
+    imp = measures["imports"]
+    assert imp["status"] == "ok"
+    assert 0 < imp["import_s"]["median"] < 30
+    assert imp["import_s"]["min"] <= imp["import_s"]["median"] <= imp["import_s"]["max"]
+    assert isinstance(imp["pass"], bool)
+
+    ov = measures["overhead"]
+    assert ov["status"] == "ok"
+    assert 0 < ov["client_per_call_s"]["median"] < 5 and 0 < ov["bare_per_call_s"]["median"] < 5
+    assert 0.2 < ov["ratio"] < 20
+    assert ov["pass"] == (ov["ratio"] <= ov["target_ratio"])
+
+    li = measures["listing"]
+    assert li["status"] == "ok"
+    assert li["vendors_seeded"] == 250
+    # every seeded vendor (plus the demo organization's own) came back, 100 a page
+    assert li["rows"] >= 250
+    pages = -(-li["rows"] // 100)
+    assert pages <= li["calls"] <= pages + 1
+    assert li["total_s"]["median"] > 0
+    assert li["pass"] is None  # 250 vendors say nothing about the 10,000 target
+
+    th = measures["throughput"]
+    assert th["status"] == "ok"
+    assert th["requests_per_s"]["median"] > 10 and th["errors"] == 0
+    assert th["clients"] == 3
+
+    tut = measures["tutorial"]
+    if tut["status"] == "not available":  # notebooks missing or not runnable headless
+        assert tut["reason"]
+    else:
+        assert tut["status"] == "ok"
+        first, again = tut["calls"]["first_run"], tut["calls"]["remembered_device"]
+        assert first["target"] == 8 and again["target"] == 5
+        for run in (first, again):
+            assert run["recipe_calls"] >= 1 and run["total_calls"] >= run["recipe_calls"]
+            assert sum(run["by_endpoint"].values()) == run["total_calls"]
+            assert sum(run["by_chapter"].values()) == run["total_calls"]
+            assert run["recipe_by_step"]["login"] >= 1
+        assert again["recipe_by_step"]["mfa"] <= first["recipe_by_step"]["mfa"]
+        chapters = tut["time"]["chapters_s"]
+        assert len(chapters) == len(tut["chapters"])
+        assert tut["time"]["total_s"]["median"] >= sum(c["median"] for c in chapters.values())
+
+    names = {row["measure"] for row in report["summary"]}
+    assert any("import" in name for name in names)
+    assert any("throughput" in name for name in names)
