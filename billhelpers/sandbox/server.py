@@ -152,7 +152,7 @@ class SandboxServer:
 
     def _serve(self) -> None:
         self._ready.set()
-        self._server.serve_forever(poll_interval=0.1)
+        self._server.serve_forever(poll_interval=0.02)  # stop() waits one interval
 
     def stop(self) -> None:
         if self._server is None:
