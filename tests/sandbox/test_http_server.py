@@ -1,0 +1,123 @@
+"""SandboxServer, the launcher and the command line, with real sockets on 127.0.0.1:0."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+import requests
+
+from billhelpers.sandbox import SandboxServer, launcher
+
+
+@pytest.fixture
+def launched():
+    """Stop whatever the launcher started in this test."""
+    try:
+        yield launcher
+    finally:
+        launcher.stop_started()
+
+
+def _health(url: str) -> dict:
+    return requests.get(url + "/_sandbox/health", timeout=5).json()
+
+
+def test_server_listens_on_loopback_port(server):
+    assert server.url.startswith("http://127.0.0.1:")
+    assert not server.url.endswith("/")
+    assert _health(server.url)["status"] == "ok"
+
+
+def test_server_records_server_json_and_removes_it(tmp_path):
+    srv = SandboxServer(tmp_path / "d").start()
+    record = json.loads((tmp_path / "d" / "server.json").read_text())
+    assert record["url"] == srv.url and record["instance"] == srv.instance
+    srv.stop()
+    assert not (tmp_path / "d" / "server.json").exists()
+
+
+def test_server_stop_closes_keep_alive_connections(tmp_path):
+    with SandboxServer(tmp_path / "d") as srv:
+        http = requests.Session()
+        assert http.get(srv.url + "/_sandbox/health", timeout=5).status_code == 200
+        url = srv.url
+    with pytest.raises(requests.ConnectionError):
+        http.get(url + "/_sandbox/health", timeout=5)
+
+
+def test_two_servers_are_independent(tmp_path):
+    with SandboxServer(tmp_path / "a") as a, SandboxServer(tmp_path / "b") as b:
+        assert a.url != b.url
+        assert _health(a.url)["instance"] != _health(b.url)["instance"]
+
+
+def test_ensure_sandbox_starts_one_and_reuses_it(launched, tmp_path):
+    url = launched.ensure_sandbox(tmp_path / "d")
+    assert _health(url)["status"] == "ok"
+    assert launched.ensure_sandbox(tmp_path / "d") == url
+    assert launched.ensure_sandbox(str(tmp_path / "d") + "/") == url
+
+
+def test_ensure_sandbox_is_thread_safe(launched, tmp_path):
+    urls = []
+    threads = [
+        threading.Thread(target=lambda: urls.append(launched.ensure_sandbox(tmp_path / "d")))
+        for _ in range(5)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(urls)) == 1
+
+
+def test_ensure_sandbox_reuses_a_running_server(launched, server):
+    assert launched.ensure_sandbox(server.data_dir) == server.url
+
+
+def test_ensure_sandbox_ignores_a_stale_record(launched, tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    stale = {"url": "http://127.0.0.1:9", "pid": 1, "instance": "gone"}
+    (data / "server.json").write_text(json.dumps(stale))
+    url = launched.ensure_sandbox(data)
+    assert url != stale["url"]
+    assert _health(url)["status"] == "ok"
+
+
+def test_ensure_sandbox_never_reuses_a_non_loopback_url(launched, tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "server.json").write_text(json.dumps({"url": "http://example.com:80"}))
+    assert launched.ensure_sandbox(data).startswith("http://127.0.0.1:")
+
+
+def test_cli_prints_the_url_and_serves(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "billhelpers.sandbox", "--port", "0", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.startswith("BILL sandbox listening on http://127.0.0.1:")
+        assert _health(line.rsplit(" ", 1)[1])["status"] == "ok"
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+    assert not (tmp_path / "server.json").exists()
+
+
+def test_cli_help_documents_the_options():
+    out = subprocess.run(
+        [sys.executable, "-m", "billhelpers.sandbox", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for text in ("--host", "--port", "--data-dir", "127.0.0.1", "/_sandbox/"):
+        assert text in out
