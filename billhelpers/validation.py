@@ -262,9 +262,18 @@ def check_bill(body, *, partial: bool = False) -> dict:
     return body
 
 
-def check_payment(body, *, today: _dt.date | None = None, item: str = "") -> dict:
-    """``POST /v3/payments`` (and one entry of a bulk payment, ``item='payments[3].'``)."""
+def check_payment(
+    body, *, today: _dt.date | None = None, item: str = "", shared: dict | None = None
+) -> dict:
+    """``POST /v3/payments`` (and one entry of a bulk payment, ``item='payments[3].'``, whose
+    ``shared`` top-level fields count as its own)."""
     body = _need_dict(body, item + "payment" if item else "payment")
+    if "processingOptions" not in body and "processingOptions" not in (shared or {}):
+        _fail(
+            item + "processingOptions",
+            "is required",
+            "add processingOptions, e.g. {'requestPayFaster': False} (or {})",
+        )
     options = body.get("processingOptions") or {}
     if not options.get("createBill") or "billId" in body:
         body["billId"] = check_id(body.get("billId"), "billId")

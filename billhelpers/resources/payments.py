@@ -16,6 +16,7 @@ is safe. Before sending, it also refuses a bill whose ``dueAmount`` is already c
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import secrets
 from decimal import Decimal
 
@@ -34,6 +35,8 @@ from billhelpers.exceptions import (
 )
 from billhelpers.resources.base import Resource, _id
 
+#: BILL's page on bulk payments: at most 50 bills per request.
+BULK_MAX = 50
 #: How many recent pages the look-up scans (newest first) before concluding "not recorded".
 LOOKUP_PAGES = 20
 
@@ -74,10 +77,21 @@ class Payments(Resource):
                 field="payments",
                 hint="pass {'payments': [{'billId': ..., 'amount': ...}, ...]}",
             )
+        if len(body["payments"]) > BULK_MAX:
+            raise InputError(
+                f"holds {len(body['payments'])} payments; BILL takes at most "
+                f"{BULK_MAX} per request",
+                field="payments",
+                hint=f"split the list into requests of {BULK_MAX} or fewer",
+            )
         body = copy.deepcopy(body)
+        if body.get("processDate") is not None:
+            body["processDate"] = validation.check_date(
+                body["processDate"], "processDate", not_before=_dt.date.today()
+            )
         items = []
         for i, item in enumerate(body["payments"]):
-            item = validation.check_payment(item, item=f"payments[{i}].")
+            item = validation.check_payment(item, item=f"payments[{i}].", shared=body)
             item.setdefault("transactionNumber", new_transaction_number())
             items.append(item)
         body["payments"] = items

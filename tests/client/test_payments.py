@@ -85,3 +85,45 @@ def test_payments_to_frame(trusted, bill):
 
 def test_verified_bank_is_seeded(trusted):
     assert VERIFIED_BANK in {b["id"] for b in trusted.funding_accounts.verified_banks()}
+
+
+def test_bulk_payment_pays_several_bills_once(trusted):
+    vendor = trusted.vendors.create(vendor_body())
+    bills = [
+        trusted.bills.create(bill_body(vendor["id"], a, invoice=f"B-{a}")).data
+        for a in ("10.00", "20.00")
+    ]
+    resp = trusted.payments.bulk_create(
+        {
+            "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+            "processingOptions": {},
+            "payments": [{"billId": b["id"], "amount": b["dueAmount"]} for b in bills],
+        }
+    )
+    payments = resp["payments"]
+    assert [p["amount"] for p in payments] == [Decimal("10.00"), Decimal("20.00")]
+    assert all(p["transactionNumber"].startswith("bh-") for p in payments)
+    assert all(trusted.bills.get(b["id"])["dueAmount"] == 0 for b in bills)
+
+
+def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
+    trusted.sandbox.add_fault(
+        path="/v3/payments/bulk", method="POST", count=1, drop=True, afterProcessing=True
+    )
+    resp = trusted.payments.bulk_create(
+        {
+            "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+            "processingOptions": {},
+            "payments": [{"billId": bill["id"], "amount": "30.00"}],
+        }
+    )
+    assert resp.recovered
+    assert len(_payments_for(trusted, bill["id"])) == 1
+
+
+def test_bulk_payment_over_50_refused_before_sending(trusted):
+    with pytest.raises(bh.InputError) as info:
+        trusted.payments.bulk_create({"payments": [{"billId": "x"}] * 51})
+    assert info.value.field == "payments"

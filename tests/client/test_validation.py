@@ -148,6 +148,7 @@ def test_check_bill_normalises_amounts_and_dates():
         ("fundingAccount", {"type": "CASH"}, "fundingAccount.type"),
         ("fundingAccount", {"type": "BANK_ACCOUNT", "id": "x"}, "fundingAccount.id"),
         ("transactionNumber", "x" * 51, "transactionNumber"),
+        ("processingOptions", _DELETE, "processingOptions"),
     ],
 )
 def test_check_payment_rejects(path, value, field):
