@@ -153,6 +153,27 @@ def test_create_payment_other_vendors_bill(backend, trusted, bill):
     _bad(backend, trusted, body, f"vendorId: does not match the bill's vendor {bill['vendorId']}")
 
 
+def test_create_payment_by_check_needs_a_full_address(backend, trusted):
+    body = vendor_body(address={"line1": "1 Main St", "country": "US"})
+    del body["paymentInformation"]
+    vendor = backend.create_vendor(trusted, body)
+    bill = backend.create_bill(trusted, bill_body(vendor["id"]))
+    _bad(
+        backend,
+        trusted,
+        payment_body(bill["id"]),
+        f"vendorId: vendor {vendor['id']} has no bank account, and a check payment needs "
+        "address.city, address.zipOrPostalCode, paymentInformation.payeeName",
+    )
+
+
+def test_create_payment_by_check(backend, trusted):
+    body = vendor_body(paymentInformation={"payeeName": "Acme"})
+    vendor = backend.create_vendor(trusted, body)
+    bill = backend.create_bill(trusted, bill_body(vendor["id"]))
+    assert backend.create_payment(trusted, payment_body(bill["id"]))["disbursementType"] == "CHECK"
+
+
 def test_create_payment_unknown_bill(backend, trusted):
     body = payment_body("00n01SBX000000000099")
     _bad(backend, trusted, body, "billId: no bill 00n01SBX000000000099 in this organization")

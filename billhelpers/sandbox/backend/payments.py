@@ -29,6 +29,7 @@ from billhelpers.sandbox.backend.errors import (
     UntrustedSession,
     ValidationFailed,
 )
+from billhelpers.sandbox.backend.vendors import check_payment_gaps
 
 FUNDING_TYPES = ("BANK_ACCOUNT", "CARD_ACCOUNT", "WALLET", "AP_CARD")
 DESCRIPTION_MAX = 70
@@ -158,9 +159,16 @@ class PaymentsMixin(BackendBase):
                 f"bank account {bank_id} is {state}; payments need a VERIFIED account",
             )
 
+        electronic = "bankAccount" in vendor.get("paymentInformation", {})
+        gaps = [] if electronic else check_payment_gaps(vendor)
+        if gaps:
+            raise ValidationFailed(
+                f"{prefix}vendorId",
+                f"vendor {vendor['id']} has no bank account, and a check payment needs "
+                f"{', '.join(gaps)}",
+            )
         seq = self.store.next_seq("payment")
         payment_id = ids.object_id("payment", seq)
-        electronic = "bankAccount" in vendor.get("paymentInformation", {})
         doc = {
             "vendorId": bill["vendorId"],
             "billPayments": [{"id": f"bpm{payment_id[3:]}", "billId": bill_id, "amount": cents}],

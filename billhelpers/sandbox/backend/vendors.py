@@ -3,10 +3,13 @@
 
 Vendors: create, list, get, update (PATCH), archive, restore.
 
-Rules: ``name`` 1-100 characters, ``address`` required on create with ``line1``, ``city``,
-``zipOrPostalCode`` and an ISO ``country``; bank details need a payee name, a digits-only account
-number and a routing number that passes the ABA checksum. Responses show only the last four digits
-of the account number; the full number is kept in a private field that never leaves the backend.
+Rules: ``name`` 1-100 characters; ``address`` required on create (its ``country``, when given,
+an ISO 3166-1 alpha-2 code); bank details need a payee name, a digits-only account number and a
+routing number that passes the ABA checksum. As on BILL, a full address (``line1``, ``city``,
+``zipOrPostalCode``, ``country``) and ``payeeName`` are needed only to pay by check, so that is
+checked when a check payment is made (see ``CHECK_FIELDS``). Responses show only the last four
+digits of the account number; the full number is kept in a private field that never leaves the
+backend.
 Bank details cannot be changed with PATCH (BILL uses separate bank-account endpoints).
 """
 
@@ -20,20 +23,28 @@ ACCOUNT_TYPES = ("BUSINESS", "PERSON", "NONE")
 BANK_TYPES = ("CHECKING", "SAVINGS")
 OWNER_TYPES = ("BUSINESS", "PERSON")
 CURRENCIES = ("USD",)
-_ADDRESS_REQUIRED = ("line1", "city", "zipOrPostalCode", "country")
+#: What BILL needs to pay a vendor by check (developer.bill.com/reference/createvendor).
+CHECK_FIELDS = ("line1", "city", "zipOrPostalCode", "country")
 _ADDRESS_FIELDS = ("line1", "line2", "city", "stateOrProvince", "zipOrPostalCode", "country")
 
 
 def _address(value: dict) -> dict:
     address = {}
     for key in _ADDRESS_FIELDS:
-        text = v.string(
-            value, key, f"address.{key}", required=key in _ADDRESS_REQUIRED, max_len=100
-        )
+        text = v.string(value, key, f"address.{key}", max_len=100)
         if text is not None:
             address[key] = text
-    v.country(address["country"], "address.country")
+    v.country(address.get("country"), "address.country")
     return address
+
+
+def check_payment_gaps(vendor: dict) -> list[str]:
+    """Fields a vendor lacks for a check payment (empty when it can be paid by check)."""
+    address = vendor.get("address", {})
+    gaps = [f"address.{key}" for key in CHECK_FIELDS if not address.get(key)]
+    if not vendor.get("paymentInformation", {}).get("payeeName"):
+        gaps.append("paymentInformation.payeeName")
+    return gaps
 
 
 def _payment_information(value: dict) -> tuple[dict, str | None]:
