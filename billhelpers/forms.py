@@ -73,6 +73,11 @@ _LABEL_LAYOUT = {"description_width": "11em"}
 _WIDE = widgets.Layout(width="32em")
 
 
+def _auto() -> widgets.Layout:
+    """A layout as wide as the widget's own text (ipywidgets' default cuts long labels)."""
+    return widgets.Layout(width="auto")
+
+
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -192,7 +197,7 @@ class CredentialsForm(_Form):
             layout=_WIDE,
         )
         self.sign_in_button = widgets.Button(
-            description="Sign in", button_style="primary", icon="sign-in"
+            description="Sign in", button_style="primary", icon="sign-in", layout=_auto()
         )
         self.status = _StatusLine("bh-cred-status", "Not signed in yet.")
         for widget, css in (
@@ -315,12 +320,19 @@ class MfaForm(_Form):
         self.token.add_class("bh-mfa-token")
         device_note = f" ({device})" if device else ""
         self.remember = widgets.Checkbox(
-            value=remember_me, description=f"Remember this device for 30 days{device_note}"
+            value=remember_me,
+            description=f"Remember this device for 30 days{device_note}",
+            indent=False,
+            layout=_auto(),
         )
         self.remember.add_class("bh-mfa-remember")
-        self.submit_button = widgets.Button(description="Submit", button_style="primary")
+        self.submit_button = widgets.Button(
+            description="Submit", button_style="primary", layout=_auto()
+        )
         self.submit_button.add_class("bh-mfa-submit")
-        self.resend_button = widgets.Button(description="Send a new code", icon="refresh")
+        self.resend_button = widgets.Button(
+            description="Send a new code", icon="refresh", layout=_auto()
+        )
         self.resend_button.add_class("bh-mfa-resend")
         self.resend_button.disabled = resend is None
         self.status = _StatusLine("bh-mfa-status")
@@ -428,7 +440,7 @@ class PaymentConfirmation(_Form):
         self.summary_box = widgets.HTML(self._summary_html(self.summary))
         self.summary_box.add_class("bh-pay-summary")
         self.confirm_button = widgets.Button(
-            description="Confirm payment", button_style="warning", icon="check"
+            description="Confirm payment", button_style="warning", icon="check", layout=_auto()
         )
         self.confirm_button.add_class("bh-pay-confirm")
         self.status = _StatusLine(

@@ -58,6 +58,7 @@ __all__ = (
     "find_vendor",
     "mfa_form",
     "payment_confirmation",
+    "pick_bank",
     "send_mfa_challenge",
     "settings",
     "side_by_side",
@@ -451,6 +452,26 @@ def verified_banks(client):
     return client.funding_accounts.banks(
         filters=where("status", "eq", "VERIFIED", resource="banks")
     )
+
+
+def pick_bank(banks) -> dict:
+    """The verified account to pay from: the default for payables, else the first one.
+
+    ``banks`` is :func:`verified_banks`' response (or a list of bank records). With none, a
+    clear error says how to get one instead of an IndexError.
+    """
+    records = list(getattr(banks, "results", banks) or [])
+    records = [b for b in records if b.get("status", "VERIFIED") == "VERIFIED"]
+    if not records:
+        raise PersonNeeded(
+            "The organization has no VERIFIED bank account to pay from. In BILL, add one "
+            "(Settings > Bank accounts) and verify it (BILL's sandbox: the test deposit 0.50), "
+            "then run this chapter again."
+        )
+    for bank in records:
+        if (bank.get("default") or {}).get("payables"):
+            return bank
+    return records[0]
 
 
 def _payment_bill_ids(payment: Mapping) -> set[str]:

@@ -293,3 +293,30 @@ def test_person_needed_is_a_bill_error():
     import billhelpers as bh
 
     assert issubclass(tutorial.PersonNeeded, bh.BillError)
+
+
+# -- choosing the bank account ------------------------------------------------------------------
+
+
+def test_pick_bank_prefers_the_default_for_payables():
+    banks = [
+        {"id": "bac1", "status": "VERIFIED", "default": {"payables": False}},
+        {"id": "bac2", "status": "VERIFIED", "default": {"payables": True}},
+    ]
+    assert tutorial.pick_bank(banks)["id"] == "bac2"
+    assert tutorial.pick_bank(banks[:1])["id"] == "bac1"
+
+
+def test_pick_bank_without_a_verified_account_says_what_to_do():
+    with pytest.raises(tutorial.PersonNeeded, match="no VERIFIED bank account"):
+        tutorial.pick_bank(SimpleNamespace(results=[{"id": "bac3", "status": "PENDING"}]))
+    with pytest.raises(tutorial.PersonNeeded):
+        tutorial.pick_bank([])
+
+
+def test_pick_bank_in_the_demo_organization(demo_world):
+    client = new_kernel()
+    tutorial.ensure_signed_in()
+    bank = tutorial.pick_bank(tutorial.verified_banks(client))
+    assert bank["status"] == "VERIFIED"
+    assert bank["id"].startswith("bac")
