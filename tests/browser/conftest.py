@@ -127,6 +127,14 @@ def _wait_gone(pids: list[int], timeout: float) -> list[int]:
     return left
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM if pytest itself is killed (Linux prctl)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class LabServer:
     """A JupyterLab server process and how to reach it."""
 
@@ -162,6 +170,8 @@ class LabServer:
             IPYTHONDIR=str(w / "ipy"),
             JUPYTER_PLATFORM_DIRS="1",
             PYTHONUNBUFFERED="1",
+            # The kernels import the billhelpers of the checkout under test.
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         )
         self.env = env
         cmd = [
@@ -193,6 +203,7 @@ class LabServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # only calls prctl
         )
 
     def wait_ready(self, timeout: float = LAB_START_TIMEOUT_S) -> None:
