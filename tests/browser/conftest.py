@@ -240,6 +240,19 @@ class LabServer:
             return body
         return json.loads(body) if body else None
 
+    def sandbox_requests(self, dev_key: str) -> list[dict]:
+        """The BILL calls the demo sandbox served so far (``GET /_sandbox/requests``).
+
+        The sandbox runs in a notebook kernel and records its url in ``server.json`` in the
+        demo data directory; this reads it without starting one.
+        """
+        record = json.loads((Path(self.env["BILL_SANDBOX_DATA_DIR"]) / "server.json").read_text())
+        req = urllib.request.Request(
+            record["url"].rstrip("/") + "/_sandbox/requests", headers={"devKey": dev_key}
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback
+            return json.loads(resp.read())
+
     def kernels(self) -> list[dict]:
         return self.api("GET", "/api/kernels") or []
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -177,6 +178,23 @@ def test_a_learner_signs_in_verifies_and_pays_a_bill(jupyter_lab, lab):
     lab.wait_for_text(re.compile(r"SCHEDULED|PROCESSING|PAID"), scope=lab.output(status_cell))
     lab.screenshot("chapter-5-payment", scroll_to=lab.output(status_cell))
     lap("chapter 5")
+
+    # Behind the page: the whole walk-through made one login, one MFA round, and created one
+    # vendor, one bill and one payment (the kernels shared the session and the sandbox).
+    calls = Counter(
+        (r["method"], r["path"])
+        for r in jupyter_lab.sandbox_requests(DEMO_DEV_KEY)
+        if r["method"] != "GET"
+    )
+    for call in (
+        ("POST", "/v3/login"),
+        ("POST", "/v3/mfa/challenge"),
+        ("POST", "/v3/mfa/challenge/validate"),
+        ("POST", "/v3/vendors"),
+        ("POST", "/v3/bills"),
+        ("POST", "/v3/payments"),
+    ):
+        assert calls[call] == 1, f"{call}: {calls[call]} calls; all non-GET calls: {dict(calls)}"
 
     print(f"\nbrowser walk-through, cumulative seconds per chapter: {timings}")
     total = time.monotonic() - started
