@@ -83,7 +83,11 @@ class PersonNeeded(BillError):
     """Run All stops here on purpose: the next step needs a person (a code, a click).
 
     Raised only outside demo mode. The message says what to do and which cell to run next.
+    In a notebook it shows as that message alone, without a traceback: nothing went wrong.
     """
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for how an error is shown
+        return [f"⏸  {type(self).__name__}: {self}"]
 
 
 def demo_environment(root) -> dict[str, str]:

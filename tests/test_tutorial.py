@@ -320,3 +320,8 @@ def test_pick_bank_in_the_demo_organization(demo_world):
     bank = tutorial.pick_bank(tutorial.verified_banks(client))
     assert bank["status"] == "VERIFIED"
     assert bank["id"].startswith("bac")
+
+
+def test_person_needed_shows_as_one_plain_message_in_a_notebook():
+    err = tutorial.PersonNeeded("type the code, then run the next cell")
+    assert err._render_traceback_() == ["⏸  PersonNeeded: type the code, then run the next cell"]
