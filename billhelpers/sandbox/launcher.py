@@ -13,6 +13,7 @@ it starts a :class:`SandboxServer` in a daemon thread of this process on a free 
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 import urllib.request
@@ -52,6 +53,8 @@ def ensure_sandbox(data_dir: str | Path) -> str:
         if isinstance(record, dict) and _healthy(record):
             return record["url"]
         server = SandboxServer(path).start()
+        if not _started:
+            atexit.register(stop_started)  # flush the request log, remove server.json
         _started[path] = server
         return server.url
 

@@ -18,10 +18,12 @@ import json
 import os
 import secrets
 import socket
+import sys
 import threading
 from pathlib import Path
+from urllib.parse import unquote
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
 
 from billhelpers.sandbox.app import DROP_KEY, SandboxApp, make_app
 
@@ -29,9 +31,79 @@ SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
 
 
+_MAX_LINE = 65536
+_MAX_HEADERS = 100
+
+
+class _Headers:
+    """The request headers: what werkzeug's ``make_environ`` and the handler read of them.
+
+    ``http.server`` parses headers with the ``email`` package, which costs more than the rest of
+    a simple call; the sandbox only needs names and values.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[tuple[str, str]] = []
+        self._lower: dict[str, str] = {}
+
+    def add(self, name: str, value: str) -> None:
+        self._items.append((name, value))
+        key = name.lower()
+        self._lower[key] = f"{self._lower[key]},{value}" if key in self._lower else value
+
+    def get(self, name: str, default=None):
+        return self._lower.get(name.lower(), default)
+
+    def __getitem__(self, name: str):
+        return self._lower.get(name.lower())
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self._lower
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._items)
+
+
 class _Handler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = _IDLE_TIMEOUT
+
+    def parse_request(self) -> bool:
+        """Request line and headers, without the ``email`` parser (see ``_Headers``)."""
+        self.command = None
+        self.request_version = "HTTP/0.9"
+        self.close_connection = True
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = self.requestline.split()
+        if len(words) != 3 or words[2] not in ("HTTP/1.0", "HTTP/1.1"):
+            self.send_error(400, "Bad request syntax")
+            return False
+        self.command, self.path, self.request_version = words
+        if self.path.startswith("//"):
+            self.path = "/" + self.path.lstrip("/")
+        headers = _Headers()
+        for _ in range(_MAX_HEADERS + 1):
+            line = self.rfile.readline(_MAX_LINE + 1)
+            if len(line) > _MAX_LINE:
+                self.send_error(431, "Header line too long")
+                return False
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, sep, value = str(line, "iso-8859-1").partition(":")
+            if not sep or not name.strip():
+                self.send_error(400, "Bad header line")
+                return False
+            headers.add(name.strip(), value.strip())
+        else:
+            self.send_error(431, "Too many headers")
+            return False
+        self.headers = headers
+        connection = (headers.get("Connection") or "").lower()
+        if self.request_version == "HTTP/1.1":
+            self.close_connection = connection == "close"
+        else:
+            self.close_connection = connection != "keep-alive"
+        return True
 
     def setup(self) -> None:
         super().setup()
@@ -45,6 +117,42 @@ class _Handler(WSGIRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:
         """Quiet: the sandbox keeps its own request log (``GET /_sandbox/requests``)."""
+
+    def make_environ(self) -> dict:
+        """A WSGI environ with what the sandbox's app reads (werkzeug's also handles TLS,
+        absolute request URIs and more, at twice the cost)."""
+        path, _, query = self.path.partition("?")
+        path = unquote(path)
+        if not path.isascii():  # WSGI strings are latin-1 decoded bytes
+            path = path.encode("utf-8").decode("latin-1")
+        environ = {
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": self.rfile,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "REMOTE_ADDR": self.client_address[0] if self.client_address else "",
+            "SERVER_NAME": self.server.server_address[0],
+            "SERVER_PORT": str(self.server.server_address[1]),
+            "SERVER_PROTOCOL": self.request_version,
+        }
+        for name, value in self.headers.items():
+            if "_" in name:  # as werkzeug: "_" and "-" would collide
+                continue
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = f"HTTP_{key}"
+            environ[key] = f"{environ[key]},{value}" if key in environ else value
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            environ["wsgi.input_terminated"] = True
+            environ["wsgi.input"] = DechunkedInput(self.rfile)
+        return environ
 
     def run_wsgi(self) -> None:
         if self.headers.get("Expect", "").lower().strip() == "100-continue":

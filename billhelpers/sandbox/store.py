@@ -300,8 +300,18 @@ class Store:
         keys = ("org_id", "user_id", "dev_key", "trusted", "last_seen_ms", "ended")
         return dict(zip(keys, row, strict=True))
 
-    def touch_session(self, id_hash: str, now_ms: int) -> None:
-        self._run("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?", (now_ms, id_hash))
+    def touch_live_session(self, id_hash, dev_key, now_ms, idle_ms) -> dict | None:
+        """Reset the idle timer of a live session of ``dev_key`` in one statement; ``None`` if
+        there is no such live session."""
+        row = self._one(
+            "UPDATE sessions SET last_seen_ms = ?1 WHERE id_hash = ?2 AND dev_key = ?3"
+            " AND ended = 0 AND ?1 - last_seen_ms <= ?4"
+            " RETURNING org_id, user_id, dev_key, trusted",
+            (now_ms, id_hash, dev_key, idle_ms),
+        )
+        if row is None:
+            return None
+        return dict(zip(("org_id", "user_id", "dev_key", "trusted"), row, strict=True))
 
     def end_session(self, id_hash: str) -> None:
         self._run("UPDATE sessions SET ended = 1 WHERE id_hash = ?", (id_hash,))
@@ -505,10 +515,11 @@ class Store:
 
     def log_requests(self, rows: list[tuple[str, str, int, int]]) -> None:
         """Append ``(method, path, status, time_ms)`` rows; prune beyond ``REQUEST_LOG_KEEP``."""
-        self._conn().executemany(
-            "INSERT INTO request_log (method, path, status, time_ms) VALUES (?, ?, ?, ?)", rows
-        )
-        last = self._one("SELECT max(id) FROM request_log")[0] or 0
+        last = 0
+        for row in rows:
+            last = self._run(
+                "INSERT INTO request_log (method, path, status, time_ms) VALUES (?, ?, ?, ?)", row
+            ).lastrowid
         if last % 500 < len(rows):
             self._run("DELETE FROM request_log WHERE id <= ?", (last - REQUEST_LOG_KEEP,))
 

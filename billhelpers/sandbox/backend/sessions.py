@@ -118,19 +118,11 @@ class SessionsMixin(BackendBase):
                 self._count(dev_key, "api", limit)
             except HourlyLimitReached as exc:
                 failure = exc
-            session = self.store.session(id_hash)
-            now = self.clock.now_ms()
-            if failure is not None:
-                pass
-            elif session is None or session["ended"]:
-                failure = InvalidSession()
-            elif session["dev_key"] != dev_key:
-                failure = InvalidDevKey()
-            elif now - session["last_seen_ms"] > SESSION_IDLE_MS:
-                self.store.end_session(id_hash)
-                failure = InvalidSession()
-            else:
-                self.store.touch_session(id_hash, now)
+            session = None
+            if failure is None:
+                session = self._touch(id_hash, dev_key)
+                if isinstance(session, SandboxError):
+                    failure, session = session, None
         if failure is not None:
             raise failure
         return Caller(
@@ -140,6 +132,20 @@ class SessionsMixin(BackendBase):
             session_hash=id_hash,
             trusted=bool(session["trusted"]),
         )
+
+    def _touch(self, id_hash: str, dev_key: str) -> dict | SandboxError:
+        """Reset the idle timer of a live session, or say why it is not live."""
+        now = self.clock.now_ms()
+        session = self.store.touch_live_session(id_hash, dev_key, now, SESSION_IDLE_MS)
+        if session is not None:  # the common case, in one statement
+            return session
+        session = self.store.session(id_hash)
+        if session is None or session["ended"]:
+            return InvalidSession()
+        if session["dev_key"] != dev_key:
+            return InvalidDevKey()
+        self.store.end_session(id_hash)  # expired: it stays ended whatever the clock does
+        return InvalidSession()
 
     def logout(self, caller: Caller) -> dict:
         with self.store.write():
