@@ -128,7 +128,9 @@ def settings(**overrides) -> Config:
 def connect(**overrides):
     """The kernel's client (made once; ``overrides`` make a new one). No call is made."""
     if overrides or _state["client"] is None:
-        _state["client"] = bh.connect(**overrides)
+        previous, _state["client"] = _state["client"], bh.connect(**overrides)
+        if previous is not None:
+            previous.close()  # its pooled connections; the session stays cached
     return _state["client"]
 
 
