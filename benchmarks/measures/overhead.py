@@ -1,7 +1,7 @@
 """(4) The client's per-call overhead over bare ``requests``, as a ratio in one run.
 
 Both sides call the same BILL endpoint (``GET /v3/login/session``) on the same sandbox over a
-kept-alive connection: the client through ``client.session_info()`` (its whole pipeline:
+kept-alive connection (the sandbox's threads in this process): the client through ``client.session_info()`` (its whole pipeline:
 headers, timeout, error mapping, Decimal-exact JSON, :class:`ApiResponse`), bare requests with
 ``session.get(url, headers=...)`` and ``.json()``. Blocks of calls alternate between the two
 (client first in even blocks, bare first in odd ones) so drift in the machine's speed hits both
@@ -20,11 +20,13 @@ TARGET_RATIO = 1.15
 PATH = "/v3/login/session"
 
 
-def _block(call, n: int) -> float:
-    started = time.perf_counter()
+def _block(call, n: int) -> tuple[float, float]:
+    """(wall, this thread's CPU) per call over ``n`` calls. The sandbox answers from other
+    threads, so the CPU figure is the caller's side alone: client vs bare requests."""
+    cpu0, started = time.thread_time(), time.perf_counter()
     for _ in range(n):
         call()
-    return (time.perf_counter() - started) / n
+    return (time.perf_counter() - started) / n, (time.thread_time() - cpu0) / n
 
 
 def run(opts) -> dict:
@@ -55,11 +57,17 @@ def run(opts) -> dict:
         for _ in range(calls // 2):  # warm both connections and code paths
             bare()
             via_client()
-        client_s, bare_s = [], []
+        client_s, bare_s, client_cpu, bare_cpu = [], [], [], []
         for i in range(blocks):
             order = (via_client, bare) if i % 2 == 0 else (bare, via_client)
             for call in order:
-                (client_s if call is via_client else bare_s).append(_block(call, calls))
+                wall, cpu = _block(call, calls)
+                if call is via_client:
+                    client_s.append(wall)
+                    client_cpu.append(cpu)
+                else:
+                    bare_s.append(wall)
+                    bare_cpu.append(cpu)
         client.close()
         http.close()
     ratio = median(client_s) / median(bare_s)
@@ -76,6 +84,11 @@ def run(opts) -> dict:
         "overhead_per_call_s": round(median(client_s) - median(bare_s), 7),
         "ratio": round(ratio, 4),
         "ratio_per_block_pair": spread(ratios),
+        # The caller's own CPU per call (the sandbox's threads excluded): what the client adds,
+        # nearly free of the machine's other load and of the sandbox's speed.
+        "client_cpu_per_call_s": spread(client_cpu),
+        "bare_cpu_per_call_s": spread(bare_cpu),
+        "cpu_ratio": round(median(client_cpu) / median(bare_cpu), 4),
         "target_ratio": TARGET_RATIO,
         "pass": ratio <= TARGET_RATIO,
     }
