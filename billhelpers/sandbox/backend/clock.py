@@ -27,7 +27,7 @@ class Clock:
     def now_ms(self) -> int:
         return int(self._time() * 1000) + self._store.clock_offset_ms()
 
-    def advance(self, seconds: float) -> int:
+    def advance(self, seconds) -> int:
         self._store.advance_clock(int(seconds * 1000))
         return self.now_ms()
 
