@@ -1,11 +1,12 @@
 """(4) The client's per-call overhead over bare ``requests``, as a ratio in one run.
 
-Both sides call the same BILL endpoint (``GET /v3/login/session``) on the same sandbox over a
-kept-alive connection (the sandbox's threads in this process): the client through ``client.session_info()`` (its whole pipeline:
-headers, timeout, error mapping, Decimal-exact JSON, :class:`ApiResponse`), bare requests with
-``session.get(url, headers=...)`` and ``.json()``. Blocks of calls alternate between the two
-(client first in even blocks, bare first in odd ones) so drift in the machine's speed hits both
-alike; the ratio is median(client per call) / median(bare per call).
+Both sides call the same BILL endpoint (``GET /v3/login/session``) on the same sandbox (served
+from this process's threads) over a kept-alive connection: the client through
+``client.session_info()`` (its whole pipeline: headers, timeout, error mapping, Decimal-exact
+JSON, :class:`ApiResponse`), bare requests with ``session.get(url, headers=...)`` and
+``.json()``. Blocks of calls alternate between the two (client first in even blocks, bare first
+in odd ones) so drift in the machine's speed hits both alike; the ratio is median(client per
+call) / median(bare per call) in wall time. The caller's own CPU per call is reported too.
 """
 
 from __future__ import annotations
