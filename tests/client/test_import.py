@@ -14,7 +14,7 @@ def test_import_loads_no_heavy_modules():
     assert out.stdout.strip() == ""
 
 
-def test_import_takes_under_200_ms():
+def _import_us() -> int:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import billhelpers"],
         capture_output=True,
@@ -22,8 +22,12 @@ def test_import_takes_under_200_ms():
         check=True,
     )
     line = [x for x in out.stderr.splitlines() if x.rstrip().endswith("| billhelpers")][-1]
-    cumulative_us = int(line.split("|")[1])
-    assert cumulative_us < 200_000
+    return int(line.split("|")[1])
+
+
+def test_import_takes_under_200_ms():
+    # best of three: a busy machine (parallel test runs) only ever makes one run slower
+    assert min(_import_us() for _ in range(3)) < 200_000
 
 
 def test_lazy_names_resolve():
