@@ -82,19 +82,9 @@ CREATE TABLE IF NOT EXISTS request_log (
 """
 
 #: Tables emptied by a reset (the control row is kept, then re-seeded).
-_STATE_TABLES = (
-    "orgs",
-    "dev_keys",
-    "users",
-    "sessions",
-    "challenges",
-    "remembered",
-    "objects",
-    "counters",
-    "usage",
-    "faults",
-    "request_log",
-)
+_STATE_TABLE_NAMES = """orgs dev_keys users sessions challenges remembered objects counters usage
+    faults request_log"""
+_STATE_TABLES = tuple(_STATE_TABLE_NAMES.split())
 
 #: How many request-log rows are kept; older ones are pruned as new ones arrive.
 REQUEST_LOG_KEEP = 5000
@@ -144,6 +134,7 @@ class Store:
             conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=10.0
             )
+            conn.row_factory = sqlite3.Row  # rows read as tuples or, via _dict, as dicts
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
             self._local.conn = conn
@@ -185,8 +176,12 @@ class Store:
             with suppress(sqlite3.Error):
                 conn.close()
 
-    def _one(self, sql: str, params: tuple = ()) -> tuple | None:
+    def _one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
         return self._conn().execute(sql, params).fetchone()
+
+    def _dict(self, sql: str, params: tuple = ()) -> dict | None:
+        row = self._one(sql, params)
+        return dict(row) if row is not None else None
 
     def _all_rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self._conn().execute(sql, params).fetchall()
@@ -211,19 +206,10 @@ class Store:
         snap = getattr(self._local, "control", None)
         if snap is not None:
             return snap
-        row = self._one(
+        return self._dict(
             "SELECT seeded, clock_offset_ms, requests_per_hour, logins_per_hour,"
             " concurrent_requests, faults_pending FROM control WHERE id = 1"
         )
-        keys = (
-            "seeded",
-            "clock_offset_ms",
-            "requests_per_hour",
-            "logins_per_hour",
-            "concurrent_requests",
-            "faults_pending",
-        )
-        return dict(zip(keys, row, strict=True))
 
     def clock_offset_ms(self) -> int:
         snap = getattr(self._local, "control", None)
@@ -273,12 +259,11 @@ class Store:
         )
 
     def user_by_email(self, org_id: str, email: str) -> dict | None:
-        row = self._one(
-            "SELECT id, password_salt, password_hash FROM users"
+        return self._dict(
+            "SELECT id, password_salt AS salt, password_hash AS hash FROM users"
             " WHERE org_id = ? AND lower(email) = lower(?)",
             (org_id, email),
         )
-        return dict(zip(("id", "salt", "hash"), row, strict=True)) if row else None
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -290,28 +275,21 @@ class Store:
         )
 
     def session(self, id_hash: str) -> dict | None:
-        row = self._one(
+        return self._dict(
             "SELECT org_id, user_id, dev_key, trusted, last_seen_ms, ended FROM sessions"
             " WHERE id_hash = ?",
             (id_hash,),
         )
-        if row is None:
-            return None
-        keys = ("org_id", "user_id", "dev_key", "trusted", "last_seen_ms", "ended")
-        return dict(zip(keys, row, strict=True))
 
     def touch_live_session(self, id_hash, dev_key, now_ms, idle_ms) -> dict | None:
         """Reset the idle timer of a live session of ``dev_key`` in one statement; ``None`` if
         there is no such live session."""
-        row = self._one(
+        return self._dict(
             "UPDATE sessions SET last_seen_ms = ?1 WHERE id_hash = ?2 AND dev_key = ?3"
             " AND ended = 0 AND ?1 - last_seen_ms <= ?4"
             " RETURNING org_id, user_id, dev_key, trusted",
             (now_ms, id_hash, dev_key, idle_ms),
         )
-        if row is None:
-            return None
-        return dict(zip(("org_id", "user_id", "dev_key", "trusted"), row, strict=True))
 
     def end_session(self, id_hash: str) -> None:
         self._run("UPDATE sessions SET ended = 1 WHERE id_hash = ?", (id_hash,))
@@ -336,12 +314,10 @@ class Store:
         return row[0]
 
     def challenge(self, challenge_id: str) -> dict | None:
-        row = self._one(
+        return self._dict(
             "SELECT session_hash, user_id, token, created_ms, used FROM challenges WHERE id = ?",
             (challenge_id,),
         )
-        keys = ("session_hash", "user_id", "token", "created_ms", "used")
-        return dict(zip(keys, row, strict=True)) if row else None
 
     def use_challenge(self, challenge_id: str) -> None:
         self._run("UPDATE challenges SET used = 1 WHERE id = ?", (challenge_id,))
@@ -361,10 +337,9 @@ class Store:
         )
 
     def remembered(self, id_hash: str) -> dict | None:
-        row = self._one(
+        return self._dict(
             "SELECT user_id, device, expires_ms FROM remembered WHERE id_hash = ?", (id_hash,)
         )
-        return dict(zip(("user_id", "device", "expires_ms"), row, strict=True)) if row else None
 
     # -- objects (vendors, bills, bank accounts, payments) ------------------------------------
 
@@ -468,38 +443,20 @@ class Store:
     def insert_fault(self, fault: dict) -> int:
         cur = self._run(
             "INSERT INTO faults (path, method, remaining, status, code, delay_seconds,"
-            " drop_connection, after_processing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                fault["path"],
-                fault["method"],
-                fault["count"],
-                fault["status"],
-                fault["code"],
-                fault["delaySeconds"],
-                int(fault["drop"]),
-                int(fault["afterProcessing"]),
-            ),
+            " drop_connection, after_processing) VALUES (:path, :method, :count, :status,"
+            " :code, :delaySeconds, :drop, :afterProcessing)",
+            fault,
         )
         self._run("UPDATE control SET faults_pending = 1 WHERE id = 1")
         return cur.lastrowid
 
     def faults(self) -> list[dict]:
         rows = self._all_rows(
-            "SELECT id, path, method, remaining, status, code, delay_seconds, drop_connection,"
-            " after_processing FROM faults WHERE remaining > 0 ORDER BY id"
+            "SELECT id, path, method, remaining AS count, status, code, delay_seconds AS"
+            ' "delaySeconds", drop_connection AS "drop", after_processing AS "afterProcessing"'
+            " FROM faults WHERE remaining > 0 ORDER BY id"
         )
-        keys = (
-            "id",
-            "path",
-            "method",
-            "count",
-            "status",
-            "code",
-            "delaySeconds",
-            "drop",
-            "afterProcessing",
-        )
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [dict(row) for row in rows]
 
     def consume_fault(self, fault_id: int) -> None:
         self._run("UPDATE faults SET remaining = remaining - 1 WHERE id = ?", (fault_id,))
