@@ -132,8 +132,10 @@ def summary_rows(results: dict) -> list[dict]:
             _fmt_s(time_["total_s"]["median"]),
             f"< {time_['target_s']:.0f} s",
             time_["pass"],
-            f"median of {time_['runs']}; kernel start-ups "
-            f"{_fmt_s(time_['kernel_startup_s']['median'])}",
+            f"median of {time_['runs']}; in cells {_fmt_s(time_['cells_s']['median'])}, "
+            f"kernel start/stop {_fmt_s(time_['total_s']['median'] - time_['cells_s']['median'])}"
+            f" (floor: {len(time_['chapters_s'])} empty kernels "
+            f"{_fmt_s(time_['kernel_floor_s'])})",
         )
         for name, spread_ in time_["chapters_s"].items():
             row(f"  {name}", _fmt_s(spread_["median"]), "", None)

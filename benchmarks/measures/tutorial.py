@@ -99,7 +99,7 @@ def _ts(value) -> float | None:
     return _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
 
 
-def run_chapter(path: Path, timeout: int) -> dict:
+def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
     """Execute one chapter in a fresh kernel; wall time and time inside cells.
 
     The notebook is read (and nbclient imported, ~1 s) before the clock starts: that is the
@@ -108,7 +108,8 @@ def run_chapter(path: Path, timeout: int) -> dict:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    notebook = nbformat.read(path, as_version=4)
+    if notebook is None:
+        notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -191,6 +192,15 @@ def run_tutorial(box, paths: list[Path], timeout: int) -> dict:
     return {"total_s": total, "chapters": per_chapter, "calls": all_calls}
 
 
+def empty_kernel(folder: Path, timeout: int) -> float:
+    """Wall time of a one-cell notebook (``pass``) in a fresh kernel: the floor each chapter
+    pays for its kernel (start, connect, shut down) before any of its own code runs."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    return run_chapter(Path(folder) / "empty.ipynb", timeout, notebook)["wall_s"]
+
+
 def forget_session(box) -> None:
     """Log out as a learner's next visit would find it: no live session, device remembered."""
     import billhelpers as bh
@@ -220,9 +230,11 @@ def run(opts) -> dict:
     if not paths:
         return not_available(f"no chapter notebooks (NN_*.ipynb) in {opts.notebooks}")
     runs = {"first_run": [], "remembered_device": []}
+    empty = []
     try:
         for _ in range(opts.repeat):
             with sandbox("tutorial") as box, demo_world(box):
+                empty.append(empty_kernel(opts.notebooks, opts.cell_timeout))
                 runs["first_run"].append(run_tutorial(box, paths, opts.cell_timeout))
                 forget_session(box)
                 runs["remembered_device"].append(run_tutorial(box, paths, opts.cell_timeout))
@@ -271,6 +283,9 @@ def run(opts) -> dict:
             [sum(c["shutdown_s"] or 0 for c in r["chapters"].values()) for r in first]
         ),
         "slowest_cells_first_run": _slowest(first[0]),
+        # What the chapters would cost if they ran no code at all: n × an empty kernel.
+        "empty_kernel_s": spread(empty),
+        "kernel_floor_s": round(len(paths) * median(empty), 3),
         "remembered_device_total_s": spread([r["total_s"] for r in runs["remembered_device"]]),
         "target_s": TARGET_S,
     }
