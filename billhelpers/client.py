@@ -147,9 +147,8 @@ class Client:
         """
         with self._lock:
             if not force:
-                entry = self.cache.get(self._key)
-                candidate = self._session_id or entry.get("sessionId")
-                if candidate:
+                cached = self.cache.get(self._key).get("sessionId")
+                for candidate in dict.fromkeys(c for c in (self._session_id, cached) if c):
                     reused = self._try_session(candidate)
                     if reused is not None:
                         return reused
