@@ -72,6 +72,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--notebooks", type=Path, default=ROOT / "notebooks", help="the chapters' folder"
     )
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell")
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     opts = parser.parse_args(argv)
     if opts.repeat is None:
         opts.repeat = 1 if opts.quick else 5
@@ -175,8 +176,11 @@ def summary_rows(results: dict) -> list[dict]:
             f"{th['requests_per_s']['median']:,.0f} req/s",
             f"≥ {th['target_rps']:,.0f} req/s",
             th["pass"],
-            f"{th['clients']} clients, {th['endpoint']}, {th['cpus']} CPUs, "
-            f"median of {th['rounds']}",
+            f"{th['clients']} http.client processes, {th['endpoint']}, {th['cpus']} CPUs, "
+            f"median of {th['rounds']}; with requests clients "
+            f"{th['with_requests_clients']['requests_per_s']['median']:,.0f} req/s; server CPU "
+            f"{_fmt_s(th['server_cpu_per_call_s']['median'])}/call "
+            f"(≈ {th['server_cpu_bound_rps']:,.0f} req/s on an idle core)",
         )
     return rows
 
@@ -195,6 +199,16 @@ def print_table(rows: list[dict]) -> None:
         cells = (r["measure"], str(r["figure"]), r["target"], mark[r["pass"]])
         line = "  ".join(c.ljust(w) for c, w in zip(cells, [*widths, 4], strict=True))
         print(line.rstrip() + (f"   {r['note']}" if r["note"] else ""))
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """The summary as a Markdown table (for the README)."""
+    mark = {True: "✅ pass", False: "❌ miss", None: ""}
+    lines = ["| measure | figure | target | | notes |", "|---|---|---|---|---|"]
+    for r in rows:
+        cells = [r["measure"].strip(), str(r["figure"]), r["target"], mark[r["pass"]], r["note"]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
 
 
 # -- main ---------------------------------------------------------------------------------------
@@ -242,6 +256,9 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(report, indent=2, default=str) + "\n")
     print()
     print_table(rows)
+    if opts.markdown:
+        print()
+        print(markdown_table(rows))
     print(f"\nJSON: {out}  ({report['meta']['duration_s']:.1f} s)")
     return 0 if all(r.get("status") in ("ok", "not available") for r in results.values()) else 1
 

@@ -57,6 +57,9 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
     th = measures["throughput"]
     assert th["status"] == "ok"
     assert th["requests_per_s"]["median"] > 10 and th["errors"] == 0
+    assert th["with_requests_clients"]["requests_per_s"]["median"] > 10
+    assert th["with_requests_clients"]["errors"] == 0
+    assert 0 < th["server_cpu_per_call_s"]["median"] < 1
     assert th["clients"] == 3
 
     tut = measures["tutorial"]
