@@ -281,15 +281,8 @@ class Store:
             (id_hash,),
         )
 
-    def touch_live_session(self, id_hash, dev_key, now_ms, idle_ms) -> dict | None:
-        """Reset the idle timer of a live session of ``dev_key`` in one statement; ``None`` if
-        there is no such live session."""
-        return self._dict(
-            "UPDATE sessions SET last_seen_ms = ?1 WHERE id_hash = ?2 AND dev_key = ?3"
-            " AND ended = 0 AND ?1 - last_seen_ms <= ?4"
-            " RETURNING org_id, user_id, dev_key, trusted",
-            (now_ms, id_hash, dev_key, idle_ms),
-        )
+    def touch_session(self, id_hash: str, now_ms: int) -> None:
+        self._run("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?", (now_ms, id_hash))
 
     def end_session(self, id_hash: str) -> None:
         self._run("UPDATE sessions SET ended = 1 WHERE id_hash = ?", (id_hash,))
@@ -421,13 +414,13 @@ class Store:
 
     # -- rate limits --------------------------------------------------------------------------
 
-    def count_usage(self, dev_key: str, kind: str, bucket: int) -> int:
-        """Add one to this hour's counter and return the new count."""
+    def add_usage(self, dev_key: str, kind: str, bucket: int, n: int) -> int:
+        """Add ``n`` to this hour's counter and return the new count."""
         row = self._one(
-            "INSERT INTO usage (dev_key, kind, bucket, count) VALUES (?, ?, ?, 1)"
-            " ON CONFLICT (dev_key, kind, bucket) DO UPDATE SET count = count + 1"
+            "INSERT INTO usage (dev_key, kind, bucket, count) VALUES (?1, ?2, ?3, ?4)"
+            " ON CONFLICT (dev_key, kind, bucket) DO UPDATE SET count = count + ?4"
             " RETURNING count",
-            (dev_key, kind, bucket),
+            (dev_key, kind, bucket, n),
         )
         return row[0]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
-from conftest import db_bytes, login_body
+from conftest import FROZEN, db_bytes, login_body
 
 from billhelpers.sandbox import seed
+from billhelpers.sandbox.backend import SandboxBackend, ids
 from billhelpers.sandbox.backend.errors import (
     HourlyLimitReached,
     InvalidCredentials,
@@ -115,3 +118,26 @@ def test_logout_ends_the_session(backend, caller):
     backend.logout(caller)
     with pytest.raises(InvalidSession):
         backend.authenticate(seed.DEV_KEY, backend._test_sessions[caller.session_hash])
+
+
+def test_counts_reach_the_store_for_other_processes(backend, tmp_path):
+    session_id = _login(backend)
+    backend.authenticate(seed.DEV_KEY, session_id)  # counted in memory for now
+    backend.flush_request_log()
+    other = SandboxBackend(tmp_path / "data", time_source=lambda: FROZEN)
+    try:
+        bucket = other.clock.now_ms() // 3_600_000
+        assert other.store.usage(seed.DEV_KEY, "api", bucket) == 2  # the login and the call
+    finally:
+        other.close()
+
+
+def test_idle_timer_is_written_at_most_once_a_second(backend):
+    session_id = _login(backend)
+    stored = backend.store.session(ids.digest(session_id))["last_seen_ms"]
+    backend.advance_clock({"advanceSeconds": Decimal("0.5")})
+    backend.authenticate(seed.DEV_KEY, session_id)
+    assert backend.store.session(ids.digest(session_id))["last_seen_ms"] == stored
+    backend.advance_clock({"advanceSeconds": Decimal("0.5")})
+    backend.authenticate(seed.DEV_KEY, session_id)
+    assert backend.store.session(ids.digest(session_id))["last_seen_ms"] == stored + 1000

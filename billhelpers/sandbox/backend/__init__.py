@@ -86,4 +86,5 @@ class SandboxBackend(
                 seed.seed_demo(self)
 
     def close(self) -> None:
+        self.books.flush()
         self.store.close()

@@ -50,24 +50,10 @@ class ControlsMixin(BackendBase):
         return {"now": self.now_iso()}
 
     def log_request(self, method: str, path: str, status: int) -> None:
-        """Queue one served BILL call for the log (no bodies, no headers, so no secrets).
-
-        Rows are written by the next request's session check, which opens a write transaction
-        anyway, so logging costs the hot path no extra commit; readers flush first.
-        """
-        with self._log_lock:
-            self._pending_log.append((method, path, status, self.clock.now_ms()))
-            backlog = len(self._pending_log)
-        if backlog >= 50:
-            self.flush_request_log()
-
-    def flush_request_log(self) -> None:
-        """Write queued log rows (inside the caller's transaction, or in its own)."""
-        with self._log_lock:
-            rows, self._pending_log = self._pending_log, []
-        if rows:
-            with self.store.write():
-                self.store.log_requests(rows)
+        """Note one served BILL call for the log (no bodies, no headers, so no secrets)."""
+        self.books.log((method, path, status, self.clock.now_ms()))
+        if self.books.due():
+            self.books.flush()
 
     def request_log(self, limit: int = 1000) -> list[dict]:
         self.flush_request_log()
@@ -168,6 +154,8 @@ class ControlsMixin(BackendBase):
         with self.store.write():
             self.store.wipe()
             seed.seed_demo(self)
+        self.books.forget()
+        self._dev_keys.clear()
         return {"status": "reset"}
 
     def seed_vendors(self, body: object) -> dict:

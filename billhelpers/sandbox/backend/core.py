@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 
 from billhelpers.sandbox.backend import ids, listing
+from billhelpers.sandbox.backend.bookkeeping import Bookkeeping
 from billhelpers.sandbox.backend.clock import Clock, iso
 from billhelpers.sandbox.backend.errors import ConcurrentLimitReached, ObjectNotFound
 from billhelpers.sandbox.backend.validation import to_decimal
@@ -72,8 +73,7 @@ class BackendBase:
         self.store = store
         self.clock = clock
         self.gate = ConcurrencyGate()
-        self._log_lock = threading.Lock()
-        self._pending_log: list[tuple[str, str, int, int]] = []
+        self.books = Bookkeeping(store)
         self._dev_keys: dict[str, str] = {}
 
     def dev_key_org(self, dev_key: str | None) -> str | None:
@@ -88,7 +88,8 @@ class BackendBase:
         return org
 
     def flush_request_log(self) -> None:
-        """Write the queued request-log rows (the controls mixin does it)."""
+        """Write the waiting usage counts and request-log rows."""
+        self.books.flush()
 
     def now_iso(self) -> str:
         return iso(self.clock.now_ms())
