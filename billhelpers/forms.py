@@ -130,7 +130,7 @@ class _Form(widgets.VBox):
             self.output.append_display_data(response)
 
     def __repr__(self) -> str:  # the text/plain stored in notebooks: no field values
-        return f"<{type(self).__name__}: {self.status.text}>"
+        return f"{type(self).__name__}: {self.status.text} (run the cell to use the form)"
 
 
 class CredentialsForm(_Form):

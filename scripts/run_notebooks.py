@@ -33,6 +33,7 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CHAPTER = re.compile(r"^\d\d_.*\.ipynb$")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def chapters(names: list[str]) -> list[Path]:
@@ -59,6 +60,15 @@ def execute(path: Path, *, timeout: int) -> nbformat.NotebookNode:
     client.execute()
     notebook.metadata.pop("widgets", None)
     return notebook
+
+
+def strip_widget_views(notebook) -> None:
+    """Drop saved widget views. One points to a model that is gone once the kernel is:
+    JupyterLab would show "Error displaying widget: model not found". Without it, the form's
+    plain-text summary shows until the learner runs the cell (nbval never compares views)."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def _sanitizer():
@@ -143,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     old = nbformat.read(path, as_version=4)
                     kept = keep_unchanged_outputs(old, notebook, sanitize)
                     note = f", {kept} unchanged cell(s) kept"
+                strip_widget_views(notebook)
                 nbformat.write(notebook, path)
             print(f"✓ {path.name} ({time.monotonic() - t0:.1f} s{note})")
     finally:
