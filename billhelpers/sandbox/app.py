@@ -11,6 +11,7 @@ status; anything unexpected becomes ``BDC_1001`` with HTTP 500, as on BILL.
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from pathlib import Path
@@ -100,7 +101,7 @@ class SandboxApp:
             except HTTPException:
                 raise ApiNotSupported() from None
             if endpoint == "health":
-                return 200, {"status": "ok", "pid": _pid(), "instance": self.instance}
+                return 200, {"status": "ok", "pid": os.getpid(), "instance": self.instance}
             control = self.backend.store.control()
             if is_bill:  # a slow (faulted) call holds its concurrency slot, as on BILL
                 key = req.dev_key or _body_dev_key(req) or "-"
@@ -169,12 +170,6 @@ def _body_dev_key(req: Request) -> str | None:
     except SandboxError:
         return None
     return body.get("devKey") if isinstance(body, dict) else None
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()
 
 
 def make_app(data_dir: str | Path, *, instance: str = "") -> SandboxApp:

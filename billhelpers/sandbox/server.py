@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
 
-from billhelpers.sandbox.app import DROP_KEY, SandboxApp, make_app
+from billhelpers.sandbox.app import DROP_KEY, MAX_BODY, SandboxApp, make_app
 
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
@@ -155,18 +155,26 @@ class _Handler(WSGIRequestHandler):
         return environ
 
     def run_wsgi(self) -> None:
-        if self.headers.get("Expect", "").lower().strip() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         environ = self.make_environ()
         chunked = "wsgi.input_terminated" in environ
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        # Read the whole body now, so the next request on this connection starts cleanly.
-        body = environ["wsgi.input"].read() if chunked else self.rfile.read(length)
-        if chunked:
-            environ["CONTENT_LENGTH"] = str(len(body))
+        if length > MAX_BODY or length < 0:
+            # Refuse without reading it; the app answers 400 and the connection closes.
+            self.close_connection = True
+            body = b""
+        else:
+            if self.headers.get("Expect", "").lower().strip() == "100-continue":
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            # Read the whole body now, so the next request on this connection starts cleanly.
+            if chunked:
+                body = environ["wsgi.input"].read(MAX_BODY + 1)
+                self.close_connection = self.close_connection or len(body) > MAX_BODY
+                environ["CONTENT_LENGTH"] = str(len(body))
+            else:
+                body = self.rfile.read(length)
         environ["wsgi.input"] = io.BytesIO(body)
         status_headers: list = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -121,3 +122,32 @@ def test_cli_help_documents_the_options():
     ).stdout
     for text in ("--host", "--port", "--data-dir", "127.0.0.1", "/_sandbox/"):
         assert text in out
+
+
+def test_oversized_body_is_refused_unread(server):
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(
+            b"POST /v3/vendors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 2000000\r\n\r\n"
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"Connection: close" in head
+    assert json.loads(body)[0]["message"] == "Request body is too large."
+
+
+def test_chunked_body_is_read_whole(signed_in):
+    def chunks():
+        yield b'{"name": "Chunky", '
+        yield b'"address": {"country": "US"}}'
+
+    resp = signed_in.http.post(
+        signed_in.url + "/v3/vendors", data=chunks(), headers=signed_in.headers(), timeout=10
+    )
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["name"] == "Chunky"
+    assert signed_in.get("/v3/login/session").status_code == 200  # the connection still works
