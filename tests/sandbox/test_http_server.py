@@ -10,6 +10,7 @@ import threading
 
 import pytest
 import requests
+from conftest import Api, vendor_body
 
 from billhelpers.sandbox import SandboxServer, launcher
 
@@ -151,3 +152,14 @@ def test_chunked_body_is_read_whole(signed_in):
     assert resp.status_code == 200, resp.text
     assert resp.json()["name"] == "Chunky"
     assert signed_in.get("/v3/login/session").status_code == 200  # the connection still works
+
+
+def test_two_servers_on_one_data_dir_share_the_organization(server):
+    with SandboxServer(server.data_dir) as other:
+        first, second = Api(server.url), Api(other.url)
+        assert first.login().status_code == 200
+        second.session_id = first.session_id  # the session lives in the shared store
+        vendor = second.post("/v3/vendors", vendor_body()).json()
+        assert first.get(f"/v3/vendors/{vendor['id']}").json()["name"] == vendor["name"]
+        first.close()
+        second.close()
