@@ -127,6 +127,20 @@ def test_committed_notebook_was_executed(path):
     assert unrun == []
 
 
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=[p.name for p in NOTEBOOK_FILES])
+def test_committed_notebook_has_no_dead_widget_views(path):
+    """A saved widget view shows "Error displaying widget: model not found" until the cell is
+    run; scripts/run_notebooks.py drops them and keeps the form's text summary."""
+    notebook = nbformat.read(path, as_version=4)
+    views = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
+    assert views == []
+
+
 # -- the scan can fail ---------------------------------------------------------------------------
 
 
