@@ -406,12 +406,6 @@ class Store:
         params += [limit, offset]
         return [_json.loads(row[0]) for row in self._all_rows(sql, tuple(params))]
 
-    def count_objects(self, kind: str, org_id: str) -> int:
-        row = self._one(
-            "SELECT count(*) FROM objects WHERE kind = ? AND org_id = ?", (kind, org_id)
-        )
-        return row[0]
-
     # -- rate limits --------------------------------------------------------------------------
 
     def add_usage(self, dev_key: str, kind: str, bucket: int, n: int) -> int:
