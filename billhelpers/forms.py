@@ -34,6 +34,7 @@ selector                      what it is
 ``.bh-cred-output``           the login request and response after a sign-in
 ``.bh-mfa``                   the whole MFA form
 ``.bh-mfa-phone``             demo only: "📱 Demo phone: your code is 123456"
+``.bh-mfa-phone-code``        inside it, the 6 digits alone (a ``<b>``)
 ``.bh-mfa-token``             6-digit token (``input`` inside)
 ``.bh-mfa-remember``          "Remember this device" checkbox (``input`` inside)
 ``.bh-mfa-submit``            the "Submit" ``button``
@@ -49,6 +50,10 @@ selector                      what it is
 
 Every status line also carries a state class: ``bh-state-idle``, ``bh-state-busy``,
 ``bh-state-ok`` or ``bh-state-error``, so a test can wait for ``.bh-mfa-status.bh-state-ok``.
+
+In the chapters, the cell that shows a form names its class in a comment (``bh.CredentialsForm``
+in chapter 0, ``bh.MfaForm`` in chapter 2, ``bh.PaymentConfirmation`` in chapter 5), so a test
+can find that cell by its source.
 """
 
 from __future__ import annotations
