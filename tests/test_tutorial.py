@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -325,3 +326,38 @@ def test_pick_bank_in_the_demo_organization(demo_world):
 def test_person_needed_shows_as_one_plain_message_in_a_notebook():
     err = tutorial.PersonNeeded("type the code, then run the next cell")
     assert err._render_traceback_() == ["⏸  PersonNeeded: type the code, then run the next cell"]
+
+
+# -- the notebooks and the helpers agree ---------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _cell_namespace(notebook: str, starts_with: str, namespace: dict) -> dict:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    source = next(c.source for c in nb.cells if c.source.startswith(starts_with))
+    exec(compile(source, notebook, "exec"), namespace)  # noqa: S102 - our own notebook's cell
+    return namespace
+
+
+def test_chapter_3_body_is_the_one_later_chapters_create():
+    ns = _cell_namespace("03_vendor.ipynb", "vendor_body = {", {"tutorial": tutorial})
+    assert ns["vendor_body"] == tutorial.vendor_body()
+
+
+def test_chapter_4_body_is_the_one_later_chapters_create():
+    from decimal import Decimal
+
+    ns = _cell_namespace(
+        "04_bill.ipynb",
+        "today = date.today()",
+        {
+            "date": dt.date,
+            "timedelta": dt.timedelta,
+            "Decimal": Decimal,
+            "vendor": {"id": "00901SBX000000000001"},
+        },
+    )
+    assert ns["bill_body"] == tutorial.bill_body("00901SBX000000000001", today=ns["today"])
