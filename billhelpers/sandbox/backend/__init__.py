@@ -57,7 +57,10 @@ class SandboxBackend(
     - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
       (two business days after a vendor's bank details changed) is never raised.
     - The concurrent-request limit is counted per server process, not across processes that
-      share a data directory (the hourly limits are shared).
+      share a data directory. The hourly limits are shared, but each process writes its counts
+      (and request-log rows) in batches, so other processes see them about a second late.
+    - The 35-minute idle timer is stored with one-second resolution (a session may end up to a
+      second early).
     - A wrong MFA token does not use up the challenge (BILL's attempt limit is undocumented).
     - Token-based sign-in, partner login-as-user, users and roles other than the demo user.
     - Error codes BILL does not document are the kit's choice (see ``docs/api-fidelity.md``).
