@@ -140,6 +140,22 @@ def summary_rows(results: dict) -> list[dict]:
         )
         for name, spread_ in time_["chapters_s"].items():
             row(f"  {name}", _fmt_s(spread_["median"]), "", None)
+        row(
+            "tutorial, remembered device",
+            _fmt_s(time_["remembered_device_total_s"]["median"]),
+            "",
+            None,
+            f"median of {time_['runs']} (second run, same world)",
+        )
+        own = time_.get("self_hosted_sandbox_run")
+        if own:
+            row(
+                "tutorial, each kernel hosting its sandbox",
+                _fmt_s(own["total_s"]),
+                "",
+                None,
+                f"one run, as nbval runs it; {own['recipe_calls']} / {own['total_calls']} calls",
+            )
     if not missing("imports", "import billhelpers", "< 0.2 s"):
         imp = results["imports"]
         row(
@@ -157,7 +173,8 @@ def summary_rows(results: dict) -> list[dict]:
             f"≤ {ov['target_ratio']}×",
             ov["pass"],
             f"{_fmt_s(ov['client_per_call_s']['median'])} vs "
-            f"{_fmt_s(ov['bare_per_call_s']['median'])} per call, {ov['endpoint']}",
+            f"{_fmt_s(ov['bare_per_call_s']['median'])} per call, {ov['endpoint']}; "
+            f"fastest blocks {ov['ratio_of_minimums']:.3f}×, caller CPU {ov['cpu_ratio']:.3f}×",
         )
     if not missing("listing", "vendors into a DataFrame", "< 10 s"):
         li = results["listing"]

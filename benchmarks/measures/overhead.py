@@ -85,6 +85,8 @@ def run(opts) -> dict:
         "overhead_per_call_s": round(median(client_s) - median(bare_s), 7),
         "ratio": round(ratio, 4),
         "ratio_per_block_pair": spread(ratios),
+        # The fastest block of each side: the least disturbed by other work on the machine.
+        "ratio_of_minimums": round(min(client_s) / min(bare_s), 4),
         # The caller's own CPU per call (the sandbox's threads excluded): what the client adds,
         # nearly free of the machine's other load and of the sandbox's speed.
         "client_cpu_per_call_s": spread(client_cpu),
