@@ -264,10 +264,29 @@ def self_hosted_run(paths: list[Path], timeout: int) -> dict:
     }
 
 
+def dotenv_base_url(folder: Path) -> Path | None:
+    """A ``.env`` the kernels would read (from the notebooks' folder upward) that sets
+    ``BILL_BASE_URL``: environment variables cannot unset it, so the chapters would not talk
+    to the benchmark's sandbox."""
+    from dotenv import dotenv_values
+
+    for directory in [Path(folder).resolve(), *Path(folder).resolve().parents]:
+        candidate = directory / ".env"
+        if candidate.is_file():
+            return candidate if dotenv_values(candidate).get("BILL_BASE_URL") else None
+    return None
+
+
 def run(opts) -> dict:
     paths = chapters(opts.notebooks)
     if not paths:
         return not_available(f"no chapter notebooks (NN_*.ipynb) in {opts.notebooks}")
+    stray = dotenv_base_url(opts.notebooks)
+    if stray is not None:
+        return not_available(
+            f"{stray} sets BILL_BASE_URL, so the chapters' kernels would not use the "
+            "benchmark's sandbox; run the benchmark without it"
+        )
     runs = {"first_run": [], "remembered_device": []}
     empty = []
     try:
