@@ -106,7 +106,7 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
     benchmark's cost, not the tutorial's."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     if notebook is None:
         notebook = nbformat.read(path, as_version=4)
@@ -122,8 +122,10 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
     try:
         client.execute()
     except CellExecutionError as err:
-        first = next((ln for ln in str(err).splitlines() if "Error" in ln), str(err)[:200])
-        raise ChapterFailed(f"{path.name}: a cell failed: {first.strip()[:300]}") from None
+        what = f"{getattr(err, 'ename', 'Error')}: {getattr(err, 'evalue', '')}"
+        raise ChapterFailed(f"{path.name}: a cell failed: {what.strip()[:300]}") from None
+    except (CellTimeoutError, DeadKernelError) as err:
+        raise ChapterFailed(f"{path.name}: {type(err).__name__}: {str(err)[:300]}") from None
     wall = time.perf_counter() - t0
     wall1 = wall0 + wall
     starts, ends, slow = [], [], []
