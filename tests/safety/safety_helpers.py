@@ -1,0 +1,31 @@
+"""Helpers shared by the safety tests (the sandbox's request log, payments of a bill)."""
+
+from __future__ import annotations
+
+import time
+
+
+def bill_calls(client) -> list[tuple[str, str, int]]:
+    """The sandbox's request log, oldest first: (method, path, status). ``path`` has no query."""
+    return [(r["method"], r["path"], r["status"]) for r in reversed(client.sandbox.requests())]
+
+
+def posts(client, path: str) -> list[tuple[str, str, int]]:
+    return [c for c in bill_calls(client) if c[0] == "POST" and c[1] == path]
+
+
+def payments_for(client, bill_id: str) -> list[dict]:
+    """Every payment the sandbox recorded against ``bill_id`` (canceled ones included)."""
+    return [
+        p
+        for p in client.payments.list_all(progress=False)
+        if any(bp.get("billId") == bill_id for bp in p.get("billPayments") or [])
+    ]
+
+
+def wait_until(predicate, timeout: float = 5.0):
+    """Poll ``predicate`` (no fixed sleep) until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out waiting for the sandbox"
+        time.sleep(0.01)
