@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $BILL_SANDBOX_DATA_DIR or ~/.cache/billhelpers/sandbox)",
     )
     args = parser.parse_args(argv)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before the URL is out: a clean stop
     server = SandboxServer(args.data_dir, host=args.host, port=args.port).start()
     print(f"BILL sandbox listening on {server.url}", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         stop.wait()
     except KeyboardInterrupt:

@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE TABLE IF NOT EXISTS challenges (
     id TEXT PRIMARY KEY, session_hash TEXT NOT NULL, user_id TEXT NOT NULL,
-    token TEXT NOT NULL, created_ms INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0
+    token TEXT NOT NULL, created_ms INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+    wrong_tries INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS challenges_by_user ON challenges (user_id, created_ms);
 CREATE TABLE IF NOT EXISTS remembered (
@@ -113,6 +114,11 @@ class Store:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(challenges)")}
+            if "wrong_tries" not in columns:  # a data dir made by an earlier version
+                conn.execute(
+                    "ALTER TABLE challenges ADD COLUMN wrong_tries INTEGER NOT NULL DEFAULT 0"
+                )
             conn.execute(
                 "INSERT OR IGNORE INTO control (id, schema_version, requests_per_hour,"
                 " logins_per_hour, concurrent_requests) VALUES (1, ?, ?, ?, ?)",
@@ -314,6 +320,14 @@ class Store:
 
     def use_challenge(self, challenge_id: str) -> None:
         self._run("UPDATE challenges SET used = 1 WHERE id = ?", (challenge_id,))
+
+    def wrong_try(self, challenge_id: str, max_tries: int) -> None:
+        """Count a wrong token; the challenge is used up after ``max_tries``."""
+        self._run(
+            "UPDATE challenges SET wrong_tries = wrong_tries + 1,"
+            " used = (wrong_tries + 1 >= ?) WHERE id = ?",
+            (max_tries, challenge_id),
+        )
 
     def outbox(self, limit: int = 50) -> list[tuple[str, str, int]]:
         return self._all_rows(

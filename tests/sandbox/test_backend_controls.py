@@ -162,3 +162,26 @@ def test_processes_share_one_data_dir_safely(backend, caller, tmp_path):
     ids = [v["id"] for v in backend.list_vendors(caller, {"max": ["100"]})["results"]]
     assert len(ids) == len(set(ids)) == 45
     assert backend.login(login_body())["sessionId"]
+
+
+def test_store_upgrades_a_data_dir_without_wrong_tries(tmp_path):
+    import sqlite3
+
+    data = tmp_path / "old"
+    data.mkdir()
+    conn = sqlite3.connect(data / "sandbox.sqlite3")
+    conn.execute(
+        "CREATE TABLE challenges (id TEXT PRIMARY KEY, session_hash TEXT NOT NULL,"
+        " user_id TEXT NOT NULL, token TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+        " used INTEGER NOT NULL DEFAULT 0)"
+    )
+    conn.commit()
+    conn.close()
+    upgraded = SandboxBackend(data)
+    try:
+        caller = upgraded.authenticate(seed.DEV_KEY, upgraded.login(login_body())["sessionId"])
+        challenge = upgraded.mfa_challenge(caller, {})["challengeId"]
+        with pytest.raises(Exception, match="BDC_1355"):
+            upgraded.mfa_validate(caller, {"challengeId": challenge, "token": "000000"})
+    finally:
+        upgraded.close()

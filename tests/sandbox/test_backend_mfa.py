@@ -154,3 +154,23 @@ def test_step_up_unknown_id_answers_untrusted(backend, caller):
 def test_remember_me_ids_are_not_stored_in_clear(backend, caller):
     remember_me_id = _remember(backend, caller)
     assert remember_me_id.encode() not in db_bytes(backend)
+
+
+def test_challenge_is_used_up_after_five_wrong_tokens(backend, caller):
+    challenge_id, token = _challenge(backend, caller)
+    wrong = f"{(int(token) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        with pytest.raises(WrongMfaToken):
+            backend.mfa_validate(caller, {"challengeId": challenge_id, "token": wrong})
+    with pytest.raises(ExpiredMfaToken):
+        backend.mfa_validate(caller, {"challengeId": challenge_id, "token": token})
+    assert not _is_trusted(backend, caller)
+
+
+def test_wrong_token_then_right_token_trusts(backend, caller):
+    challenge_id, token = _challenge(backend, caller)
+    wrong = f"{(int(token) + 1) % 1_000_000:06d}"
+    with pytest.raises(WrongMfaToken):
+        backend.mfa_validate(caller, {"challengeId": challenge_id, "token": wrong})
+    backend.mfa_validate(caller, {"challengeId": challenge_id, "token": token})
+    assert _is_trusted(backend, caller)

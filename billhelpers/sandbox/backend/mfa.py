@@ -4,7 +4,8 @@
 Multi-factor authentication: challenge, validate (with rememberMe), step-up.
 
 The demo user's "phone" is the outbox (``GET /_sandbox/outbox``). Tokens are 6 random digits,
-single use, valid 10 minutes (BILL documents no lifetime: assumed); at most 5 challenges a minute
+single use, valid 10 minutes (BILL documents no lifetime: assumed), used up after 5 wrong tries
+(assumed; without a limit a million-code space falls to guessing); at most 5 challenges a minute
 (BILL's limit for endpoints that send a text). A remembered device (``rememberMeId``) is valid 30
 days and only its SHA-256 is stored.
 """
@@ -26,6 +27,8 @@ from billhelpers.sandbox.backend.errors import (
 TOKEN_LIFETIME_MS = 10 * 60 * 1000
 REMEMBER_ME_MS = 30 * 24 * 3600 * 1000
 TEXTS_PER_MINUTE = 5
+#: Wrong tokens a challenge takes before it is used up (BILL's number is undocumented).
+WRONG_TRIES = 5
 
 
 class MfaMixin(BackendBase):
@@ -64,12 +67,14 @@ class MfaMixin(BackendBase):
             now = self.clock.now_ms()
             if challenge["used"] or now - challenge["created_ms"] > TOKEN_LIFETIME_MS:
                 raise ExpiredMfaToken()
-            if challenge["token"] != token:
-                raise WrongMfaToken()
-            self.store.use_challenge(challenge_id)
-            self.store.trust_session(caller.session_hash)
+            wrong = challenge["token"] != token
             result: dict = {"trusted": True}
-            if remember:
+            if wrong:
+                self.store.wrong_try(challenge_id, WRONG_TRIES)
+            else:
+                self.store.use_challenge(challenge_id)
+                self.store.trust_session(caller.session_hash)
+            if remember and not wrong:
                 remember_me_id = ids.remember_me_id()
                 self.store.insert_remembered(
                     id_hash=ids.digest(remember_me_id),
@@ -80,6 +85,8 @@ class MfaMixin(BackendBase):
                     expires_ms=now + REMEMBER_ME_MS,
                 )
                 result.update(rememberMeId=remember_me_id, device=device)
+        if wrong:  # raised after the commit, so the wrong try is counted
+            raise WrongMfaToken()
         return result
 
     def mfa_step_up(self, caller: Caller, body: object) -> dict:
