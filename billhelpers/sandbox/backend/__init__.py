@@ -61,7 +61,7 @@ class SandboxBackend(
       (and request-log rows) in batches, so other processes see them about a second late.
     - The 35-minute idle timer is stored with one-second resolution (a session may end up to a
       second early).
-    - A wrong MFA token does not use up the challenge (BILL's attempt limit is undocumented).
+    - BILL's limit on wrong MFA tokens is undocumented; the emulator allows 5 per challenge.
     - Token-based sign-in, partner login-as-user, users and roles other than the demo user.
     - Error codes BILL does not document are the kit's choice (see ``docs/api-fidelity.md``).
     """
