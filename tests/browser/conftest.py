@@ -492,49 +492,100 @@ class Lab:
         box.fill(label)
         self.page.locator(".lm-CommandPalette-item.lm-mod-active").click()
 
-    def _cell_state_js(self) -> str:
-        # Which code cells are done ([n]), queued/running ([*]) or never run ([ ]).
-        return """
-        (args) => {
-          const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
-              .find(p => p.offsetParent !== null);
-          if (!panel) return false;
-          const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
-          const [start, only, traceback] = args;
-          for (const o of panel.querySelectorAll('.jp-OutputArea-output')) {
-            if (o.textContent.includes(traceback)) return 'traceback';
-          }
-          const sel = only === null ? cells.slice(start) : [cells[only]];
-          for (const c of sel) {
-            if (!c) return false;
-            if (!c.classList.contains('jp-CodeCell')) continue;
-            const p = c.querySelector('.jp-InputPrompt');
-            const t = p ? p.textContent : '';
-            if (!/\\[\\d+\\]/.test(t)) return false;
-          }
-          const ind = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-          return !ind || ind.getAttribute('data-status') === 'idle';
-        }
-        """
+    # The prompts of the visible notebook's cells: "[n]" done, "[*]" queued/running, "[ ]" not
+    # run (outputs are cleared on open, so every count seen was produced by this run).
+    _PROMPTS_JS = """
+    () => {
+      const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+          .find(p => p.offsetParent !== null);
+      if (!panel) return null;
+      const ind = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+      const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].map((c) => {
+        if (!c.classList.contains('jp-CodeCell')) return null;
+        const p = c.querySelector('.jp-InputPrompt');
+        const t = p ? p.textContent : '';
+        return /\\[\\*\\]/.test(t) ? '*' : (/\\[\\d+\\]/.test(t) ? 'done' : 'unrun');
+      });
+      const outputs = [...panel.querySelectorAll('.jp-OutputArea-output')];
+      return {
+        cells,
+        idle: !ind || ind.getAttribute('data-status') === 'idle',
+        traceback: outputs.some((o) => o.textContent.includes(TRACEBACK)),
+      };
+    }
+    """
+
+    def _prompts_js(self, body: str) -> str:
+        # A predicate over the prompts of cells[start:stop] (stop may be null: to the end).
+        return (
+            "([start, stop]) => { const TRACEBACK = "
+            + json.dumps(TRACEBACK)
+            + "; const st = ("
+            + self._PROMPTS_JS
+            + ")(); if (!st) return false; const sel = st.cells.slice(start, stop ?? undefined)"
+            ".filter((c) => c !== null); " + body + " }"
+        )
 
     def wait_cell_done(self, index: int, *, timeout: int = CELL_TIMEOUT_MS) -> None:
-        self._wait_cells(timeout, start=0, only=index)
-        self.assert_no_traceback(self.cell(index))
+        self._wait_cells(timeout, index, index + 1)
 
     def wait_all_done(self, *, timeout: int = CELL_TIMEOUT_MS, start: int = 0) -> None:
-        self._wait_cells(timeout, start=start, only=None)
-        self.assert_no_traceback(self.notebook)
+        self._wait_cells(timeout, start, None)
 
-    def _wait_cells(self, timeout: int, start: int, only: int | None) -> None:
+    def _wait_cells(self, timeout: int, start: int, stop: int | None) -> None:
+        """Wait until the cells in [start, stop) were picked up and then settled; fail with the
+        failing cell's output when one of them did not run (an error stops "Run All")."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+        deadline = time.monotonic() + timeout / 1000
         try:
+            # 1. Picked up: some cell queued/running, or all done already (fast cells).
             self.page.wait_for_function(
-                self._cell_state_js(), arg=[start, only, TRACEBACK], timeout=timeout, polling=200
+                self._prompts_js(
+                    "return st.traceback || sel.some((c) => c === '*') "
+                    "|| sel.every((c) => c === 'done');"
+                ),
+                arg=[start, stop],
+                timeout=timeout,
+                polling=100,
             )
-        except PlaywrightTimeout:
-            self.assert_no_traceback(self.notebook)
-            raise
+            # 2. Settled: nothing queued or running, kernel idle (or a traceback shows).
+            left = max(1, int((deadline - time.monotonic()) * 1000))
+            self.page.wait_for_function(
+                self._prompts_js(
+                    "return st.traceback || (st.idle && !sel.some((c) => c === '*'));"
+                ),
+                arg=[start, stop],
+                timeout=left,
+                polling=200,
+            )
+        except PlaywrightTimeout as exc:
+            raise AssertionError(
+                f"cells {start}..{stop if stop is not None else 'end'} did not finish within "
+                f"{timeout / 1000:.0f}s\n{self.describe_cells()}"
+            ) from exc
+        self.assert_no_traceback(self.notebook)
+        state = self.page.evaluate("(TRACEBACK) => (" + self._PROMPTS_JS + ")()", TRACEBACK)
+        cells = state["cells"] if state else []
+        stop_i = len(cells) if stop is None else stop
+        unrun = [i for i in range(start, stop_i) if i < len(cells) and cells[i] == "unrun"]
+        if unrun:
+            raise AssertionError(
+                f"cell {unrun[0]} (and {len(unrun) - 1} more) did not run: a cell above it "
+                f"failed or stopped the run.\n{self.describe_cells()}"
+            )
+
+    def describe_cells(self, limit: int = 600) -> str:
+        """Each code cell's prompt and the end of its output: for failure messages."""
+        lines = []
+        for i in range(self.cells.count()):
+            cell = self.cell(i)
+            if "jp-CodeCell" not in (cell.get_attribute("class") or ""):
+                continue
+            prompt = cell.locator(".jp-InputPrompt").first.inner_text().strip()
+            out = " ".join(cell.locator(".jp-OutputArea").first.inner_text().split())
+            lines.append(f"  cell {i} {prompt} {out[-limit:]}")
+        return "\n".join(lines)
 
     def assert_no_traceback(self, scope) -> None:
         errors = scope.locator(".jp-OutputArea-output", has_text=TRACEBACK)
