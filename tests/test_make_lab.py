@@ -1,0 +1,86 @@
+"""`make lab`, the README's first command, serves JupyterLab on notebooks/.
+
+Runs the real Makefile target on a free loopback port and asks the server for its notebook list,
+so a broken target or a wrong root folder fails here before a learner finds it.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(
+        os.environ,
+        BILL_SANDBOX_DATA_DIR=str(tmp_path / "sandbox"),
+        BILL_CACHE_DIR=str(tmp_path / "cache"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    args = f"--no-browser --ServerApp.token={token} --LabApp.news_url=None"
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_PORT={port}", f"LAB_ARGS={args}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so the whole process group (make + jupyter) can be stopped
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", token, proc
+    finally:
+        _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return  # already gone
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def test_make_lab_serves_the_notebooks(lab):
+    url, token, proc = lab
+    headers = {"Authorization": f"token {token}"}
+    deadline = time.monotonic() + 60
+    listing = None
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "make lab exited early"
+        try:
+            response = requests.get(f"{url}/api/contents", headers=headers, timeout=2)
+        except requests.ConnectionError:
+            time.sleep(0.2)  # polling a starting server, bounded by the deadline
+            continue
+        if response.status_code == 200:
+            listing = response.json()
+            break
+    assert listing is not None, "JupyterLab did not answer within 60 s"
+    names = {item["name"] for item in listing["content"]}
+    expected = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert expected, "notebooks/ has no chapters"
+    assert expected <= names
+    lab_page = requests.get(f"{url}/lab", headers=headers, timeout=5)
+    assert lab_page.status_code == 200
+    assert "JupyterLab" in lab_page.text
