@@ -154,6 +154,25 @@ _resource_handlers("bill", "bill_id", plural="bills")
 
 
 @handler
+def get_vendor_bank_account(backend, req, vendor_id):
+    req.no_params()
+    return 200, backend.get_vendor_bank_account(_signed_in(backend, req), vendor_id)
+
+
+@handler
+def create_vendor_bank_account(backend, req, vendor_id):
+    req.no_params()
+    caller = _signed_in(backend, req)
+    return 200, backend.create_vendor_bank_account(caller, vendor_id, req.json())
+
+
+@handler
+def delete_vendor_bank_account(backend, req, vendor_id):
+    req.no_params()
+    return 200, backend.delete_vendor_bank_account(_signed_in(backend, req), vendor_id)
+
+
+@handler
 def list_banks(backend, req):
     return 200, backend.list_banks(_signed_in(backend, req), req.params())
 

@@ -33,6 +33,9 @@ url_map = Map(
         _r("/v3/vendors/<vendor_id>", "update_vendor", "PATCH"),
         _r("/v3/vendors/<vendor_id>/archive", "archive_vendor", "POST"),
         _r("/v3/vendors/<vendor_id>/restore", "restore_vendor", "POST"),
+        _r("/v3/vendors/<vendor_id>/bank-account", "get_vendor_bank_account", "GET"),
+        _r("/v3/vendors/<vendor_id>/bank-account", "create_vendor_bank_account", "POST"),
+        _r("/v3/vendors/<vendor_id>/bank-account", "delete_vendor_bank_account", "DELETE"),
         # bills
         _r("/v3/bills", "list_bills", "GET"),
         _r("/v3/bills", "create_bill", "POST"),

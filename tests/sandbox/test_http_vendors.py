@@ -57,3 +57,53 @@ def test_list_banks_filters_verified(signed_in):
     rows = signed_in.get("/v3/funding-accounts/banks", filters='status:eq:"VERIFIED"').json()
     assert [r["id"] for r in rows["results"]] == ["bac01DEMOVERIFIED001"]
     assert rows["results"][0]["accountNumber"].endswith("6789")
+
+
+def test_vendor_bank_account_get_is_masked(signed_in):
+    vendor = signed_in.post("/v3/vendors", vendor_body()).json()
+    resp = signed_in.get(f"/v3/vendors/{vendor['id']}/bank-account")
+    assert resp.json()["accountNumber"] == "********6789"
+    assert "000123456789" not in resp.text
+
+
+def test_vendor_bank_account_replace_by_delete_then_create(signed_in):
+    vendor = signed_in.post("/v3/vendors", vendor_body()).json()
+    path = f"/v3/vendors/{vendor['id']}/bank-account"
+    new = {"nameOnAccount": "Acme", "accountNumber": "55554444", "routingNumber": "011000015"}
+    signed_in.trust()
+    assert error_of(signed_in.post(path, new)) == (
+        400,
+        "BDC_1000",
+        f"Vendor {vendor['id']} already has a bank account; delete it first.",
+    )
+    assert signed_in.call("DELETE", path).status_code == 200
+    assert error_of(signed_in.get(path))[:2] == (404, "BDC_1004")
+    assert signed_in.post(path, new).json()["accountNumber"] == "****4444"
+    got = signed_in.get(f"/v3/vendors/{vendor['id']}").json()
+    assert got["paymentInformation"]["bankAccount"]["accountNumber"] == "****4444"
+
+
+def test_vendor_bank_account_create_needs_mfa(signed_in):
+    body = vendor_body()
+    del body["paymentInformation"]
+    vendor = signed_in.post("/v3/vendors", body).json()
+    new = {"nameOnAccount": "Acme", "accountNumber": "55554444", "routingNumber": "011000015"}
+    resp = signed_in.post(f"/v3/vendors/{vendor['id']}/bank-account", new)
+    assert error_of(resp) == (403, "BDC_1361", "Untrusted session.")
+    assert "bankAccount" not in signed_in.get(f"/v3/vendors/{vendor['id']}").json().get(
+        "paymentInformation", {}
+    )
+
+
+def test_vendor_bank_account_bad_routing_creates_nothing(signed_in):
+    body = vendor_body(paymentInformation={"payeeName": "Acme"})
+    vendor = signed_in.post("/v3/vendors", body).json()
+    signed_in.trust()
+    new = {"nameOnAccount": "Acme", "accountNumber": "55554444", "routingNumber": "011000016"}
+    resp = signed_in.post(f"/v3/vendors/{vendor['id']}/bank-account", new)
+    assert error_of(resp) == (
+        400,
+        "BDC_1000",
+        "bankAccount.routingNumber: is not a valid ABA routing number (checksum failed)",
+    )
+    assert error_of(signed_in.get(f"/v3/vendors/{vendor['id']}/bank-account"))[0] == 404

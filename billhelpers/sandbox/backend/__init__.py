@@ -52,7 +52,7 @@ class SandboxBackend(
       vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), classifications,
       attachments, recurring bills, autopay, international payments and currencies other than USD.
     - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
-      fixed); vendor bank-account endpoints (``/v3/vendors/{id}/bank-account``).
+      fixed); mass payments (``/v3/payments/mass``) and bulk vendor creation.
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
     - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
       (two business days after a vendor's bank details changed) is never raised.

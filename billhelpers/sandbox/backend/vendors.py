@@ -10,14 +10,20 @@ routing number that passes the ABA checksum. As on BILL, a full address (``line1
 checked when a check payment is made (see ``CHECK_FIELDS``). Responses show only the last four
 digits of the account number; the full number is kept in a private field that never leaves the
 backend.
-Bank details cannot be changed with PATCH (BILL uses separate bank-account endpoints).
+Bank details cannot be changed with PATCH: as on BILL, they are deleted and re-created through
+``/v3/vendors/{id}/bank-account``.
 """
 
 from __future__ import annotations
 
 from billhelpers.sandbox.backend import validation as v
 from billhelpers.sandbox.backend.core import BackendBase, Caller, public
-from billhelpers.sandbox.backend.errors import InvalidState, ValidationFailed
+from billhelpers.sandbox.backend.errors import (
+    InvalidState,
+    ObjectNotFound,
+    UntrustedSession,
+    ValidationFailed,
+)
 
 ACCOUNT_TYPES = ("BUSINESS", "PERSON", "NONE")
 BANK_TYPES = ("CHECKING", "SAVINGS")
@@ -54,32 +60,37 @@ def _payment_information(value: dict) -> tuple[dict, str | None]:
     full_number = None
     bank = v.sub_object(value, "bankAccount", "paymentInformation.bankAccount", required=False)
     if bank is not None:
-        path = "paymentInformation.bankAccount"
         if payee is None or not payee.strip():
             raise ValidationFailed(
                 "paymentInformation.payeeName", "must not be blank for electronic (ACH) payments"
             )
-        name = v.string(bank, "nameOnAccount", f"{path}.nameOnAccount", required=True, max_len=100)
-        full_number = v.account_number(
-            v.string(bank, "accountNumber", f"{path}.accountNumber", required=True),
-            f"{path}.accountNumber",
-        )
-        routing = v.routing_number(
-            v.string(bank, "routingNumber", f"{path}.routingNumber", required=True),
-            f"{path}.routingNumber",
-        )
-        info["bankAccount"] = {
-            "nameOnAccount": name,
-            "accountNumber": v.mask(full_number),
-            "routingNumber": routing,
-            "type": v.enum(bank, "type", BANK_TYPES, f"{path}.type", default="CHECKING"),
-            "ownerType": v.enum(
-                bank, "ownerType", OWNER_TYPES, f"{path}.ownerType", default="BUSINESS"
-            ),
-        }
+        info["bankAccount"], full_number = _bank_account(bank, "paymentInformation.bankAccount")
     if payee is not None:
         info = {"payeeName": payee, **info}
     return info, full_number
+
+
+def _bank_account(bank: dict, path: str) -> tuple[dict, str]:
+    """Checked bank details (account number masked) and the full account number."""
+    name = v.string(bank, "nameOnAccount", f"{path}.nameOnAccount", required=True, max_len=100)
+    full_number = v.account_number(
+        v.string(bank, "accountNumber", f"{path}.accountNumber", required=True),
+        f"{path}.accountNumber",
+    )
+    routing = v.routing_number(
+        v.string(bank, "routingNumber", f"{path}.routingNumber", required=True),
+        f"{path}.routingNumber",
+    )
+    account = {
+        "nameOnAccount": name,
+        "accountNumber": v.mask(full_number),
+        "routingNumber": routing,
+        "type": v.enum(bank, "type", BANK_TYPES, f"{path}.type", default="CHECKING"),
+        "ownerType": v.enum(
+            bank, "ownerType", OWNER_TYPES, f"{path}.ownerType", default="BUSINESS"
+        ),
+    }
+    return account, full_number
 
 
 def _common(body: dict, doc: dict, *, creating: bool) -> None:
@@ -154,3 +165,48 @@ class VendorsMixin(BackendBase):
 
     def restore_vendor(self, caller: Caller, vendor_id: str) -> dict:
         return self._set_archived("vendor", caller, vendor_id, False)
+
+    # -- the vendor's bank account (/v3/vendors/{id}/bank-account) -------------------------------
+
+    def get_vendor_bank_account(self, caller: Caller, vendor_id: str) -> dict:
+        bank = self._load("vendor", caller, vendor_id).get("paymentInformation", {})
+        if "bankAccount" not in bank:
+            raise ObjectNotFound("Vendor bank account", vendor_id)
+        return bank["bankAccount"]
+
+    def create_vendor_bank_account(self, caller: Caller, vendor_id: str, body: object) -> dict:
+        """Add bank details; a vendor has one account, so a second must follow a delete.
+
+        MFA-trusted, as BILL's vendor bank-account endpoint was in v2.
+        """
+        if not caller.trusted:
+            raise UntrustedSession()
+        body = v.body_object(body)
+        account, full_number = _bank_account(body, "bankAccount")
+        payee = v.string(body, "payeeName", max_len=100)
+        with self.store.write():
+            doc = self._load("vendor", caller, vendor_id)
+            info = doc.setdefault("paymentInformation", {})
+            if "bankAccount" in info:
+                raise InvalidState(
+                    f"Vendor {vendor_id} already has a bank account; delete it first."
+                )
+            payee = payee or info.get("payeeName")
+            if not payee or not payee.strip():
+                raise ValidationFailed(
+                    "payeeName", "must not be blank for electronic (ACH) payments"
+                )
+            info.update(payeeName=payee, bankAccount=account)
+            doc["_accountNumber"] = full_number
+            self._save(doc)
+        return account
+
+    def delete_vendor_bank_account(self, caller: Caller, vendor_id: str) -> dict:
+        with self.store.write():
+            doc = self._load("vendor", caller, vendor_id)
+            if "bankAccount" not in doc.get("paymentInformation", {}):
+                raise ObjectNotFound("Vendor bank account", vendor_id)
+            del doc["paymentInformation"]["bankAccount"]
+            doc.pop("_accountNumber", None)
+            self._save(doc)
+        return {}
