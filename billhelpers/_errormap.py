@@ -40,8 +40,9 @@ CODES: dict[str, tuple[type[exc.BillAPIError], str]] = {
     "BDC_1002": (exc.ServerError, "BILL hit an unknown error; try again later."),
     "BDC_1101": (
         exc.SessionError,
-        "check BILL_USERNAME and BILL_PASSWORD (and that they belong "
-        "to this environment: sandbox and production share no data).",
+        "check BILL_USERNAME and BILL_PASSWORD, and BILL_ORGANIZATION_ID: BILL gives this "
+        "same answer for an unknown organization id. All three must belong to this "
+        "environment (sandbox and production share no data).",
     ),
     "BDC_1102": (
         exc.SessionError,

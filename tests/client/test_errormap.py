@@ -81,3 +81,13 @@ def test_error_scrub_hides_secrets():
 def test_error_keyword_only_fields():
     with pytest.raises(TypeError):
         bh.BillAPIError("m", "BDC_1")  # noqa
+
+
+def test_wrong_credentials_hint_names_every_sign_in_setting():
+    # BILL answers a wrong username/password and an unknown organization id alike (BDC_1101).
+    err = error_from_response(
+        401, [{"code": "BDC_1101", "message": "User name and/or password do not match."}]
+    )
+    assert isinstance(err, bh.SessionError)
+    for setting in ("BILL_USERNAME", "BILL_PASSWORD", "BILL_ORGANIZATION_ID"):
+        assert setting in err.hint

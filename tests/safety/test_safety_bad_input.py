@@ -115,11 +115,6 @@ def test_unknown_organization_id_opens_no_session(client, make_client):
     assert err.message == "User name and/or password do not match our records."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the BDC_1101 hint names BILL_USERNAME and BILL_PASSWORD only, though BILL "
-    "answers an unknown organization id with the same code (_errormap.CODES['BDC_1101'])",
-)
 def test_unknown_organization_id_hint_names_the_field(make_client):
     with pytest.raises(bh.SessionError) as info:
         make_client(organization_id="00801NOSUCHORG000001").login()
