@@ -41,6 +41,18 @@ log = logging.getLogger("billhelpers")
 #: Calls that change nothing when repeated, beyond GET: a second login just opens another
 #: session, step-up and logout are idempotent.
 _SAFE_POSTS = frozenset({"/v3/login", "/v3/logout", "/v3/mfa/step-up"})
+#: Paths where anything but a read moves money: guarded in production (see
+#: :meth:`Client.request`). Cancelling a payment moves none, so it is not here.
+MONEY_PATHS = frozenset({"/v3/payments", "/v3/payments/bulk"})
+
+
+def moves_money(method: str, path: str) -> bool:
+    """Whether ``method path`` creates a payment. Compared leniently (case, trailing slash,
+    query string, doubled slashes), so a guard built on it cannot be sidestepped by spelling."""
+    if method.upper() in ("GET", "HEAD", "OPTIONS"):
+        return False
+    bare = "/" + "/".join(p for p in path.split("?", 1)[0].split("/") if p)
+    return bare.lower() in MONEY_PATHS
 
 
 class Client:
@@ -125,8 +137,17 @@ class Client:
         self._production_payments_allowed = True
         log.warning("production payments enabled for this client: payments move real money")
 
-    def _guard_production(self, what: str) -> None:
+    def _guard_production(self, method: str, path: str, what: str | None = None) -> None:
+        """Refuse ``method path`` when it moves money in production without the opt-in.
+
+        The one place the rule lives: :meth:`request` applies it to every call, so no helper
+        and no raw ``client.request(...)`` can move money unguarded. ``payments.create`` also
+        asks it before its bill check, so a refused payment sends nothing at all.
+        """
+        if not moves_money(method, path):
+            return
         if self.config.environment == "production" and not self._production_payments_allowed:
+            what = what or f"{method.upper()} {path}"
             raise ProductionGuardError(
                 f"{what} refused: this client talks to BILL production, where payments move "
                 "real money. Nothing was sent. If you really mean it, call "
@@ -244,8 +265,11 @@ class Client:
         ``safe`` (default: GET and the idempotent session calls) decides whether rate limits,
         5xx and connection errors are retried with back-off (1, 2, 4, … s, capped). BDC_1109
         is answered by logging in again and repeating the call once, when ``relogin``.
+        A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
+        nothing sent) until :meth:`allow_production_payments`.
         """
         method = method.upper()
+        self._guard_production(method, path)
         if safe is None:
             safe = method == "GET" or path in _SAFE_POSTS
         if auth and self._session_id is None:

@@ -56,7 +56,7 @@ class Payments(Resource):
         opt-in, and, with ``check_bill``, that the bill still has a ``dueAmount`` covering
         ``amount`` and belongs to ``vendorId``.
         """
-        self.client._guard_production("creating a payment")
+        self.client._guard_production("POST", self.path, "creating a payment")
         body = validation.check_payment(body)
         body.setdefault("transactionNumber", new_transaction_number())
         if check_bill and body.get("billId"):
@@ -66,7 +66,7 @@ class Payments(Resource):
     def bulk_create(self, body: dict) -> ApiResponse:
         """``POST /v3/payments/bulk``: ``{"payments": [payment, ...], ...}``; each entry gets
         its own transactionNumber and the same checks and safety net as :meth:`create`."""
-        self.client._guard_production("creating a bulk payment")
+        self.client._guard_production("POST", self.path + "/bulk", "creating a bulk payment")
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("payments"), list)

@@ -171,6 +171,54 @@ def test_production_payment_guard(fake, make_client):
     assert fake.calls == []
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/v3/payments"),
+        ("post", "/v3/payments/bulk"),
+        ("POST", "/v3/payments/"),
+        ("POST", "//v3/Payments?x=1"),
+        ("PUT", "/v3/payments/bulk/"),
+    ],
+)
+def test_production_guard_covers_raw_requests(fake, make_client, method, path):
+    fake.on("POST", "/v3/login", LOGIN_OK)
+    client = make_client(
+        environment="production",
+        username="me@example.com",
+        password="pw",
+        organization_id="00801ABCDEFGHIJKLMNO",
+        dev_key="01KEY",
+    )
+    with pytest.raises(bh.ProductionGuardError) as info:
+        client.request(method, path, json={"billId": "00n01DEMOBILL0000001", "amount": "1.00"})
+    assert "Nothing was sent" in str(info.value)
+    assert fake.calls == []  # not even a login
+
+
+def test_production_guard_lets_reads_cancels_and_opted_in_payments_through(fake, make_client):
+    fake.on("POST", "/v3/login", LOGIN_OK)
+    fake.on("GET", "/v3/payments", (200, {"results": []}))
+    fake.on("POST", "/v3/payments/stp01DEMOPAYMENT0001/cancel", (200, {"id": "stp01"}))
+    fake.on("POST", "/v3/payments", (200, {"id": "stp02"}))
+    client = make_client(
+        environment="production",
+        username="me@example.com",
+        password="pw",
+        organization_id="00801ABCDEFGHIJKLMNO",
+        dev_key="01KEY",
+    )
+    assert client.request("GET", "/v3/payments").ok
+    assert client.payments.cancel("stp01DEMOPAYMENT0001").ok  # stops money, moves none
+    client.allow_production_payments()
+    assert client.request("POST", "/v3/payments", json={"amount": "1.00"})["id"] == "stp02"
+
+
+def test_demo_and_sandbox_raw_payments_are_not_guarded(fake, make_client):
+    fake.on("POST", "/v3/login", LOGIN_OK).on("POST", "/v3/payments", (200, {"id": "stp03"}))
+    assert make_client().request("POST", "/v3/payments", json={})["id"] == "stp03"
+
+
 def test_logs_and_reprs_hold_no_secrets(fake, make_client, caplog):
     caplog.set_level(logging.DEBUG)
     fake.on("POST", "/v3/login", LOGIN_OK)

@@ -152,11 +152,6 @@ def test_production_guard_sends_nothing_until_allowed(client, make_client):
     assert ("GET", "/v3/bills/00n01SBX000000000001", 404) in bill_calls(client)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the production guard lives in Payments.create/bulk_create only; "
-    "client.request('POST', '/v3/payments', ...) moves money without allow_production_payments()",
-)
 def test_production_guard_covers_the_raw_request_pipeline(client, make_client):
     prod = _production(make_client)
     client.sandbox.clear_requests()
