@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import bill_body, payment_body, vendor_body
+from sandbox_helpers import bill_body, payment_body, vendor_body
 
 from billhelpers.sandbox.backend.errors import InvalidState, ValidationFailed
 

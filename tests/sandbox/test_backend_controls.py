@@ -7,7 +7,7 @@ import sys
 import threading
 
 import pytest
-from conftest import login_body, vendor_body
+from sandbox_helpers import login_body, vendor_body
 
 from billhelpers.sandbox import seed
 from billhelpers.sandbox.backend import SandboxBackend

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import bill_body, vendor_body
+from sandbox_helpers import bill_body, vendor_body
 
 from billhelpers.sandbox.backend.errors import MalformedRequest, ValidationFailed
 

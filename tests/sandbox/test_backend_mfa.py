@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import db_bytes, login_body
+from sandbox_helpers import db_bytes, login_body
 
 from billhelpers.sandbox import seed
 from billhelpers.sandbox.backend.errors import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import FROZEN, bill_body, payment_body, vendor_body
+from sandbox_helpers import FROZEN, bill_body, payment_body, vendor_body
 
 from billhelpers.sandbox import seed
 from billhelpers.sandbox.backend import SandboxBackend

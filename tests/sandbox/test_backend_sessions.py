@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import FROZEN, db_bytes, login_body
+from sandbox_helpers import FROZEN, db_bytes, login_body
 
 from billhelpers.sandbox import seed
 from billhelpers.sandbox.backend import SandboxBackend, ids

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BANK, db_bytes, vendor_body
+from sandbox_helpers import BANK, db_bytes, vendor_body
 
 from billhelpers.sandbox.backend.errors import InvalidState, ObjectNotFound, ValidationFailed
 

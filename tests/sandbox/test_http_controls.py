@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import requests
-from conftest import error_of, vendor_body
+from sandbox_helpers import error_of, vendor_body
 
 from billhelpers.sandbox import seed
 

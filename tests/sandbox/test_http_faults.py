@@ -7,7 +7,7 @@ import time
 
 import pytest
 import requests
-from conftest import error_of, vendor_body
+from sandbox_helpers import error_of, vendor_body
 
 from billhelpers.sandbox import seed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import error_of
+from sandbox_helpers import error_of
 
 
 def _seed(api, count):

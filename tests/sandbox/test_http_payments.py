@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import error_of, vendor_body
+from sandbox_helpers import error_of, vendor_body
 
 from billhelpers.sandbox import seed
 

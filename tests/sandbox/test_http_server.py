@@ -10,7 +10,7 @@ import threading
 
 import pytest
 import requests
-from conftest import Api, vendor_body
+from sandbox_helpers import Api, vendor_body
 
 from billhelpers.sandbox import SandboxServer, launcher
 

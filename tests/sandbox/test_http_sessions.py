@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import requests
-from conftest import error_of
+from sandbox_helpers import error_of
 
 from billhelpers.sandbox import seed
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import error_of, vendor_body
+from sandbox_helpers import error_of, vendor_body
 
 
 def _count(api) -> int:
