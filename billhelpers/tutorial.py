@@ -377,11 +377,14 @@ def create_vendor_once(client, body: dict):
 def ensure_vendor(client) -> dict:
     """Chapter 3's vendor: found, or created now with chapter 3's body (saying so)."""
     existing = find_vendor(client)
-    if existing is not None and not existing.get("archived"):
-        print(f"Using chapter 3's vendor “{existing['name']}” ({existing['id']}).")
-        return existing
-    print("Chapter 3's vendor is not there yet: creating it now with chapter 3's body.")
-    return create_vendor_once(client, vendor_body())
+    if existing is None:
+        print("Chapter 3's vendor is not there yet: creating it now with chapter 3's body.")
+        return create_vendor_once(client, vendor_body())
+    if existing.get("archived"):
+        print(f"Chapter 3's vendor ({existing['id']}) was archived in chapter 6: restoring it.")
+        return client.vendors.restore(existing["id"])
+    print(f"Using chapter 3's vendor “{existing['name']}” ({existing['id']}).")
+    return existing
 
 
 # -- chapter 4: the bill ---------------------------------------------------------------------
@@ -432,14 +435,17 @@ def create_bill_once(client, body: dict):
 def ensure_bill(client, vendor: Mapping) -> dict:
     """Chapter 4's bill: found, or created now with chapter 4's body (saying so)."""
     existing = find_bill(client, vendor["id"])
-    if existing is not None and not existing.get("archived"):
-        print(
-            f"Using chapter 4's bill {INVOICE_NUMBER} ({existing['id']}): "
-            f"{money.fmt(existing['amount'])}, {existing.get('paymentStatus')}."
-        )
-        return existing
-    print("Chapter 4's bill is not there yet: creating it now with chapter 4's body.")
-    return create_bill_once(client, bill_body(vendor["id"]))
+    if existing is None:
+        print("Chapter 4's bill is not there yet: creating it now with chapter 4's body.")
+        return create_bill_once(client, bill_body(vendor["id"]))
+    if existing.get("archived"):
+        print(f"Chapter 4's bill ({existing['id']}) was archived in chapter 6: restoring it.")
+        return client.bills.restore(existing["id"])
+    print(
+        f"Using chapter 4's bill {INVOICE_NUMBER} ({existing['id']}): "
+        f"{money.fmt(existing['amount'])}, {existing.get('paymentStatus')}."
+    )
+    return existing
 
 
 def with_vendor_names(frame, vendors):

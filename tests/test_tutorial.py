@@ -361,3 +361,37 @@ def test_chapter_4_body_is_the_one_later_chapters_create():
         },
     )
     assert ns["bill_body"] == tutorial.bill_body("00901SBX000000000001", today=ns["today"])
+
+
+def test_tutorial_after_tidy_up_restores_and_pays_again(demo_world, capsys):
+    client, vendor, bill, first = chapters_1_to_5()
+    tutorial.cancel_tutorial_payment(client)
+    tutorial.archive_once(client.bills, tutorial.find_bill(client, vendor["id"]), "bill")
+    tutorial.archive_once(client.vendors, tutorial.find_vendor(client), "vendor")
+    capsys.readouterr()
+    client, vendor2, bill2, second = chapters_1_to_5()
+    out = capsys.readouterr().out
+    assert "Restoring “Happy Paper Co. (billhelpers tutorial)”" in out
+    assert "Restoring bill TUTORIAL-0001" in out
+    assert (vendor2["id"], bill2["id"]) == (vendor["id"], bill["id"])
+    assert second["id"] != first["id"]
+    assert second["status"] == "SCHEDULED"
+    calls = bill_calls(client)
+    assert calls["POST /v3/vendors"] == 1
+    assert calls["POST /v3/bills"] == 1
+    assert calls["POST /v3/payments"] == 2
+
+
+def test_later_chapter_restores_what_chapter_6_archived(demo_world, capsys):
+    client, vendor, bill, _ = chapters_1_to_5()
+    tutorial.cancel_tutorial_payment(client)
+    tutorial.archive_once(client.bills, tutorial.find_bill(client, vendor["id"]), "bill")
+    tutorial.archive_once(client.vendors, tutorial.find_vendor(client), "vendor")
+    capsys.readouterr()
+    restored_vendor = tutorial.ensure_vendor(client)
+    restored_bill = tutorial.ensure_bill(client, restored_vendor)
+    out = capsys.readouterr().out
+    assert f"Chapter 3's vendor ({vendor['id']}) was archived in chapter 6: restoring it." in out
+    assert f"Chapter 4's bill ({bill['id']}) was archived in chapter 6: restoring it." in out
+    assert restored_vendor["archived"] is False
+    assert restored_bill["archived"] is False
