@@ -133,7 +133,8 @@ def summary_rows(results: dict) -> list[dict]:
             _fmt_s(time_["total_s"]["median"]),
             f"< {time_['target_s']:.0f} s",
             time_["pass"],
-            f"median of {time_['runs']}; in cells {_fmt_s(time_['cells_s']['median'])}, "
+            f"median of {time_['runs']}; CPU {_fmt_s(time_['cpu_s']['median'])}; "
+            f"in cells {_fmt_s(time_['cells_s']['median'])}, "
             f"kernel start/stop {_fmt_s(time_['total_s']['median'] - time_['cells_s']['median'])}"
             f" (floor: {len(time_['chapters_s'])} empty kernels "
             f"{_fmt_s(time_['kernel_floor_s'])})",
@@ -249,6 +250,19 @@ def main(argv=None) -> int:
         results[name]["measure_s"] = round(time.perf_counter() - t0, 2)
         print(f"  done in {results[name]['measure_s']:.1f} s", file=sys.stderr, flush=True)
     rows = summary_rows(results)
+    load_after = round(os.getloadavg()[0], 2)
+    cpus = os.cpu_count() or 1
+    if max(load_before, load_after) > cpus:
+        rows.append(
+            {
+                "measure": "⚠ machine busy",
+                "figure": f"load {load_before} → {load_after}",
+                "target": f"≤ {cpus} CPUs",
+                "pass": None,
+                "note": "other work ran during the benchmark: wall times are inflated "
+                "(CPU figures much less so)",
+            }
+        )
     from billhelpers import __version__
 
     report = {
@@ -262,7 +276,7 @@ def main(argv=None) -> int:
             "cpus": os.cpu_count(),
             # other work on the machine skews timings: the 1-minute load before and after
             "load_average_before": load_before,
-            "load_average_after": round(os.getloadavg()[0], 2),
+            "load_average_after": load_after,
             "billhelpers": __version__,
             "argv": sys.argv[1:] if argv is None else list(argv),
         },

@@ -91,6 +91,15 @@ def classify(calls: list[dict]) -> dict:
     }
 
 
+def _cpu() -> float:
+    """User + system CPU seconds of this process and its reaped children (the kernels)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _ts(value) -> float | None:
     if not value:
         return None
@@ -118,6 +127,7 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
         store_widget_state=False,
         record_timing=True,
     )
+    cpu0 = _cpu()
     wall0, t0 = time.time(), time.perf_counter()
     try:
         client.execute()
@@ -127,6 +137,7 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
     except (CellTimeoutError, DeadKernelError) as err:
         raise ChapterFailed(f"{path.name}: {type(err).__name__}: {str(err)[:300]}") from None
     wall = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     wall1 = wall0 + wall
     starts, ends, slow = [], [], []
     for index, cell in enumerate(notebook.cells):
@@ -140,6 +151,9 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
             slow.append({"chapter": path.stem, "cell": index, "s": end - start, "code": first_line})
     return {
         "wall_s": wall,
+        # CPU of the kernel (a child, reaped at shutdown) and of this process (nbclient, the
+        # sandbox's threads): the work done, which other load on the machine barely changes.
+        "cpu_s": cpu,
         # kernel start (process, ipykernel, connection) until the first cell runs
         "kernel_startup_s": (min(starts) - wall0) if starts else None,
         "cells_s": (max(ends) - min(starts)) if starts else None,
@@ -333,10 +347,11 @@ def run(opts) -> dict:
         "chapters_detail_s": {
             name: {
                 part: _round_or_none(median([r["chapters"][name][part] for r in first]))
-                for part in ("wall_s", "kernel_startup_s", "cells_s", "shutdown_s")
+                for part in ("wall_s", "cpu_s", "kernel_startup_s", "cells_s", "shutdown_s")
             }
             for name in first[0]["chapters"]
         },
+        "cpu_s": spread([sum(c["cpu_s"] for c in r["chapters"].values()) for r in first]),
         "cells_s": spread([sum(c["cells_s"] or 0 for c in r["chapters"].values()) for r in first]),
         "kernel_startup_s": spread(
             [sum(c["kernel_startup_s"] or 0 for c in r["chapters"].values()) for r in first]
