@@ -178,7 +178,18 @@ class NotFoundError(BillAPIError):
 
 class RateLimitError(BillAPIError):
     """BDC_1144 (requests/logins per hour) or BDC_1322 (concurrent requests). Safe calls were
-    already retried with exponential back-off; this means the client gave up."""
+    already retried with exponential back-off; this means the client gave up.
+
+    From a payment, raised only after the look-up found no payment under its
+    ``transactionNumber``: nothing was paid, and ``body`` (with that transactionNumber) is what
+    to send again later.
+    """
+
+    #: A payment's transactionNumber (comma-separated for a bulk payment), when a payment
+    #: POST was rate-limited; ``None`` otherwise.
+    transaction_number: str | None = None
+    #: The exact payment body that was sent, for a later retry with the same transactionNumber.
+    body: dict | None = None
 
 
 class ServerError(BillAPIError):

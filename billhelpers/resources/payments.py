@@ -8,9 +8,10 @@ Why: BILL has no idempotency key, so a payment POST that is repeated after a tim
 second payment. Every payment therefore carries a ``transactionNumber`` (generated when the
 caller gave none) and is never repeated blindly: after an uncertain outcome (timeout, dropped
 connection, 5xx, rate limit, expired session) the client looks the transactionNumber up in
-``GET /v3/payments`` and either returns the payment BILL recorded or raises
-:class:`~billhelpers.exceptions.UncertainPaymentError` saying what happened and whether a retry
-is safe. Before sending, it also refuses a bill whose ``dueAmount`` is already covered.
+``GET /v3/payments`` *before* repeating or giving up, and either returns the payment BILL
+recorded or raises saying what happened and whether a retry is safe (see
+``Payments._post_once``). Before sending, it also refuses a bill whose ``dueAmount`` is already
+covered.
 """
 
 from __future__ import annotations
@@ -159,23 +160,51 @@ class Payments(Resource):
             )
 
     def _post_once(self, path: str, body: dict, txns: list[str]) -> ApiResponse:
+        """POST the payment; after any failure that might hide a recorded payment, look its
+        transactionNumber up *before* repeating or giving up, so that neither the client nor
+        the learner re-running the cell can pay twice.
+
+        - Expired session (BDC_1109) or rate limit (BDC_1144/BDC_1322): BILL answered, so it
+          is done with the request; a payment it recorded anyway is returned, otherwise the
+          POST is repeated (once after a re-login; with back-off up to ``max_retries`` for a
+          rate limit). The last rate limit is raised (``RateLimitError``) only after the
+          look-up, carrying ``transaction_number`` and ``body`` and saying nothing was paid.
+        - 5xx, timeout or dropped connection: a payment BILL recorded is returned, otherwise
+          ``UncertainPaymentError`` says whether a retry is safe.
+        """
         client = self.client
-        attempt, relogged, retry_after = 0, False, None
+        attempt, relogged = 0, False
         while True:
             session_id = client._session_id
             try:
                 return client.request("POST", path, json=body, safe=False, relogin=False)
             except SessionError as err:
-                if err.code != "BDC_1109" or relogged:
+                if err.code != "BDC_1109":
                     raise
-                client._relogin(session_id)
-                relogged = True
+                client._relogin(session_id)  # the look-up needs a session too
                 what = "the session had expired (BDC_1109)"
-            except RateLimitError as err:
-                if attempt >= client.config.max_retries:
+                recorded = self._lookup(path, body, txns, what, err)
+                if recorded is not None:
+                    return recorded
+                if relogged:
                     raise
+                relogged = True
+            except RateLimitError as err:
                 what = f"BILL answered {err.code or err.http_status} (rate limit)"
-                retry_after = err.retry_after
+                recorded = self._lookup(path, body, txns, what, err)
+                if recorded is not None:
+                    return recorded
+                if attempt >= client.config.max_retries:
+                    err.transaction_number = ",".join(txns)
+                    err.body = body
+                    err.hint = (
+                        f"{err.hint} Nothing was paid: BILL has no payment with "
+                        f"transactionNumber {', '.join(txns)}. To pay, send err.body again "
+                        "later (it keeps that transactionNumber), not a new body."
+                    )
+                    raise
+                client.sleep(client._backoff(attempt, err.retry_after))
+                attempt += 1
             except (ConnectionProblem, ServerError) as err:
                 what = _describe(err)
                 recorded = self._lookup(path, body, txns, what, err)
@@ -190,16 +219,10 @@ class Payments(Resource):
                     path=path,
                     body=body,
                 ) from err
-            # session expired or rate limited: BILL normally rejects before processing, but
-            # look first all the same; repeat only when nothing was recorded.
-            recorded = self._lookup(path, body, txns, what, None)
-            if recorded is not None:
-                return recorded
-            if what.endswith("(rate limit)"):
-                client.sleep(client._backoff(attempt, retry_after))
-                attempt += 1
 
     def _lookup(self, path, body, txns, what, cause) -> ApiResponse | None:
+        """The payment(s) BILL recorded under ``txns`` (recovered), ``None`` when none is, or
+        ``UncertainPaymentError`` when the look-up fails or finds part of a bulk payment."""
         try:
             found = [self.find(t) for t in txns]
         except BillError as err:

@@ -102,6 +102,40 @@ def test_dropped_payment_before_processing_is_safe_to_retry(trusted, bill):
     assert trusted.bills.get(bill["id"])["dueAmount"] == 0
 
 
+def test_payment_rate_limited_on_every_attempt_looks_up_before_giving_up(
+    make_client, trusted, bill, sleeps
+):
+    payer = make_client(max_retries=1)
+    payer.login()
+    payer.sandbox.add_fault(
+        path="/v3/payments", method="POST", count=5, status=429, code="BDC_1322"
+    )
+    payer.sandbox.clear_requests()
+    with pytest.raises(bh.RateLimitError) as info:
+        payer.payments.create(payment_body(bill["id"], "25.00"))
+    err = info.value
+    log = reversed(payer.sandbox.requests())
+    calls = [(r["method"], r["status"]) for r in log if r["path"] == "/v3/payments"]
+    assert calls[-1] == ("GET", 200)  # the last 429 was looked up too
+    assert [m for m, _ in calls] == ["POST", "GET", "POST", "GET"]
+    assert err.transaction_number == err.body["transactionNumber"]
+    assert "Nothing was paid" in err.hint and err.transaction_number in err.hint
+    payer.sandbox.clear_faults()
+    assert payer.payments.create(err.body)["transactionNumber"] == err.transaction_number
+
+
+def test_payment_rate_limited_last_attempt_recorded_is_recovered(make_client, trusted, bill):
+    payer = make_client(max_retries=1)
+    payer.login()
+    add = payer.sandbox.add_fault
+    add(path="/v3/payments", method="POST", status=429, code="BDC_1144")
+    add(path="/v3/payments", method="POST", status=429, code="BDC_1144", afterProcessing=True)
+    resp = payer.payments.create(payment_body(bill["id"], "25.00"))
+    assert resp.recovered and "rate limit" in resp.note
+    assert payer.bills.get(bill["id"])["dueAmount"] == 0
+    assert len(_posts(payer)) == 2
+
+
 def test_payment_500_after_processing_returns_recorded_payment(trusted, bill):
     trusted.sandbox.add_fault(
         path="/v3/payments", method="POST", count=1, status=500, afterProcessing=True

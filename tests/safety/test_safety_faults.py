@@ -132,11 +132,6 @@ def test_payment_rate_limit_after_processing_is_recovered_not_repeated(
     _paid_once(trusted, unpaid_bill)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Payments._post_once raises the last RateLimitError without looking up the "
-    "transactionNumber, so a payment BILL recorded is re-sent when the learner re-runs the cell",
-)
 def test_payment_rate_limited_on_last_attempt_is_never_paid_twice(
     trusted, make_client, unpaid_bill
 ):
