@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 import requests
+import urllib3
 
 from billhelpers import _errormap, money, validation
 from billhelpers._version import __version__
@@ -333,6 +334,14 @@ class Client:
                 headers=headers,
                 timeout=self.config.timeout,
             )
+        except requests.ConnectTimeout as err:
+            raise ConnectionProblem(
+                f"{method} {path}: BILL could not be reached within the timeout "
+                f"{self.config.timeout} s ({type(err).__name__}). {_NOT_SENT}",
+                method=method,
+                path=path,
+                sent=False,
+            ) from None
         except requests.Timeout as err:
             raise ConnectionProblem(
                 f"{method} {path}: no answer within the timeout {self.config.timeout} s "
@@ -341,9 +350,17 @@ class Client:
                 path=path,
             ) from None
         except requests.ConnectionError as err:
+            if _never_sent(err):
+                raise ConnectionProblem(
+                    f"{method} {path}: the connection could not be opened ({_short(err)}). "
+                    f"{_NOT_SENT}",
+                    method=method,
+                    path=path,
+                    sent=False,
+                ) from None
             raise ConnectionProblem(
-                f"{method} {path}: the connection failed or dropped ({_short(err)}). "
-                f"{_unknown_outcome(method, path)}",
+                f"{method} {path}: the connection dropped before the answer arrived "
+                f"({_short(err)}). {_unknown_outcome(method, path)}",
                 method=method,
                 path=path,
             ) from None
@@ -390,6 +407,18 @@ def _retry_after(value: str | None) -> float | None:
 def _short(err: Exception) -> str:
     text = str(err.__context__ or err) if not str(err) else str(err)
     return text if len(text) < 160 else text[:157] + "..."
+
+
+_NOT_SENT = "The request never reached BILL, so nothing was changed there."
+
+
+def _never_sent(err: requests.ConnectionError) -> bool:
+    """True when the connection could not even be opened (refused, unknown host): no byte of
+    the request left. A reset or dropped connection is not that: the request may have arrived.
+    """
+    reason = err.args[0] if err.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def _unknown_outcome(method: str, path: str) -> str:

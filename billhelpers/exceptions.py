@@ -71,22 +71,37 @@ class ConnectionProblem(BillError, ConnectionError):
     """No (complete) answer from BILL: connect failure, read timeout or dropped connection.
 
     For calls that are safe to repeat the client has already retried; this means it gave up.
-    ``method``/``path`` say which call; the original exception is ``__cause__``.
+    ``method``/``path`` say which call. ``sent`` is ``False`` only when the request certainly
+    never left (the connection could not be opened: refused, unknown host, connect timeout), so
+    BILL changed nothing; ``True`` when it was, or may have been, sent and no answer arrived
+    (read timeout, connection dropped or reset), so BILL may have acted on it, or still be.
     """
 
-    def __init__(self, message: str, *, method: str | None = None, path: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        sent: bool = True,
+    ):
         self.method = method
         self.path = path
+        self.sent = sent
         super().__init__(message)
 
 
 class UncertainPaymentError(BillError):
-    """A payment POST got no clear answer (timeout, dropped connection, 5xx, rate limit) and the
-    client looked up what BILL recorded under its ``transactionNumber``.
+    """A payment POST got no clear answer (timeout, dropped connection, 5xx) and the client
+    looked up what BILL recorded under its ``transactionNumber``.
 
-    ``recorded`` is ``False`` when BILL has no such payment (safe to retry with the same body),
-    ``None`` when the look-up itself failed (do *not* retry before checking
-    ``client.payments.find(transaction_number)``). A recorded payment is returned, not raised.
+    ``recorded`` is ``False`` when BILL finished with the request and has no such payment, or
+    the request never left (safe to retry with the same body). It is ``None`` when the outcome
+    is unknown: the look-up failed, or the request reached BILL without an answer (read
+    timeout, dropped connection, gateway timeout) so BILL may still be processing it and an
+    empty look-up proves nothing yet. Then do *not* retry before
+    ``client.payments.find(transaction_number)``, asked again a moment later, returns ``None``.
+    A recorded payment is returned, not raised.
     """
 
     def __init__(

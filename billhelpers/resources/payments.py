@@ -169,8 +169,17 @@ class Payments(Resource):
           POST is repeated (once after a re-login; with back-off up to ``max_retries`` for a
           rate limit). The last rate limit is raised (``RateLimitError``) only after the
           look-up, carrying ``transaction_number`` and ``body`` and saying nothing was paid.
-        - 5xx, timeout or dropped connection: a payment BILL recorded is returned, otherwise
-          ``UncertainPaymentError`` says whether a retry is safe.
+        - HTTP 500/503 or a connection that could not be opened: BILL is done with it (or never
+          saw it). Nothing recorded means nothing paid: ``UncertainPaymentError`` with
+          ``safe_to_retry``.
+        - Read timeout, a connection dropped or reset after the request went out, or a
+          gateway's 502/504: the request reached BILL (or may have), and with real BILL that
+          says nothing about whether it is still working on it: a gateway or a lost connection
+          does not stop the server behind it. (The local sandbox ends processing before it
+          drops a connection; real BILL makes no such promise, so the client does not rely on
+          it.) An empty look-up then only means "not recorded *yet*": ``UncertainPaymentError``
+          with ``recorded=None``, telling the learner to ask ``client.payments.find(...)`` again
+          in a moment before resending the same body.
         """
         client = self.client
         attempt, relogged = 0, False
@@ -207,18 +216,43 @@ class Payments(Resource):
                 attempt += 1
             except (ConnectionProblem, ServerError) as err:
                 what = _describe(err)
-                recorded = self._lookup(path, body, txns, what, err)
+                if isinstance(err, ConnectionProblem) and not err.sent:
+                    recorded = None  # it never left: there is nothing to look up
+                else:
+                    recorded = self._lookup(path, body, txns, what, err)
                 if recorded is not None:
                     return recorded
-                raise UncertainPaymentError(
-                    f"POST {path}: {what}. BILL has no payment with transactionNumber "
-                    f"{', '.join(txns)}, so nothing was paid: it is safe to retry with the same "
-                    f"body (err.body keeps the transactionNumber).",
-                    transaction_number=txns[0] if len(txns) == 1 else ",".join(txns),
-                    recorded=False,
-                    path=path,
-                    body=body,
-                ) from err
+                raise self._not_recorded(path, body, txns, what, err) from err
+
+    def _not_recorded(self, path, body, txns, what, err) -> UncertainPaymentError:
+        """The error for a payment POST whose look-up found nothing (see :meth:`_post_once`)."""
+        listed = ", ".join(txns)
+        number = txns[0] if len(txns) == 1 else ",".join(txns)
+        if _may_still_be_processing(err):
+            finds = " and ".join(f"client.payments.find({t!r})" for t in txns)
+            return UncertainPaymentError(
+                f"POST {path}: {what}. The request reached BILL, which may still be processing "
+                f"it: BILL has no payment with transactionNumber {listed} yet, but that is not "
+                f"proof it will not be paid. Do NOT retry now: call {finds} again in a moment, "
+                "and resend err.body (the same transactionNumber) only if it still finds "
+                "nothing.",
+                transaction_number=number,
+                recorded=None,
+                path=path,
+                body=body,
+            )
+        if isinstance(err, ConnectionProblem) and not err.sent:
+            why = "the request never reached BILL"
+        else:
+            why = f"BILL has no payment with transactionNumber {listed}"
+        return UncertainPaymentError(
+            f"POST {path}: {what}. {why[0].upper()}{why[1:]}, so nothing was paid: it is safe "
+            "to retry with the same body (err.body keeps the transactionNumber).",
+            transaction_number=number,
+            recorded=False,
+            path=path,
+            body=body,
+        )
 
     def _lookup(self, path, body, txns, what, cause) -> ApiResponse | None:
         """The payment(s) BILL recorded under ``txns`` (recovered), ``None`` when none is, or
@@ -265,7 +299,22 @@ class Payments(Resource):
         return resp
 
 
+#: Gateway answers (bad gateway, gateway timeout): the gateway gave up, not necessarily the
+#: server behind it, which may still be processing the request.
+GATEWAY_STATUSES = frozenset({502, 504})
+
+
+def _may_still_be_processing(err: BillError) -> bool:
+    """True when the request reached BILL (or may have) and no answer from BILL's server came
+    back, so the payment may be recorded after the look-up."""
+    if isinstance(err, ConnectionProblem):
+        return err.sent
+    return isinstance(err, ServerError) and err.http_status in GATEWAY_STATUSES
+
+
 def _describe(err: BillError) -> str:
     if isinstance(err, ServerError):
         return f"BILL answered HTTP {err.http_status} {err.code or ''}".rstrip()
+    if isinstance(err, ConnectionProblem) and not err.sent:
+        return "the connection to BILL could not be opened"
     return "the answer never arrived (timeout or dropped connection)"

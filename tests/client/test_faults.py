@@ -1,5 +1,7 @@
 """Faults injected by the sandbox: rate limits, 5xx, slow answers, a dropped payment POST."""
 
+import time
+
 import pytest
 from client_bodies import bill_body, payment_body, vendor_body
 
@@ -90,16 +92,40 @@ def test_dropped_payment_after_processing_is_recovered_not_repeated(trusted, bil
     assert len(recorded) == 1
 
 
-def test_dropped_payment_before_processing_is_safe_to_retry(trusted, bill):
+def test_dropped_payment_not_recorded_says_look_again_before_retrying(trusted, bill):
+    # The request went out and the connection dropped: real BILL may still be processing it
+    # (a lost connection does not stop the server), so an empty look-up is not proof yet.
     trusted.sandbox.add_fault(path="/v3/payments", method="POST", count=1, drop=True)
     with pytest.raises(bh.UncertainPaymentError) as info:
         trusted.payments.create(payment_body(bill["id"], "25.00"))
     err = info.value
-    assert err.recorded is False and err.safe_to_retry
-    assert "safe to retry" in str(err)
+    assert err.recorded is None and not err.safe_to_retry
+    assert "Do NOT retry now" in str(err)
+    assert f"client.payments.find({err.transaction_number!r}) again in a moment" in str(err)
+    # what the message says: look again, and resend the same body only if still absent
+    assert trusted.payments.find(err.transaction_number) is None
     resp = trusted.payments.create(err.body)
     assert resp["transactionNumber"] == err.transaction_number
     assert trusted.bills.get(bill["id"])["dueAmount"] == 0
+    assert len(_posts(trusted)) == 2
+
+
+def test_slow_payment_not_yet_recorded_is_not_safe_to_retry(make_client, trusted, bill):
+    payer = make_client(timeout=(2.0, 0.2))
+    payer.login()
+    payer.sandbox.add_fault(path="/v3/payments", method="POST", count=1, delaySeconds=0.5)
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        payer.payments.create(payment_body(bill["id"], "25.00"))
+    err = info.value
+    assert err.recorded is None and not err.safe_to_retry
+    assert "may still be processing" in str(err) and err.body["transactionNumber"] in str(err)
+    # a moment later BILL has it: find() says so, and nothing was sent twice
+    deadline = time.monotonic() + 5
+    while (found := payer.payments.find(err.transaction_number)) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert found["amount"] == 25
+    assert len(_posts(payer)) == 1
 
 
 def test_payment_rate_limited_on_every_attempt_looks_up_before_giving_up(

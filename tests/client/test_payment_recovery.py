@@ -147,3 +147,62 @@ def test_payment_for_another_vendors_bill_refused(fake, client):
     with pytest.raises(bh.InputError) as info:
         client.payments.create({**BODY, "vendorId": "00901DEMOVENDOR00002"})
     assert info.value.field == "vendorId"
+
+
+def _refused() -> requests.ConnectionError:
+    """The exception requests really raises when nothing listens on the port."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    try:
+        requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+    except requests.ConnectionError as err:
+        return err
+    raise AssertionError("something listens on a port that was just free")
+
+
+def test_payment_connection_refused_is_safe_to_retry_without_lookup(fake, client):
+    fake.on("POST", "/v3/payments", _refused())
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        client.payments.create(BODY)
+    err = info.value
+    assert err.recorded is False and err.safe_to_retry
+    assert "never reached BILL" in str(err) and "safe to retry" in str(err)
+    assert not [c for c in fake.calls if c[1].startswith("/v3/payments?")]  # nothing to look up
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param(requests.ReadTimeout("slow"), id="read-timeout"),
+        pytest.param(requests.ConnectionError("Connection aborted."), id="dropped"),
+        pytest.param((504, [{"code": "BDC_1001", "message": "Gateway timeout."}]), id="504"),
+    ],
+)
+def test_payment_sent_without_answer_and_not_yet_recorded_is_not_safe(fake, client, failure):
+    fake.on("POST", "/v3/payments", failure)
+    fake.on("GET", "/v3/payments", (200, {"results": []}))
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        client.payments.create(BODY)
+    err = info.value
+    assert err.recorded is None and not err.safe_to_retry
+    assert "may still be processing" in str(err) and "Do NOT retry now" in str(err)
+    assert f"client.payments.find({err.transaction_number!r}) again in a moment" in str(err)
+    assert len(_posts(fake)) == 1
+
+
+def test_connection_problem_says_whether_the_request_left(fake, client):
+    fake.script[("POST", "/v3/vendors")] = [_refused()]
+    with pytest.raises(bh.ConnectionProblem) as info:
+        client.request("POST", "/v3/vendors", json={})
+    assert info.value.sent is False and "never reached BILL" in str(info.value)
+    fake.script[("POST", "/v3/vendors")] = [requests.ConnectionError("Connection aborted.")]
+    with pytest.raises(bh.ConnectionProblem) as info:
+        client.request("POST", "/v3/vendors", json={})
+    assert info.value.sent is True and "may or may not have processed" in str(info.value)
+    fake.script[("POST", "/v3/vendors")] = [requests.ConnectTimeout("no SYN-ACK")]
+    with pytest.raises(bh.ConnectionProblem) as info:
+        client.request("POST", "/v3/vendors", json={})
+    assert info.value.sent is False

@@ -178,11 +178,6 @@ def test_slow_payment_recorded_before_timeout_is_recovered(trusted, make_client,
     _paid_once(payer, unpaid_bill)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after a read timeout Payments._post_once looks the payment up at once and, "
-    "finding none, says safe_to_retry although the POST may still be in flight at BILL",
-)
 def test_slow_payment_still_in_flight_is_never_paid_twice(trusted, make_client, unpaid_bill):
     payer = make_client(timeout=(2.0, 0.2))
     payer.login()
