@@ -187,7 +187,16 @@ def check_vendor(body, *, partial: bool = False) -> dict:
         country = address.get("country")
         if _blank(country) and not partial:
             _fail("address.country", "is required", "use the 2-letter ISO code, e.g. US")
-        if not _blank(country) and str(country).upper() not in _COUNTRIES:
+        if not _blank(country) and str(country) not in _COUNTRIES:
+            if str(country).upper() in _COUNTRIES:
+                # Refused, not corrected: the body is the learner's own and is shown as sent,
+                # and BILL takes capitals only, so a silent fix here would hide what BILL needs.
+                _fail(
+                    "address.country",
+                    f"{country!r} must be written in capitals",
+                    f"write {str(country).upper()!r}: BILL takes the 2-letter ISO 3166 "
+                    "code in upper case only",
+                )
             _fail(
                 "address.country",
                 f"{country!r} is not an ISO country code",

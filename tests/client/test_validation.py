@@ -110,6 +110,20 @@ def test_check_vendor_rejects(path, value, field):
     assert _field(v.check_vendor, _with(VENDOR, path, value)) == field
 
 
+@pytest.mark.parametrize("country", ["us", "Us", "gb"])
+def test_check_vendor_refuses_lower_case_country_with_the_capitals_hint(country):
+    # Refused rather than corrected: the body is the learner's and BILL takes capitals only.
+    with pytest.raises(bh.InputError) as info:
+        v.check_vendor(_with(VENDOR, "address.country", country))
+    err = info.value
+    assert err.field == "address.country" and "capitals" in err.message
+    assert repr(country.upper()) in err.hint
+
+
+def test_check_vendor_keeps_the_country_as_written():
+    assert v.check_vendor(VENDOR)["address"]["country"] == "US"
+
+
 def test_check_vendor_partial_allows_missing_address():
     assert v.check_vendor({"email": "x@y.example"}, partial=True) == {"email": "x@y.example"}
 
