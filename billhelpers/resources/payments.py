@@ -96,8 +96,7 @@ class Payments(Resource):
             item.setdefault("transactionNumber", new_transaction_number())
             items.append(item)
         body["payments"] = items
-        for item in items:
-            self._check_bill(item)
+        self._check_bills(items)
         return self._post_once(self.path + "/bulk", body, [i["transactionNumber"] for i in items])
 
     def cancel(self, id: str) -> ApiResponse:
@@ -135,9 +134,32 @@ class Payments(Resource):
         return None
 
     # -- internals -----------------------------------------------------------------------------
-    def _check_bill(self, body: dict) -> None:
-        bill = self.client.bills.get(body["billId"]).data or {}
-        due = Decimal(str(bill.get("dueAmount", bill.get("amount", 0))))
+    def _check_bills(self, items: list[dict]) -> None:
+        """Each bulk item as :meth:`_check_bill` does, reading each bill once, and then what a
+        per-item check misses: several items for one bill that together pay more than its
+        ``dueAmount`` (BILL refuses the whole request then)."""
+        by_bill: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            if item.get("billId"):
+                by_bill.setdefault(item["billId"], []).append(i)
+        for bill_id, indexes in by_bill.items():
+            bill = self.client.bills.get(bill_id).data or {}
+            for i in indexes:
+                self._check_bill(items[i], bill)
+            total = sum((items[i]["amount"] for i in indexes), Decimal(0))
+            due = _due(bill)
+            if total > due:
+                which = ", ".join(f"payments[{i}]" for i in indexes)
+                raise InputError(
+                    f"{which} pay bill {bill_id} {total} together, more than its dueAmount {due}",
+                    field=f"payments[{indexes[-1]}].amount",
+                    hint=f"pay at most {due} in total for this bill (one item is enough)",
+                )
+
+    def _check_bill(self, body: dict, bill: dict | None = None) -> None:
+        if bill is None:
+            bill = self.client.bills.get(body["billId"]).data or {}
+        due = _due(bill)
         if due <= 0 or bill.get("paymentStatus") == "PAID":
             raise AlreadyPaidError(
                 f"bill {body['billId']} has nothing left to pay (dueAmount {due}, paymentStatus "
@@ -297,6 +319,10 @@ class Payments(Resource):
             )
         resp.recovered, resp.note = True, note
         return resp
+
+
+def _due(bill: dict) -> Decimal:
+    return Decimal(str(bill.get("dueAmount", bill.get("amount", 0))))
 
 
 #: Gateway answers (bad gateway, gateway timeout): the gateway gave up, not necessarily the

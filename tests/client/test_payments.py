@@ -127,3 +127,45 @@ def test_bulk_payment_over_50_refused_before_sending(trusted):
     with pytest.raises(bh.InputError) as info:
         trusted.payments.bulk_create({"payments": [{"billId": "x"}] * 51})
     assert info.value.field == "payments"
+
+
+def _bulk(items):
+    return {
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+        "processingOptions": {},
+        "payments": items,
+    }
+
+
+def test_bulk_paying_one_bill_past_its_due_together_caught_before_sending(trusted):
+    # Each item alone fits the bill (20.00 <= 25.00); together they pay 40.00.
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "25.00")).data
+    other = trusted.bills.create(bill_body(vendor["id"], "5.00", invoice="B-5")).data
+    items = [
+        {"billId": bill["id"], "amount": "20.00"},
+        {"billId": other["id"], "amount": "5.00"},
+        {"billId": bill["id"], "amount": "20.00"},
+    ]
+    trusted.sandbox.clear_requests()
+    with pytest.raises(bh.InputError) as info:
+        trusted.payments.bulk_create(_bulk(items))
+    err = info.value
+    assert err.field == "payments[2].amount"
+    assert err.message == (
+        f"payments[0], payments[2] pay bill {bill['id']} 40.00 together, more than its "
+        "dueAmount 25.00"
+    )
+    assert "at most 25.00 in total" in err.hint
+    calls = [(r["method"], r["path"]) for r in reversed(trusted.sandbox.requests())]
+    assert calls == [("GET", f"/v3/bills/{bill['id']}")]  # read once; nothing posted
+    assert trusted.bills.get(bill["id"])["dueAmount"] == Decimal("25.00")
+
+
+def test_bulk_paying_one_bill_in_parts_within_its_due_is_sent(trusted):
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "25.00")).data
+    items = [{"billId": bill["id"], "amount": "10.00"}, {"billId": bill["id"], "amount": "15.00"}]
+    resp = trusted.payments.bulk_create(_bulk(items))
+    assert [p["amount"] for p in resp["payments"]] == [Decimal("10.00"), Decimal("15.00")]
+    assert trusted.bills.get(bill["id"])["dueAmount"] == 0
