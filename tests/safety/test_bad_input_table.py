@@ -159,12 +159,16 @@ def test_every_item_of_issue_7_has_a_row(item):
     assert any(item.lower() in row[1].lower() for row in _rows()), f"no row for {item!r}"
 
 
-def test_the_checker_catches_drift():
+def test_the_checker_catches_drift(tmp_path):
     """The reference check fails on a renamed test, an unknown parameter id and an xfail."""
     path = "tests/safety/test_safety_bad_input.py"
+    marked = tmp_path / "test_marked.py"  # absolute: ROOT / marked is marked
+    marked.write_text("import pytest\n\n@pytest.mark.xfail(strict=True)\ndef test_x():\n    pass\n")
+    assert _problems(str(marked), "test_x", None) == [
+        f"{marked}::test_x: is marked xfail; a row needs a passing test"
+    ]
     assert _problems(path, "test_no_such_thing", None)
     assert _problems(path, "test_bad_vendor_caught_before_sending", "no-such-id")
-    assert _problems(path, "test_unknown_organization_id_hint_names_the_field", None)
     assert _problems("tests/safety/no_such_file.py", "test_x", None)
     assert _problems(path, "test_bad_vendor_caught_before_sending", "letters") == []
     assert _REF.findall("`tests/a/b.py::test_c[d-e]`") == [("tests/a/b.py", "test_c", "d-e")]

@@ -209,12 +209,18 @@ def test_bad_vendor_caught_before_sending(client, path, value, field, fix):
     assert client.vendors.list(max=1)["results"] == []
 
 
-def test_vendor_country_in_lower_case_refused_by_sandbox(client):
-    # The client compares the country case-blind but sends it as typed; the sandbox wants "US".
+def test_vendor_country_in_lower_case_refused_before_sending_and_by_sandbox(client):
+    # BILL only takes capitals; the client says so before sending, and the sandbox, sent the
+    # body raw, refuses it as BILL would.
     client.login()
     client.sandbox.clear_requests()
-    with pytest.raises(bh.ValidationError) as info:
+    with pytest.raises(bh.InputError) as info:
         client.vendors.create(_vendor("address.country", "us"))
+    assert "address.country" in str(info.value)
+    assert "'US'" in str(info.value)
+    assert posts(client, "/v3/vendors") == []
+    with pytest.raises(bh.ValidationError) as info:
+        client.request("POST", "/v3/vendors", json=_vendor("address.country", "us"))
     err = info.value
     assert (err.code, err.http_status) == ("BDC_1000", 400)
     assert err.message == "address.country: must be an ISO 3166-1 alpha-2 country code, not 'us'"
@@ -413,16 +419,23 @@ def test_payment_pays_only_from_verified_bank_on_retry(trusted, unpaid_bill):
     assert trusted.bills.get(unpaid_bill["id"])["dueAmount"] == 0
 
 
-def test_bulk_paying_one_bill_twice_past_its_due_refused_by_sandbox(trusted, unpaid_bill):
-    # Each item is checked against the bill alone (20.00 <= 25.00); together they pay 40.00.
+def test_bulk_paying_one_bill_twice_past_its_due_refused_before_sending_and_by_sandbox(
+    trusted, unpaid_bill
+):
+    # Each item alone fits (20.00 <= 25.00); together they pay 40.00. The client adds them up
+    # per bill before sending; the sandbox, sent the body raw, refuses it all or nothing.
     body = {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
         "processingOptions": {},
-        "payments": [{"billId": unpaid_bill["id"], "amount": "20.00"}] * 2,
+        "payments": [{"billId": unpaid_bill["id"], "amount": Decimal("20.00")}] * 2,
     }
     trusted.sandbox.clear_requests()
-    with pytest.raises(bh.ValidationError) as info:
+    with pytest.raises(bh.InputError) as info:
         trusted.payments.bulk_create(body)
+    assert "payments[1].amount" in str(info.value)
+    assert posts(trusted, "/v3/payments/bulk") == []
+    with pytest.raises(bh.ValidationError) as info:
+        trusted.request("POST", "/v3/payments/bulk", json=body)
     err = info.value
     assert err.code == "BDC_1000"
     assert err.message == "payments[1].amount: must not exceed the bill's dueAmount 5.00"

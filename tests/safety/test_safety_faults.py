@@ -110,8 +110,9 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
     err = info.value
     assert (err.code, err.http_status, err.path) == (code, 429, "/v3/payments")
     assert str(err).startswith(f"{code}: Max number of ") and "hint: " in str(err)
-    # every repeat came only after a look-up had found nothing; back-off 1 s, 2 s
-    assert _payment_calls(payer) == [("POST", 429), ("GET", 200)] * 2 + [("POST", 429)]
+    # every repeat, and the final refusal, came only after a look-up had found nothing
+    assert _payment_calls(payer) == [("POST", 429), ("GET", 200)] * 3
+    assert err.transaction_number and err.body["transactionNumber"] == err.transaction_number
     assert sleeps == [1.0, 2.0]
     payer.sandbox.clear_faults()
     assert payments_for(payer, unpaid_bill["id"]) == []
