@@ -33,7 +33,7 @@ def lab(tmp_path):
         BILL_CACHE_DIR=str(tmp_path / "cache"),
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
     )
-    args = f"--no-browser --ServerApp.token={token} --LabApp.news_url=None"
+    args = f"--no-browser --ServerApp.token={token} --LabApp.news_url=None --ServerApp.port_retries=0"
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_PORT={port}", f"LAB_ARGS={args}"],
         cwd=ROOT,

@@ -21,6 +21,7 @@ fixed sleeps.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -143,10 +144,13 @@ class LabServer:
         self.workdir = workdir
         self.port = _free_port()
         self.token = secrets.token_hex(24)
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "jupyterlab.log"
         self.proc: subprocess.Popen | None = None
         self.env: dict[str, str] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     # -- process ---------------------------------------------------------------------------
 
@@ -221,6 +225,10 @@ class LabServer:
                     self.api("GET", "/lab", timeout=5, raw=True)
                     return
             except (OSError, urllib.error.URLError, ValueError) as exc:
+                last_error = exc
+            except http.client.HTTPException as exc:
+                # Not JupyterLab's answer: the free port was taken by another process (a
+                # kernel's ZMQ socket, say) before Lab bound it; Lab exits (port_retries=0).
                 last_error = exc
             time.sleep(0.2)  # polling a socket, with a deadline
         raise RuntimeError(
@@ -309,8 +317,18 @@ def jupyter_lab(lab_root: Path, tmp_path: Path) -> Iterator[LabServer]:
     server = LabServer(lab_root, tmp_path / "lab")
     server.workdir.mkdir()
     try:
-        server.start()
-        server.wait_ready()
+        for attempt in range(3):
+            server.start()
+            try:
+                server.wait_ready()
+                break
+            except RuntimeError:
+                # A port picked free can be taken before Lab binds it (a race with other
+                # processes on the machine): then Lab exits, and a new port is tried.
+                if server.proc.poll() is None or attempt == 2:
+                    raise
+                server.stop()
+                server.port = _free_port()
         yield server
     finally:
         server.stop()
