@@ -24,16 +24,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(
-        os.environ,
-        BILL_SANDBOX_DATA_DIR=str(tmp_path / "sandbox"),
-        BILL_CACHE_DIR=str(tmp_path / "cache"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
-    args = f"--no-browser --ServerApp.token={token} --LabApp.news_url=None --ServerApp.port_retries=0"
+def _start_make_lab(env: dict, token: str) -> tuple[str, subprocess.Popen]:
+    port = _free_port()
+    args = f"--no-browser --ServerApp.token={token} --LabApp.news_url=None"
+    # port_retries=0: if another process takes the port first, Lab exits instead of quietly
+    # moving to another port this test would not know about.
+    args += " --ServerApp.port_retries=0"
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_PORT={port}", f"LAB_ARGS={args}"],
         cwd=ROOT,
@@ -42,10 +38,45 @@ def lab(tmp_path):
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # so the whole process group (make + jupyter) can be stopped
     )
+    return f"http://127.0.0.1:{port}", proc
+
+
+def _wait_for_listing(url: str, token: str, proc: subprocess.Popen) -> dict | None:
+    """The notebook listing once Lab answers; None if `make lab` exited first."""
+    headers = {"Authorization": f"token {token}"}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            response = requests.get(f"{url}/api/contents", headers=headers, timeout=2)
+        except requests.ConnectionError:
+            time.sleep(0.2)  # polling a starting server, bounded by the deadline
+            continue
+        if response.status_code == 200:
+            return response.json()
+    return None
+
+
+@pytest.fixture
+def lab(tmp_path):
+    token = secrets.token_hex(16)
+    env = dict(
+        os.environ,
+        BILL_SANDBOX_DATA_DIR=str(tmp_path / "sandbox"),
+        BILL_CACHE_DIR=str(tmp_path / "cache"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    started = []
     try:
-        yield f"http://127.0.0.1:{port}", token, proc
+        for _ in range(3):  # a free port can be taken before Lab binds it: try another
+            url, proc = _start_make_lab(env, token)
+            started.append(proc)
+            listing = _wait_for_listing(url, token, proc)
+            if listing is not None or proc.poll() is None:
+                break
+        yield url, token, listing
     finally:
-        _stop_group(proc)
+        for proc in started:
+            _stop_group(proc)
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
@@ -62,25 +93,12 @@ def _stop_group(proc: subprocess.Popen) -> None:
 
 
 def test_make_lab_serves_the_notebooks(lab):
-    url, token, proc = lab
-    headers = {"Authorization": f"token {token}"}
-    deadline = time.monotonic() + 60
-    listing = None
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "make lab exited early"
-        try:
-            response = requests.get(f"{url}/api/contents", headers=headers, timeout=2)
-        except requests.ConnectionError:
-            time.sleep(0.2)  # polling a starting server, bounded by the deadline
-            continue
-        if response.status_code == 200:
-            listing = response.json()
-            break
-    assert listing is not None, "JupyterLab did not answer within 60 s"
+    url, token, listing = lab
+    assert listing is not None, "make lab did not serve JupyterLab within 60 s"
     names = {item["name"] for item in listing["content"]}
     expected = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert expected, "notebooks/ has no chapters"
     assert expected <= names
-    lab_page = requests.get(f"{url}/lab", headers=headers, timeout=5)
+    lab_page = requests.get(f"{url}/lab", headers={"Authorization": f"token {token}"}, timeout=5)
     assert lab_page.status_code == 200
     assert "JupyterLab" in lab_page.text
