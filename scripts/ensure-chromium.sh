@@ -4,14 +4,16 @@
 # Never downloads a browser of its own: Playwright drives /usr/bin/chromium.
 set -euo pipefail
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ -x "$CHROMIUM" ]; then
+# The emoji font makes the screenshots show what a learner sees (the demo phone's icon).
+EMOJI_FONT=/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+if [ -x "$CHROMIUM" ] && { [ -f "$EMOJI_FONT" ] || [ "$(id -u)" != "0" ]; }; then
     exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian's chromium for the browser test..."
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
     exit 0
 fi
 echo "WARNING: $CHROMIUM is missing and cannot be installed from here." >&2
