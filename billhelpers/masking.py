@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-#: Fields whose whole value is secret: shown as their first 4 characters and "…".
+#: Fields whose whole value is secret: ids shown as their first 4 characters and "…" (enough
+#: to tell two sessions apart); a password or MFA code shown not at all (see ``_HIDDEN_KEYS``).
 SECRET_FIELDS = frozenset(
     {"password", "devKey", "sessionId", "rememberMeId", "mfaId", "token", "deviceId"}
 )
@@ -20,6 +21,9 @@ SECRET_FIELDS = frozenset(
 BANK_FIELDS = frozenset({"accountNumber", "routingNumber"})
 
 _SECRET_KEYS = {k.lower() for k in SECRET_FIELDS} | {"dev_key", "session_id", "remember_me_id"}
+#: Values a person chose or typed: any character shown is a character given away.
+_HIDDEN_KEYS = frozenset({"password", "token"})
+HIDDEN = "********"
 _BANK_KEYS = {k.lower() for k in BANK_FIELDS} | {"account_number", "routing_number"}
 
 
@@ -46,8 +50,8 @@ def mask_field(key: str, value: object) -> object:
     if value is None or isinstance(value, (dict, list)):
         return value
     lowered = key.lower()
-    if lowered == "token":  # a one-time code: any digit shown is a digit given away
-        return "******"
+    if lowered in _HIDDEN_KEYS:
+        return HIDDEN
     if lowered in _SECRET_KEYS:
         return mask_secret(value)
     if lowered in _BANK_KEYS:
@@ -73,5 +77,5 @@ def scrub_text(text: str, secrets: Iterable[object]) -> str:
     """
     for secret in secrets:
         if secret and isinstance(secret, str) and len(secret) >= 6 and secret in text:
-            text = text.replace(secret, mask_secret(secret))
+            text = text.replace(secret, HIDDEN)
     return text

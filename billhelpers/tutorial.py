@@ -294,6 +294,22 @@ def demo_autofill(form, client):
     return response
 
 
+def step_up(client, challenge):
+    """Step 3 of the recipe: ``POST /v3/mfa/step-up`` with the ``rememberMeId`` that validate
+    returned. Skipped (None, with the reason) when this chapter sent no challenge (the session
+    was trusted already, e.g. by a remembered device at login) or no device was remembered."""
+    if challenge is None:
+        print("✅ The session was trusted before this chapter: no step-up needed.")
+        return None
+    if not client.mfa.remembered_device:
+        print(
+            "ℹ️ “Remember this device” was off, so there is no rememberMeId to step up with; "
+            "validating the code already trusted this session."
+        )
+        return None
+    return client.mfa.step_up()
+
+
 def ensure_trusted(client, *, quiet: bool = False):
     """Make sure the session is MFA-trusted: already → nothing; a remembered device → step-up;
     demo → one MFA round with the demo phone; BILL → stop and send the learner to chapter 2."""

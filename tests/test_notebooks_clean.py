@@ -81,7 +81,10 @@ def scan_text(text: str, *, where: str = "") -> list[str]:
             problems.append(f"{prefix}the {label}")
     for match in _SECRET_FIELD.finditer(text):
         value = match["value"].strip()
-        if len(value.strip("*•.")) > 4:
+        if match["key"].lower() in ("password", "token") and value.strip("*•.…"):
+            # a typed secret: any character shown is a character given away
+            problems.append(f"{prefix}a partly shown {match['key']}")
+        elif len(value.strip("*•.")) > 4:
             problems.append(f"{prefix}an unmasked {match['key']} ({value[:4]}…)")
     for match in _BANK_FIELD.finditer(text):
         digits = re.sub(r"\D", "", match["value"])
@@ -153,6 +156,8 @@ def test_committed_notebook_has_no_dead_widget_views(path):
         "{'sessionId': 'a8f3kQ2mZ7xY'}",
         "&quot;rememberMeId&quot;: &quot;rm01abcdef&quot;",
         '"token": "123456"',
+        '"password": "demo…"',
+        '"token": "1234…"',
         '"accountNumber": "000123454321"',
         '"routingNumber": "011000015"',
         '"accountNumber": "99887766554433"',
@@ -166,9 +171,9 @@ def test_scan_finds_secrets(text):
 @pytest.mark.parametrize(
     "text",
     [
-        '"password": "demo…"',
+        '"password": "********"',
         '"sessionId": "a8f3…"',
-        '"token": "1234…"',
+        '"token": "********"',
         '"devKey": "01DE…"',
         '"accountNumber": "…6789"',
         '"accountNumber": "****6789"',

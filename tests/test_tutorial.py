@@ -75,6 +75,7 @@ def chapters_1_to_5(capsys=None):
     challenge = tutorial.send_mfa_challenge(client)
     form = tutorial.mfa_form(client, challenge)
     tutorial.demo_autofill(form, client)
+    tutorial.step_up(client, challenge)
     client = new_kernel()  # chapter 3
     tutorial.ensure_signed_in()
     vendor = tutorial.create_vendor_once(client, tutorial.vendor_body())
@@ -104,7 +105,7 @@ def test_tutorial_uses_one_login_and_one_mfa_round(demo_world):
     assert calls["POST /v3/login"] == 1
     assert calls["POST /v3/mfa/challenge"] == 1
     assert calls["POST /v3/mfa/challenge/validate"] == 1
-    assert calls["POST /v3/mfa/step-up"] == 0
+    assert calls["POST /v3/mfa/step-up"] == 1  # the recipe's third MFA call
     assert calls["POST /v3/vendors"] == 1
     assert calls["POST /v3/bills"] == 1
     assert calls["POST /v3/payments"] == 1
@@ -121,6 +122,7 @@ def test_rerunning_every_chapter_creates_nothing_twice(demo_world, capsys):
     calls = bill_calls(client)
     assert calls["POST /v3/login"] == 1
     assert calls["POST /v3/mfa/challenge"] == 1
+    assert calls["POST /v3/mfa/step-up"] == 1
     assert calls["POST /v3/vendors"] == 1
     assert calls["POST /v3/bills"] == 1
     assert calls["POST /v3/payments"] == 1

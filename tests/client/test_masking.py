@@ -47,8 +47,12 @@ def test_mask_nested_structures():
 def test_scrub_text_replaces_known_secrets():
     text = scrub_text("bad key 01DEMODEVKEY000000 here", ["01DEMODEVKEY000000"])
     assert "01DEMODEVKEY000000" not in text
-    assert "01DE…" in text
+    assert "********" in text
 
 
 def test_mask_token_hides_every_digit():
-    assert mask({"token": "274135"}) == {"token": "******"}
+    assert mask({"token": "274135"}) == {"token": "********"}
+
+
+def test_mask_password_shows_no_character():
+    assert mask({"password": "hunter2-long-passphrase"}) == {"password": "********"}
