@@ -190,6 +190,7 @@ def test_a_learner_signs_in_verifies_and_pays_a_bill(jupyter_lab, lab):
         ("POST", "/v3/login"),
         ("POST", "/v3/mfa/challenge"),
         ("POST", "/v3/mfa/challenge/validate"),
+        ("POST", "/v3/mfa/step-up"),
         ("POST", "/v3/vendors"),
         ("POST", "/v3/bills"),
         ("POST", "/v3/payments"),
