@@ -4,32 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from client_bodies import vendor_body
 
 import billhelpers as bh
 from billhelpers import validation as v
 
-VENDOR = {
-    "name": "Happy Paper Co",
-    "accountType": "BUSINESS",
-    "email": "ap@happypaper.example",
-    "address": {
-        "line1": "1 Main St",
-        "city": "Austin",
-        "stateOrProvince": "TX",
-        "zipOrPostalCode": "78701",
-        "country": "US",
-    },
-    "paymentInformation": {
-        "payeeName": "Happy Paper Co",
-        "bankAccount": {
-            "nameOnAccount": "Happy Paper Co",
-            "accountNumber": "000123456789",
-            "routingNumber": "021000021",
-            "type": "CHECKING",
-            "ownerType": "BUSINESS",
-        },
-    },
-}
+VENDOR = vendor_body()
 BILL = {
     "vendorId": "00901DEMOVENDOR00001",
     "dueDate": "2026-12-31",
