@@ -176,6 +176,23 @@ class Client:
                         return reused
             return self._login_fresh()
 
+    def resume(self) -> bool:
+        """Adopt the session an earlier kernel cached, without a call; False if none is cached.
+
+        Why no check: it saves a ``GET /v3/login/session`` per notebook. If BILL has ended the
+        session since, the next call answers BDC_1109 and :meth:`request` signs in again by
+        itself (trusted again through a remembered device). Use :meth:`login` to check now.
+        """
+        with self._lock:
+            if self._session_id:
+                return True
+            entry = self.cache.get(self._key)
+            if not entry.get("sessionId"):
+                return False
+            self._session_id = entry["sessionId"]
+            self._trusted = bool(entry.get("trusted"))
+            return True
+
     def _try_session(self, session_id: str) -> ApiResponse | None:
         previous = self._session_id
         self._session_id = session_id

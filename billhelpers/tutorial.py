@@ -215,14 +215,17 @@ def check_environment(form=None) -> bool:
 
 # -- sign-in and MFA (chapters 1, 2 and every later chapter) ---------------------------------
 def ensure_signed_in(client=None):
-    """Sign in, reusing the session an earlier chapter cached (no second login)."""
+    """Sign in, reusing the session an earlier chapter cached (no second login, no call)."""
     client = client or connect()
-    response = client.login()
-    how = {
-        "reused the cached session": "reusing the session from an earlier chapter",
-        "trusted through the remembered MFA device": "new session, trusted by the remembered "
-        "device",
-    }.get(response.note or "", "new session")
+    if client.resume():
+        how = "reusing the session from an earlier chapter"
+    else:
+        response = client.login()
+        how = {
+            "reused the cached session": "reusing the session from an earlier chapter",
+            "trusted through the remembered MFA device": "new session, trusted by the "
+            "remembered device",
+        }.get(response.note or "", "new session")
     print(
         f"Signed in to {client.config.environment} as {client.config.username} ({how}) "
         f"— session trusted: {_yes_no(client.is_trusted)}"

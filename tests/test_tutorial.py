@@ -113,6 +113,31 @@ def test_tutorial_uses_one_login_and_one_mfa_round(demo_world):
     assert client.is_trusted
 
 
+def test_later_chapters_reuse_the_session_without_a_call(demo_world):
+    client, *_ = chapters_1_to_5()
+    client.sandbox.clear_requests()
+    client = new_kernel()  # chapter 6 starts like any later chapter
+    tutorial.ensure_signed_in()
+    assert client.is_trusted
+    assert bill_calls(client) == Counter()
+
+
+def test_session_expired_between_chapters_signs_in_again_trusted(demo_world):
+    client = new_kernel()  # chapters 1 and 2: one login, one MFA round, device remembered
+    tutorial.ensure_signed_in()
+    challenge = tutorial.send_mfa_challenge(client)
+    tutorial.demo_autofill(tutorial.mfa_form(client, challenge), client)
+    client.sandbox.advance_clock(36 * 60)  # past BILL's 35 minutes of inactivity
+    client = new_kernel()  # chapter 3, a coffee later: the cached session is dead
+    tutorial.ensure_signed_in()
+    vendor = tutorial.ensure_vendor(client)
+    assert vendor["id"].startswith("009")
+    assert client.is_trusted  # the re-login was trusted by the remembered device
+    calls = bill_calls(client)
+    assert calls["POST /v3/login"] == 2
+    assert calls["POST /v3/mfa/challenge"] == 1  # no second text message
+
+
 def test_rerunning_every_chapter_creates_nothing_twice(demo_world, capsys):
     chapters_1_to_5()
     client, vendor, bill, payment = chapters_1_to_5()
