@@ -35,20 +35,20 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
-	$(BIN)/ruff check billhelpers tests benchmarks
-	$(BIN)/ruff format --check billhelpers tests benchmarks
+	$(BIN)/ruff check billhelpers tests benchmarks scripts examples
+	$(BIN)/ruff format --check billhelpers tests benchmarks scripts examples
 	$(BIN)/python -m pytest tests notebooks $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check billhelpers tests benchmarks
-	$(BIN)/ruff format --check billhelpers tests benchmarks
+	$(BIN)/ruff check billhelpers tests benchmarks scripts examples
+	$(BIN)/ruff format --check billhelpers tests benchmarks scripts examples
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix billhelpers tests benchmarks
-	$(BIN)/ruff format billhelpers tests benchmarks
+	$(BIN)/ruff check --fix billhelpers tests benchmarks scripts examples
+	$(BIN)/ruff format billhelpers tests benchmarks scripts examples
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
