@@ -541,12 +541,9 @@ def payment_confirmation(client, body: dict, *, vendor: Mapping, bank: Mapping):
         "environment": client.config.environment,
     }
 
-    def pay():
-        if client.config.environment == "production":
-            client.allow_production_payments()  # the click on "Confirm payment" is the opt-in
-        return client.payments.create(body)
-
-    form = PaymentConfirmation(summary, pay)
+    # In production the click is not enough: the client refuses (ProductionGuardError, shown on
+    # the form's status line) until the learner calls client.allow_production_payments() in code.
+    form = PaymentConfirmation(summary, lambda: client.payments.create(body))
     existing = find_payment(client, body["billId"])
     if existing is not None:
         form.mark_done(

@@ -422,3 +422,24 @@ def test_later_chapter_restores_what_chapter_6_archived(demo_world, capsys):
     assert f"Chapter 4's bill ({bill['id']}) was archived in chapter 6: restoring it." in out
     assert restored_vendor["archived"] is False
     assert restored_bill["archived"] is False
+
+
+def test_production_payment_needs_the_opt_in_in_code_not_just_a_click(demo_world):
+    import billhelpers as bh
+
+    demo = new_kernel()
+    tutorial.ensure_signed_in()
+    vendor = tutorial.ensure_vendor(demo)
+    bill = tutorial.ensure_bill(demo, vendor)
+    bank = tutorial.verified_banks(demo).results[0]
+    # The same server, reached as if it were production (what a copied .env would do).
+    prod = bh.connect(environment="production", base_url=demo.base_url)
+    prod.login()
+    demo.sandbox.clear_requests()
+    box = tutorial.payment_confirmation(
+        prod, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
+    )
+    box.confirm_button.click()
+    assert not box.confirmed
+    assert "allow_production_payments()" in box.status.text
+    assert "POST /v3/payments" not in bill_calls(demo)
