@@ -14,6 +14,7 @@ it starts a :class:`SandboxServer` in a daemon thread of this process on a free 
 from __future__ import annotations
 
 import atexit
+import http.client
 import json
 import threading
 import urllib.request
@@ -33,7 +34,9 @@ def _healthy(record: dict, timeout: float = 1.0) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=timeout) as resp:  # noqa: S310
             health = json.loads(resp.read())
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
+        # HTTPException: a stale server.json whose port another program (a kernel's ZMQ
+        # socket, say) has taken since answers something that is not HTTP.
         return False
     return health.get("status") == "ok" and health.get("instance") == record.get("instance")
 

@@ -91,6 +91,36 @@ def test_ensure_sandbox_ignores_a_stale_record(launched, tmp_path):
     assert _health(url)["status"] == "ok"
 
 
+def test_ensure_sandbox_ignores_a_record_whose_port_now_speaks_something_else(launched, tmp_path):
+    # A killed kernel leaves server.json behind; its port may since belong to a non-HTTP
+    # program (a kernel's ZMQ socket greets with 0xFF bytes).
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+
+    def greet():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)  # the health request, read so the close is not a reset
+            conn.sendall(b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x03\x00NULL\n")
+            conn.recv(65536)  # stay open until the client hangs up, as a ZMQ peer would
+
+    thread = threading.Thread(target=greet, daemon=True)
+    thread.start()
+    data = tmp_path / "d"
+    data.mkdir()
+    stale = {"url": f"http://127.0.0.1:{port}", "pid": 1, "instance": "gone"}
+    (data / "server.json").write_text(json.dumps(stale))
+    try:
+        url = launched.ensure_sandbox(data)
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    assert url != stale["url"]
+    assert _health(url)["status"] == "ok"
+
+
 def test_ensure_sandbox_never_reuses_a_non_loopback_url(launched, tmp_path):
     data = tmp_path / "d"
     data.mkdir()
