@@ -6,24 +6,13 @@ import pytest
 from client_bodies import bill_body, vendor_body
 
 import billhelpers as bh
-
-BILL_VARS = (
-    "BILL_ENVIRONMENT",
-    "BILL_USERNAME",
-    "BILL_PASSWORD",
-    "BILL_ORGANIZATION_ID",
-    "BILL_DEV_KEY",
-    "BILL_MFA_DEVICE",
-    "BILL_SANDBOX_DATA_DIR",
-    "BILL_CACHE_DIR",
-    "BILL_BASE_URL",
-)
+from billhelpers.config import ENV_VARS
 
 
 @pytest.fixture
 def isolated_env(monkeypatch, tmp_path):
     """No real .env, no BILL_* variables, a private cache folder."""
-    for var in BILL_VARS:
+    for var in ENV_VARS.values():
         monkeypatch.delenv(var, raising=False)
     workdir = tmp_path / "work"
     workdir.mkdir()

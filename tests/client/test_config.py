@@ -3,22 +3,12 @@
 import pytest
 
 import billhelpers as bh
-from billhelpers.config import BASE_URLS, DEMO_CREDENTIALS, Config
+from billhelpers.config import BASE_URLS, DEMO_CREDENTIALS, ENV_VARS, Config
 
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for var in (
-        "BILL_ENVIRONMENT",
-        "BILL_USERNAME",
-        "BILL_PASSWORD",
-        "BILL_ORGANIZATION_ID",
-        "BILL_DEV_KEY",
-        "BILL_MFA_DEVICE",
-        "BILL_SANDBOX_DATA_DIR",
-        "BILL_CACHE_DIR",
-        "BILL_BASE_URL",
-    ):
+    for var in ENV_VARS.values():
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
