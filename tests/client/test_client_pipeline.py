@@ -156,14 +156,20 @@ def test_login_reuses_cached_session_across_clients(fake, make_client):
     assert [c[1] for c in fake.calls].count("/v3/login") == 1
 
 
-def test_production_payment_guard(fake, make_client):
-    client = make_client(
+@pytest.fixture
+def production_client(make_client):
+    """A client for BILL production (its transport is the scripted fake: nothing leaves)."""
+    return make_client(
         environment="production",
         username="me@example.com",
         password="pw",
         organization_id="00801ABCDEFGHIJKLMNO",
         dev_key="01KEY",
     )
+
+
+def test_production_payment_guard(fake, production_client):
+    client = production_client
     with pytest.raises(bh.ProductionGuardError):
         client.payments.create({"billId": "00n01DEMOBILL0000001", "amount": "1.00"})
     with pytest.raises(bh.ProductionGuardError):
@@ -181,33 +187,21 @@ def test_production_payment_guard(fake, make_client):
         ("PUT", "/v3/payments/bulk/"),
     ],
 )
-def test_production_guard_covers_raw_requests(fake, make_client, method, path):
+def test_production_guard_covers_raw_requests(fake, production_client, method, path):
+    client = production_client
     fake.on("POST", "/v3/login", LOGIN_OK)
-    client = make_client(
-        environment="production",
-        username="me@example.com",
-        password="pw",
-        organization_id="00801ABCDEFGHIJKLMNO",
-        dev_key="01KEY",
-    )
     with pytest.raises(bh.ProductionGuardError) as info:
         client.request(method, path, json={"billId": "00n01DEMOBILL0000001", "amount": "1.00"})
     assert "Nothing was sent" in str(info.value)
     assert fake.calls == []  # not even a login
 
 
-def test_production_guard_lets_reads_cancels_and_opted_in_payments_through(fake, make_client):
+def test_production_guard_lets_reads_cancels_and_opted_in_payments_through(fake, production_client):
+    client = production_client
     fake.on("POST", "/v3/login", LOGIN_OK)
     fake.on("GET", "/v3/payments", (200, {"results": []}))
     fake.on("POST", "/v3/payments/stp01DEMOPAYMENT0001/cancel", (200, {"id": "stp01"}))
     fake.on("POST", "/v3/payments", (200, {"id": "stp02"}))
-    client = make_client(
-        environment="production",
-        username="me@example.com",
-        password="pw",
-        organization_id="00801ABCDEFGHIJKLMNO",
-        dev_key="01KEY",
-    )
     assert client.request("GET", "/v3/payments").ok
     assert client.payments.cancel("stp01DEMOPAYMENT0001").ok  # stops money, moves none
     client.allow_production_payments()
