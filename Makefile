@@ -13,7 +13,7 @@ LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: help install lab test unit notebooks browser lint format bench clean
 
 help:
-	@echo "make lab     - start JupyterLab on notebooks/ (local BILL sandbox by default)"
+	@echo "make lab     - start JupyterLab on notebooks/ (local BILL emulator by default)"
 	@echo "make test    - run every test: unit, nbval notebooks, real-browser JupyterLab"
 	@echo "make lint    - ruff check + format check"
 	@echo "make bench   - run the benchmarks (benchmarks/run.py)"
@@ -35,20 +35,20 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
-	$(BIN)/ruff check billhelpers tests benchmarks scripts examples
-	$(BIN)/ruff format --check billhelpers tests benchmarks scripts examples
+	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples
+	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples
 	$(BIN)/python -m pytest tests notebooks $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check billhelpers tests benchmarks scripts examples
-	$(BIN)/ruff format --check billhelpers tests benchmarks scripts examples
+	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples
+	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix billhelpers tests benchmarks scripts examples
-	$(BIN)/ruff format billhelpers tests benchmarks scripts examples
+	$(BIN)/ruff check --fix billhelpers bill_emulator tests benchmarks scripts examples
+	$(BIN)/ruff format billhelpers bill_emulator tests benchmarks scripts examples
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

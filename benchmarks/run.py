@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Benchmarks of the tutorial kit on the local BILL sandbox (issue 8): ``make bench``.
+"""Benchmarks of the tutorial kit on the local BILL emulator (issue 8): ``make bench``.
 
-Measures, each on its own fresh sandbox (127.0.0.1, a free port, a temporary data folder and
+Measures, each on its own fresh emulator (127.0.0.1, a free port, a temporary data folder and
 session cache, stopped and deleted afterwards):
 
 1. BILL calls for the whole tutorial (chapters run headless with nbclient, fresh kernels),
@@ -10,7 +10,7 @@ session cache, stopped and deleted afterwards):
 3. ``import billhelpers`` in a fresh interpreter (< 0.2 s);
 4. the client's per-call overhead over bare ``requests`` on a kept-alive session (≤ 1.15×);
 5. 10,000 seeded vendors listed into a DataFrame: time (< 10 s) and calls;
-6. sandbox throughput for a simple GET from a few keep-alive clients (≥ 1,000 requests/s).
+6. emulator throughput for a simple GET from a few keep-alive clients (≥ 1,000 requests/s).
 
 Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
 ``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
@@ -48,7 +48,7 @@ MEASURES = {
     "imports": (imports, "import billhelpers"),
     "overhead": (overhead, "client overhead over bare requests"),
     "listing": (listing, "vendors listed into a DataFrame"),
-    "throughput": (throughput, "sandbox throughput"),
+    "throughput": (throughput, "emulator throughput"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
 }
 
@@ -148,10 +148,10 @@ def summary_rows(results: dict) -> list[dict]:
             None,
             f"median of {time_['runs']} (second run, same world)",
         )
-        own = time_.get("self_hosted_sandbox_run")
+        own = time_.get("self_hosted_emulator_run")
         if own:
             row(
-                "tutorial, each kernel hosting its sandbox",
+                "tutorial, each kernel hosting its emulator",
                 _fmt_s(own["total_s"]),
                 "",
                 None,
@@ -187,10 +187,10 @@ def summary_rows(results: dict) -> list[dict]:
             f"list_all {_fmt_s(li['list_all_s']['median'])} + to_frame "
             f"{_fmt_s(li['to_frame_s']['median'])}; median of {li['runs']}",
         )
-    if not missing("throughput", "sandbox throughput", "≥ 1,000 req/s"):
+    if not missing("throughput", "emulator throughput", "≥ 1,000 req/s"):
         th = results["throughput"]
         row(
-            "sandbox throughput",
+            "emulator throughput",
             f"{th['requests_per_s']['median']:,.0f} req/s",
             f"≥ {th['target_rps']:,.0f} req/s",
             th["pass"],

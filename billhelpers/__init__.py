@@ -2,7 +2,7 @@
 billhelpers
 ~~~~~~~~~~~
 
-A small client for BILL's v3 Accounts Payable API, and a local BILL sandbox.
+A small client for BILL's v3 Accounts Payable API, and a local BILL emulator.
 
 Why the lazy imports below: ``import billhelpers`` is the first cell of every notebook and
 must be instant, so requests, pandas and ipywidgets load only when ``connect``, ``to_frame`` or
@@ -41,7 +41,7 @@ _LAZY = {
     "MfaForm": ("billhelpers.forms", "MfaForm"),
     "PaymentConfirmation": ("billhelpers.forms", "PaymentConfirmation"),
 }
-_LAZY_MODULES = ("tutorial", "tables", "forms", "client", "sandbox")
+_LAZY_MODULES = ("tutorial", "tables", "forms", "client")
 
 
 def __getattr__(name: str):

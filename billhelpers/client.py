@@ -60,7 +60,7 @@ class Client:
     """A connection to one BILL environment; build it with :func:`connect`.
 
     ``client.vendors``, ``.bills``, ``.funding_accounts``, ``.payments`` and ``.mfa`` are the
-    resource helpers; ``client.sandbox`` drives the local emulator's controls (demo only).
+    resource helpers; ``client.emulator`` drives the local emulator's controls (demo only).
     """
 
     def __init__(
@@ -81,7 +81,7 @@ class Client:
         )
 
         self.config = config
-        #: Base URL without trailing slash (``demo``: the running local sandbox).
+        #: Base URL without trailing slash (``demo``: the running emulator).
         self.base_url = (base_url or config.resolve_base_url()).rstrip("/")
         #: The keep-alive HTTP session (pluggable for tests and proxies).
         self.http = http or requests.Session()
@@ -103,7 +103,7 @@ class Client:
         self.bills = Bills(self)
         self.funding_accounts = FundingAccounts(self)
         self.payments = Payments(self)
-        self.sandbox = Emulator(self)
+        self.emulator = Emulator(self)
 
     # -- niceties ------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -450,7 +450,7 @@ def _unknown_outcome(method: str, path: str) -> str:
 def connect(config: Config | None = None, /, **overrides) -> Client:
     """A client from ``.env`` + environment variables + ``overrides`` (see :class:`Config`).
 
-    ``connect()`` alone talks to the local sandbox (``demo``), starting it if needed. No call
+    ``connect()`` alone talks to the emulator (``demo``), starting it if needed. No call
     is made yet: the first request logs in (or reuses the cached session). Extra keywords
     ``base_url``, ``http`` and ``sleep`` go to :class:`Client`.
     """

@@ -28,7 +28,7 @@ BASE_URLS = {
     "production": "https://gateway.prod.bill.com/connect",
 }
 
-#: The demo organization seeded into the local sandbox (agrees with ``.env.example``).
+#: The demo organization seeded into the emulator (agrees with ``.env.example``).
 DEMO_CREDENTIALS = {
     "username": "demo@example.com",
     "password": "demo-password-1",
@@ -44,7 +44,7 @@ ENV_VARS = {
     "organization_id": "BILL_ORGANIZATION_ID",
     "dev_key": "BILL_DEV_KEY",
     "mfa_device": "BILL_MFA_DEVICE",
-    "sandbox_data_dir": "BILL_SANDBOX_DATA_DIR",
+    "emulator_data_dir": "BILL_EMULATOR_DATA_DIR",
     "cache_dir": "BILL_CACHE_DIR",
     "base_url": "BILL_BASE_URL",
 }
@@ -56,7 +56,7 @@ _DEFAULT_CACHE = "~/.cache/billhelpers"
 class Config:
     """Everything a client needs; immutable so one client cannot change another's settings."""
 
-    #: ``demo`` (local sandbox, the default), ``sandbox`` (BILL's test gateway) or ``production``.
+    #: ``demo`` (emulator, the default), ``sandbox`` (BILL's test gateway) or ``production``.
     environment: str = "demo"
     username: str | None = None
     password: str | None = None
@@ -65,8 +65,8 @@ class Config:
     dev_key: str | None = None
     #: Nickname BILL remembers for this machine (rememberMe / step-up).
     mfa_device: str = "billhelpers-tutorial"
-    #: Demo only: the local sandbox's data folder (its SQLite file lives there).
-    sandbox_data_dir: Path = Path(_DEFAULT_CACHE).expanduser() / "sandbox"
+    #: Demo only: the emulator's data folder (its SQLite file lives there).
+    emulator_data_dir: Path = Path(_DEFAULT_CACHE).expanduser() / "emulator"
     #: Session cache folder; owner-only, outside the repository.
     cache_dir: Path = Path(_DEFAULT_CACHE).expanduser()
     #: Explicit base URL (tests, proxies); normally derived from ``environment``.
@@ -88,7 +88,7 @@ class Config:
                 hint="use one of: demo, sandbox, production",
             )
         object.__setattr__(self, "environment", env)
-        for name in ("sandbox_data_dir", "cache_dir"):
+        for name in ("emulator_data_dir", "cache_dir"):
             value = getattr(self, name)
             object.__setattr__(self, name, Path(value).expanduser().resolve())
         if isinstance(self.timeout, (int, float)):
@@ -132,24 +132,24 @@ class Config:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def resolve_base_url(self) -> str:
-        """The base URL without a trailing slash; in ``demo`` starts or reuses the sandbox."""
+        """The base URL without a trailing slash; in ``demo`` starts or reuses the emulator."""
         if self.base_url:
             return self.base_url.rstrip("/")
         if self.environment == "demo":
-            from billhelpers.sandbox.launcher import ensure_sandbox  # lazy: werkzeug, sqlite
+            from bill_emulator.launcher import ensure_emulator  # lazy: werkzeug, sqlite
 
-            return ensure_sandbox(self.sandbox_data_dir).rstrip("/")
+            return ensure_emulator(self.emulator_data_dir).rstrip("/")
         return BASE_URLS[self.environment]
 
     def cache_identity(self, base_url: str | None = None) -> str:
         """What makes two sessions interchangeable: environment + where + org + user.
 
-        In demo it is the sandbox data directory, not the port, so a restarted sandbox on a new
+        In demo it is the emulator data directory, not the port, so a restarted emulator on a new
         port keeps its sessions. The devKey's masked form is *not* enough to tell keys apart,
         so a hash of it is mixed in by the cache (never the key itself).
         """
         where = (
-            str(self.sandbox_data_dir)
+            str(self.emulator_data_dir)
             if self.environment == "demo" and not self.base_url
             else (base_url or self.base_url or BASE_URLS.get(self.environment, ""))
         )

@@ -22,7 +22,7 @@ _RANGE = ("gt", "gte", "lt", "lte")
 _TIMES = {"createdTime": _RANGE, "updatedTime": _RANGE}
 
 #: Resource → field → allowed operators. Vendors and bills: developer.bill.com "Filterable
-#: fields"; banks and payments are not in BILL's table and mirror the local sandbox's (assumed,
+#: fields"; banks and payments are not in BILL's table and mirror the emulator's (assumed,
 #: see docs/api-fidelity.md). ``status:eq`` on banks is what BILL's payment recipe uses.
 FILTERABLE: dict[str, dict[str, tuple[str, ...]]] = {
     "vendors": {

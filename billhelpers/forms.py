@@ -69,7 +69,7 @@ __all__ = ("CredentialsForm", "MfaForm", "PaymentConfirmation")
 
 _STATES = ("idle", "busy", "ok", "error")
 _ENVIRONMENTS = (
-    ("demo: the kit's local BILL sandbox", "demo"),
+    ("demo: the kit's local BILL emulator", "demo"),
     ("sandbox: BILL's test environment", "sandbox"),
     ("production: real money", "production"),
 )

@@ -12,7 +12,7 @@ the client calls. The helpers print one plain sentence for each thing they find 
 
 Against BILL itself (``sandbox``/``production``), "Run All" stops with :class:`PersonNeeded`
 where a person must act (type the MFA code, confirm a payment), so it never goes on with an
-untrusted session or pays without a click. In ``demo`` the demo phone (``GET /_sandbox/outbox``)
+untrusted session or pays without a click. In ``demo`` the demo phone (``GET /_emulator/outbox``)
 supplies the code and payments are confirmed for you, saying so.
 """
 
@@ -94,7 +94,7 @@ def demo_environment(root) -> dict[str, str]:
     """Environment variables for running the chapters non-interactively in a fresh demo world
     under the folder ``root`` (nbval, ``scripts/run_notebooks.py``): demo mode, the demo
     organization's public credentials (so a learner's ``.env`` cannot point the run at BILL),
-    and a new sandbox data folder and session cache shared by every chapter's kernel."""
+    and a new emulator data folder and session cache shared by every chapter's kernel."""
     from pathlib import Path
 
     from billhelpers.config import DEMO_CREDENTIALS
@@ -107,7 +107,7 @@ def demo_environment(root) -> dict[str, str]:
         "BILL_ORGANIZATION_ID": DEMO_CREDENTIALS["organization_id"],
         "BILL_DEV_KEY": DEMO_CREDENTIALS["dev_key"],
         "BILL_MFA_DEVICE": "billhelpers-tutorial",
-        "BILL_SANDBOX_DATA_DIR": str(root / "sandbox"),
+        "BILL_EMULATOR_DATA_DIR": str(root / "emulator"),
         "BILL_CACHE_DIR": str(root / "cache"),
     }
 
@@ -173,7 +173,7 @@ _REQUIRED = (
 
 
 def check_environment(form=None) -> bool:
-    """Check the chosen environment: settings complete, and BILL (or the local sandbox) answers.
+    """Check the chosen environment: settings complete, and BILL (or the emulator) answers.
 
     Makes no login. Uses the form's current choices when a form is given. Returns True when
     everything is ready.
@@ -196,9 +196,9 @@ def check_environment(form=None) -> bool:
         )
     if config.environment == "demo":
         client = connect(**overrides) if overrides else connect()
-        health = client.sandbox.health()
+        health = client.emulator.health()
         state = health.get("status") if isinstance(health, dict) else health
-        print(f"✅ The local BILL sandbox answers at {client.base_url} (health: {state}).")
+        print(f"✅ The local BILL emulator answers at {client.base_url} (health: {state}).")
         return ready
     url = config.resolve_base_url()
     try:
@@ -242,11 +242,11 @@ def send_mfa_challenge(client):
 
 
 def demo_phone_code(client, challenge_id: str | None = None) -> str | None:
-    """Demo only: the code the simulated phone received (``GET /_sandbox/outbox``)."""
+    """Demo only: the code the simulated phone received (``GET /_emulator/outbox``)."""
     if not _is_demo(client):
         return None
     try:
-        return client.sandbox.latest_token(challenge_id)
+        return client.emulator.latest_token(challenge_id)
     except InputError:
         return None
 
@@ -331,7 +331,7 @@ def ensure_trusted(client, *, quiet: bool = False):
             "the code BILL texts you; then come back and run this cell again."
         )
     challenge = client.mfa.challenge()
-    code = client.sandbox.latest_token(challenge["challengeId"])
+    code = client.emulator.latest_token(challenge["challengeId"])
     client.mfa.validate(challenge["challengeId"], code, True)
     print(
         "Demo mode: chapter 2's MFA round was done for you (challenge → demo phone → validate, "
@@ -565,7 +565,7 @@ def confirm_payment(form, client):
             "Run All stops here on purpose: check the payment above and press “Confirm "
             "payment” if it is right; then run the cells below."
         )
-    print("Demo mode: confirmed for you (test money in the local sandbox).")
+    print("Demo mode: confirmed for you (test money in the emulator).")
     response = form.confirm(note=" (auto-confirmed in demo mode)")
     if response is None:
         raise RuntimeError(f"The payment was not created: {form.status.text}")

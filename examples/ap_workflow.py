@@ -1,8 +1,8 @@
-"""The whole Accounts Payable workflow as a plain Python script, against the local sandbox.
+"""The whole Accounts Payable workflow as a plain Python script, against the emulator.
 
 Sign in → create a vendor → enter its bill → pick a verified bank account → trust the session
 with MFA → pay the bill → see the bill paid. Run it with ``python examples/ap_workflow.py``:
-with no ``.env`` it uses the demo organization in the kit's local BILL sandbox (started on
+with no ``.env`` it uses the demo organization in the kit's local BILL emulator (started on
 demand), so it moves no money. It refuses any other environment; the notebooks are the place
 to learn the same steps against BILL's own sandbox.
 
@@ -87,7 +87,7 @@ def main() -> int:
     if not client.is_trusted:
         challenge = client.mfa.challenge()
         print(challenge)
-        token = client.sandbox.latest_token(challenge["challengeId"])  # the demo phone
+        token = client.emulator.latest_token(challenge["challengeId"])  # the demo phone
         print(client.mfa.validate(challenge["challengeId"], token, remember_me=True))
     print("session trusted:", client.is_trusted)
 

@@ -8,7 +8,7 @@ another sanitize file, ``--nbval-kernel-name``).
 
 Every notebook kernel of the run shares one fresh, temporary demo world: before the first
 notebook cell runs, ``billhelpers.tutorial.demo_environment`` (demo mode, the demo
-organization's public credentials, a new ``BILL_SANDBOX_DATA_DIR`` and ``BILL_CACHE_DIR``) is
+organization's public credentials, a new ``BILL_EMULATOR_DATA_DIR`` and ``BILL_CACHE_DIR``) is
 put in ``os.environ``, which the kernels inherit. Environment variables beat ``.env``, so a
 learner's own ``.env`` cannot send the test to BILL. The chapters then run in order, 00 to 06,
 as a learner would: one login, one MFA round. The previous environment is restored at the end.

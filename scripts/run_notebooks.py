@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Re-execute the chapter notebooks in demo mode on a fresh sandbox and save their outputs.
+"""Re-execute the chapter notebooks in demo mode on a fresh emulator and save their outputs.
 
 Why: nbval (``pytest tests notebooks``) compares each cell's output with the one committed in
 the notebook, so the committed outputs must come from exactly the run nbval repeats: demo mode,
-a freshly seeded local sandbox, an empty session cache, chapters 00 to 06 in order, each in its
+a freshly seeded emulator, an empty session cache, chapters 00 to 06 in order, each in its
 own kernel. This script makes that run and writes the outputs in place (widget state is not
 stored, so no typed value can reach the file), then checks the result for secrets.
 

@@ -1,10 +1,10 @@
-"""The demo organization seeded into the local sandbox is the one `.env.example` describes."""
+"""The demo organization seeded into the emulator is the one `.env.example` describes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from billhelpers.sandbox import seed
+from bill_emulator import seed
 
 ENV_EXAMPLE = Path(__file__).resolve().parents[1] / ".env.example"
 

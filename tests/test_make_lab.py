@@ -61,7 +61,7 @@ def lab(tmp_path):
     token = secrets.token_hex(16)
     env = dict(
         os.environ,
-        BILL_SANDBOX_DATA_DIR=str(tmp_path / "sandbox"),
+        BILL_EMULATOR_DATA_DIR=str(tmp_path / "emulator"),
         BILL_CACHE_DIR=str(tmp_path / "cache"),
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
     )

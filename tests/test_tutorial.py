@@ -1,8 +1,8 @@
-"""The notebooks' flow helpers (billhelpers.tutorial) against the local sandbox, chapter by chapter.
+"""The notebooks' flow helpers (billhelpers.tutorial) against the emulator, chapter by chapter.
 
 Each "chapter" below starts like a new notebook kernel: the tutorial's per-kernel client is
-dropped and a new one is built from the environment, sharing the sandbox data folder and the
-session cache, exactly as the notebooks do. The sandbox's request log then shows how many BILL
+dropped and a new one is built from the environment, sharing the emulator data folder and the
+session cache, exactly as the notebooks do. The emulator's request log then shows how many BILL
 calls the tutorial made.
 """
 
@@ -23,7 +23,7 @@ from billhelpers.forms import MfaForm, PaymentConfirmation
 
 @pytest.fixture
 def demo_world(tmp_path, monkeypatch):
-    """A fresh demo world (sandbox data + session cache) for this test, as in the notebooks."""
+    """A fresh demo world (emulator data + session cache) for this test, as in the notebooks."""
     for name, value in tutorial.demo_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
     for name in tutorial.DEMO_CLEARED:
@@ -47,8 +47,8 @@ def new_kernel():
 def bill_calls(client) -> Counter:
     return Counter(
         f"{r['method']} {r['path']}"
-        for r in client.sandbox.requests()
-        if not r["path"].startswith("/_sandbox")
+        for r in client.emulator.requests()
+        if not r["path"].startswith("/_emulator")
     )
 
 
@@ -115,7 +115,7 @@ def test_tutorial_uses_one_login_and_one_mfa_round(demo_world):
 
 def test_later_chapters_reuse_the_session_without_a_call(demo_world):
     client, *_ = chapters_1_to_5()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     client = new_kernel()  # chapter 6 starts like any later chapter
     tutorial.ensure_signed_in()
     assert client.is_trusted
@@ -127,7 +127,7 @@ def test_session_expired_between_chapters_signs_in_again_trusted(demo_world):
     tutorial.ensure_signed_in()
     challenge = tutorial.send_mfa_challenge(client)
     tutorial.demo_autofill(tutorial.mfa_form(client, challenge), client)
-    client.sandbox.advance_clock(36 * 60)  # past BILL's 35 minutes of inactivity
+    client.emulator.advance_clock(36 * 60)  # past BILL's 35 minutes of inactivity
     client = new_kernel()  # chapter 3, a coffee later: the cached session is dead
     tutorial.ensure_signed_in()
     vendor = tutorial.ensure_vendor(client)
@@ -200,7 +200,7 @@ def test_typed_mfa_code_is_not_disturbed_by_the_autofill_cell(demo_world, capsys
     challenge = tutorial.send_mfa_challenge(client)
     form = tutorial.mfa_form(client, challenge)
     assert "📱 Demo phone: your code is" in form.phone.value
-    form.token.value = client.sandbox.latest_token(challenge["challengeId"])
+    form.token.value = client.emulator.latest_token(challenge["challengeId"])
     form.submit_button.click()
     assert form.verified
     assert tutorial.demo_autofill(form, client) is None
@@ -244,7 +244,7 @@ def test_check_environment_makes_no_login(demo_world, capsys):
     assert tutorial.check_environment() is True
     out = capsys.readouterr().out
     assert "✅ Settings complete for demo (user demo@example.com)." in out
-    assert "✅ The local BILL sandbox answers at http://127.0.0.1:" in out
+    assert "✅ The local BILL emulator answers at http://127.0.0.1:" in out
     assert bill_calls(tutorial.connect())["POST /v3/login"] == 0
 
 
@@ -435,7 +435,7 @@ def test_production_payment_needs_the_opt_in_in_code_not_just_a_click(demo_world
     # The same server, reached as if it were production (what a copied .env would do).
     prod = bh.connect(environment="production", base_url=demo.base_url)
     prod.login()
-    demo.sandbox.clear_requests()
+    demo.emulator.clear_requests()
     box = tutorial.payment_confirmation(
         prod, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
     )

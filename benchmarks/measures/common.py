@@ -1,8 +1,8 @@
-"""Shared helpers: a private sandbox per measure, bare HTTP to it, medians, results.
+"""Shared helpers: a private emulator per measure, bare HTTP to it, medians, results.
 
-Why a private sandbox per measure: one measure's data (10,000 seeded vendors, a long request
+Why a private emulator per measure: one measure's data (10,000 seeded vendors, a long request
 log, raised limits) must not slow or change another's, and nothing may touch a learner's own
-``~/.cache/billhelpers``. Every sandbox lives in a temporary folder that is deleted at the end.
+``~/.cache/billhelpers``. Every emulator lives in a temporary folder that is deleted at the end.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ BENCH_LIMITS = {"requestsPerHour": 100_000_000, "loginsPerHour": 100_000, "concu
 
 
 @dataclass
-class Sandbox:
-    """A running local sandbox in a temporary world (``root``: data dir + cache dir)."""
+class Emulator:
+    """A running emulator in a temporary world (``root``: data dir + cache dir)."""
 
     root: Path
     data_dir: Path
@@ -38,11 +38,11 @@ class Sandbox:
         return self.server.url
 
     def control(self, method: str, path: str, body=None, *, http=None):
-        """Call one of the emulator's ``/_sandbox/`` controls (devKey header, JSON)."""
+        """Call one of the emulator's ``/_emulator/`` controls (devKey header, JSON)."""
         sender = http or requests
         resp = sender.request(
             method,
-            f"{self.url}/_sandbox/{path}",
+            f"{self.url}/_emulator/{path}",
             json=body,
             headers={"devKey": DEV_KEY},
             timeout=120,
@@ -69,7 +69,7 @@ class Sandbox:
 
         return Config(
             environment="demo",
-            sandbox_data_dir=self.data_dir,
+            emulator_data_dir=self.data_dir,
             cache_dir=self.cache_dir,
             **overrides,
         )
@@ -88,19 +88,19 @@ class Sandbox:
 
 
 @contextlib.contextmanager
-def sandbox(prefix: str = "bench") -> Iterator[Sandbox]:
-    """A fresh sandbox on 127.0.0.1 (free port) in a temporary folder, stopped and deleted
+def emulator(prefix: str = "bench") -> Iterator[Emulator]:
+    """A fresh emulator on 127.0.0.1 (free port) in a temporary folder, stopped and deleted
     afterwards."""
-    from billhelpers.sandbox import SandboxServer
+    from bill_emulator import EmulatorServer
 
     root = Path(tempfile.mkdtemp(prefix=f"billhelpers-{prefix}-"))
-    data_dir, cache_dir = root / "sandbox", root / "cache"
+    data_dir, cache_dir = root / "emulator", root / "cache"
     data_dir.mkdir()
     cache_dir.mkdir(mode=0o700)
-    server = SandboxServer(data_dir=data_dir, host="127.0.0.1", port=0)
+    server = EmulatorServer(data_dir=data_dir, host="127.0.0.1", port=0)
     server.start()
     try:
-        yield Sandbox(root=root, data_dir=data_dir, cache_dir=cache_dir, server=server)
+        yield Emulator(root=root, data_dir=data_dir, cache_dir=cache_dir, server=server)
     finally:
         try:
             server.stop()

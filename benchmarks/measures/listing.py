@@ -1,15 +1,15 @@
-"""(5) 10,000 vendors seeded into the sandbox, listed into a DataFrame.
+"""(5) 10,000 vendors seeded into the emulator, listed into a DataFrame.
 
 Timed per run: ``client.vendors.list_all(progress=False)`` (every page, ``max=100``) and
 ``bh.to_frame(records, kind="vendors")``; the sign-in and pandas' first import happen before
-the clock starts. Calls are counted from the sandbox's request log (cleared before each run).
+the clock starts. Calls are counted from the emulator's request log (cleared before each run).
 """
 
 from __future__ import annotations
 
 import time
 
-from measures.common import rounded, sandbox, spread
+from measures.common import emulator, rounded, spread
 
 TARGET_S = 10.0
 
@@ -21,7 +21,7 @@ def run(opts) -> dict:
 
     count = opts.vendors
     runs = opts.repeat
-    with sandbox("listing") as box:
+    with emulator("listing") as box:
         box.raise_limits()
         t0 = time.perf_counter()
         seeded = 0

@@ -1,6 +1,6 @@
 """(4) The client's per-call overhead over bare ``requests``, as a ratio in one run.
 
-Both sides call the same BILL endpoint (``GET /v3/login/session``) on the same sandbox (served
+Both sides call the same BILL endpoint (``GET /v3/login/session``) on the same emulator (served
 from this process's threads) over a kept-alive connection: the client through
 ``client.session_info()`` (its whole pipeline: headers, timeout, error mapping, Decimal-exact
 JSON, :class:`ApiResponse`), bare requests with ``session.get(url, headers=...)`` and
@@ -15,14 +15,14 @@ import time
 
 import requests
 
-from measures.common import DEV_KEY, median, rounded, sandbox, spread
+from measures.common import DEV_KEY, emulator, median, rounded, spread
 
 TARGET_RATIO = 1.15
 PATH = "/v3/login/session"
 
 
 def _block(call, n: int) -> tuple[float, float]:
-    """(wall, this thread's CPU) per call over ``n`` calls. The sandbox answers from other
+    """(wall, this thread's CPU) per call over ``n`` calls. The emulator answers from other
     threads, so the CPU figure is the caller's side alone: client vs bare requests."""
     cpu0, started = time.thread_time(), time.perf_counter()
     for _ in range(n):
@@ -36,7 +36,7 @@ def run(opts) -> dict:
     # Many short blocks: a burst of other work on the machine spoils one block, not the median.
     calls = 50
     blocks = 4 if opts.quick else max(16, opts.repeat * 4)
-    with sandbox("overhead") as box:
+    with emulator("overhead") as box:
         box.raise_limits()
         client = bh.connect(box.config())
         client.login()
@@ -89,8 +89,8 @@ def run(opts) -> dict:
         "ratio_per_block_pair": spread(ratios),
         # The fastest block of each side: the least disturbed by other work on the machine.
         "ratio_of_minimums": round(min(client_s) / min(bare_s), 4),
-        # The caller's own CPU per call (the sandbox's threads excluded): what the client adds,
-        # nearly free of the machine's other load and of the sandbox's speed.
+        # The caller's own CPU per call (the emulator's threads excluded): what the client adds,
+        # nearly free of the machine's other load and of the emulator's speed.
         "client_cpu_per_call_s": spread(client_cpu),
         "bare_cpu_per_call_s": spread(bare_cpu),
         "cpu_ratio": round(median(client_cpu) / median(bare_cpu), 4),

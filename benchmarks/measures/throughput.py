@@ -1,6 +1,6 @@
-"""(6) Sandbox throughput: requests a second for a simple GET from a few keep-alive clients.
+"""(6) Emulator throughput: requests a second for a simple GET from a few keep-alive clients.
 
-The sandbox is served from this process (a :class:`SandboxServer` thread, as in a notebook);
+The emulator is served from this process (a :class:`EmulatorServer` thread, as in a notebook);
 the load comes from separate worker processes (``spawn``), each with one kept-alive HTTP/1.1
 connection, so the clients' CPU does not compete with the server for this process's GIL. Each
 round the workers start together (a barrier), call ``GET /v3/login/session`` (a BILL call:
@@ -8,7 +8,7 @@ devKey and session check, rate limits, request log) for a fixed time, and report
 the figure is the median of the rounds' total calls / wall time.
 
 Two kinds of load client, each measured: ``http.client`` (a bare ``HTTPConnection``, ~10× less
-CPU per call than requests: on a small machine the figure is then the sandbox's, not the load
+CPU per call than requests: on a small machine the figure is then the emulator's, not the load
 generator's) gives the judged figure; ``requests.Session`` (what the kit's client uses) is
 reported next to it. The server's CPU per call (all its threads, user + system) is measured
 too: ``1 / that`` is the rate one otherwise idle core could serve, a figure the machine's other
@@ -22,7 +22,7 @@ import multiprocessing as mp
 import os
 import time
 
-from measures.common import DEV_KEY, median, rounded, sandbox, spread
+from measures.common import DEV_KEY, emulator, median, rounded, spread
 
 TARGET_RPS = 1000.0
 PATH = "/v3/login/session"
@@ -132,7 +132,7 @@ def run(opts) -> dict:
     import requests
 
     seconds = 0.5 if opts.quick else opts.seconds
-    with sandbox("throughput") as box:
+    with emulator("throughput") as box:
         box.raise_limits()
         http = requests.Session()
         headers = {"devKey": DEV_KEY, "sessionId": box.login_bare(http)}

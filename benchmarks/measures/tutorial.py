@@ -1,13 +1,13 @@
 """(1) BILL calls and (2) wall time of the whole tutorial, run headless as a learner would.
 
-Each run is a fresh demo world: a new sandbox (served from this process on a free loopback
+Each run is a fresh demo world: a new emulator (served from this process on a free loopback
 port, so its request log can be read) in a temporary data folder and a temporary session
-cache. ``BILL_SANDBOX_DATA_DIR`` / ``BILL_CACHE_DIR`` point every chapter's kernel there; the
-kernels' launcher finds this sandbox through its ``server.json`` and reuses it. The chapters
+cache. ``BILL_EMULATOR_DATA_DIR`` / ``BILL_CACHE_DIR`` point every chapter's kernel there; the
+kernels' launcher finds this emulator through its ``server.json`` and reuses it. The chapters
 (``notebooks/NN_*.ipynb``) run in order with nbclient, each in a fresh kernel; nothing is
 written back to the notebooks.
 
-The calls are counted from the sandbox's request log (``/v3/`` only) per chapter and by
+The calls are counted from the emulator's request log (``/v3/`` only) per chapter and by
 endpoint, and split into the recipe's steps (sign-in, MFA, vendor, bill, bank list, payment:
 8 calls at least) and the rest (session checks, find-before-create listings, tables, tidy-up).
 Then the session is logged out (the remembered MFA device stays in the cache, as for a learner
@@ -24,13 +24,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from measures.common import DEV_KEY, median, not_available, rounded, sandbox, spread
+from measures.common import DEV_KEY, emulator, median, not_available, rounded, spread
 
 TARGET_S = 20.0
 TARGET_CALLS = {"first_run": 8, "remembered_device": 5}
 CHAPTER = re.compile(r"^\d\d_.*\.ipynb$")
 
-#: sandbox endpoint name → the recipe step it is (others are extra calls).
+#: emulator endpoint name → the recipe step it is (others are extra calls).
 RECIPE_STEPS = {
     "login": "login",
     "mfa_challenge": "mfa",
@@ -58,9 +58,9 @@ def _route(path: str, method: str) -> tuple[str, str]:
     """(endpoint name, ``METHOD /v3/route/<arg>``) for a logged call."""
     from werkzeug.exceptions import HTTPException
 
-    from billhelpers.sandbox.urls import url_map
+    from bill_emulator.urls import url_map
 
-    adapter = url_map.bind("sandbox")
+    adapter = url_map.bind("emulator")
     try:
         rule, _ = adapter.match(path, method, return_rule=True)
     except HTTPException:
@@ -152,7 +152,7 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
     return {
         "wall_s": wall,
         # CPU of the kernel (a child, reaped at shutdown) and of this process (nbclient, the
-        # sandbox's threads): the work done, which other load on the machine barely changes.
+        # emulator's threads): the work done, which other load on the machine barely changes.
         "cpu_s": cpu,
         # kernel start (process, ipykernel, connection) until the first cell runs
         "kernel_startup_s": (min(starts) - wall0) if starts else None,
@@ -175,7 +175,7 @@ def demo_world(box):
         "BILL_ORGANIZATION_ID": DEMO_CREDENTIALS["organization_id"],
         "BILL_DEV_KEY": DEV_KEY,
         "BILL_MFA_DEVICE": "billhelpers-tutorial",
-        "BILL_SANDBOX_DATA_DIR": str(box.data_dir),
+        "BILL_EMULATOR_DATA_DIR": str(box.data_dir),
         "BILL_CACHE_DIR": str(box.cache_dir),
     }
     saved = {k: os.environ.get(k) for k in [*values, "BILL_BASE_URL"]}
@@ -242,19 +242,19 @@ def _slowest(result: dict, limit: int = 8) -> list[dict]:
 
 
 def self_hosted_run(paths: list[Path], timeout: int) -> dict:
-    """The tutorial as ``scripts/run_notebooks.py`` and nbval run it: no sandbox serves the
-    data folder beforehand, so each chapter's kernel starts its own (``ensure_sandbox``) and
+    """The tutorial as ``scripts/run_notebooks.py`` and nbval run it: no emulator serves the
+    data folder beforehand, so each chapter's kernel starts its own (``ensure_emulator``) and
     it stops with that kernel. The calls are read afterwards from the data folder's request
-    log (it is kept in SQLite) through a sandbox started on it then."""
+    log (it is kept in SQLite) through an emulator started on it then."""
     import shutil
     import tempfile
     from types import SimpleNamespace
 
-    from billhelpers.sandbox import SandboxServer
-    from measures.common import Sandbox
+    from bill_emulator import EmulatorServer
+    from measures.common import Emulator
 
     root = Path(tempfile.mkdtemp(prefix="billhelpers-tutorial-self-"))
-    world = SimpleNamespace(data_dir=root / "sandbox", cache_dir=root / "cache")
+    world = SimpleNamespace(data_dir=root / "emulator", cache_dir=root / "cache")
     world.data_dir.mkdir()
     world.cache_dir.mkdir(mode=0o700)
     try:
@@ -262,9 +262,9 @@ def self_hosted_run(paths: list[Path], timeout: int) -> dict:
             import nbclient  # noqa: F401 - imported before any clock starts
 
             walls = [run_chapter(path, timeout)["wall_s"] for path in paths]
-        server = SandboxServer(data_dir=world.data_dir, host="127.0.0.1", port=0).start()
+        server = EmulatorServer(data_dir=world.data_dir, host="127.0.0.1", port=0).start()
         try:
-            box = Sandbox(
+            box = Emulator(
                 root=root, data_dir=world.data_dir, cache_dir=world.cache_dir, server=server
             )
             counted = classify(box.bill_calls())
@@ -283,7 +283,7 @@ def self_hosted_run(paths: list[Path], timeout: int) -> dict:
 def dotenv_base_url(folder: Path) -> Path | None:
     """A ``.env`` the kernels would read (from the notebooks' folder upward) that sets
     ``BILL_BASE_URL``: environment variables cannot unset it, so the chapters would not talk
-    to the benchmark's sandbox."""
+    to the benchmark's emulator."""
     from dotenv import dotenv_values
 
     for directory in [Path(folder).resolve(), *Path(folder).resolve().parents]:
@@ -301,18 +301,18 @@ def run(opts) -> dict:
     if stray is not None:
         return not_available(
             f"{stray} sets BILL_BASE_URL, so the chapters' kernels would not use the "
-            "benchmark's sandbox; run the benchmark without it"
+            "benchmark's emulator; run the benchmark without it"
         )
     runs = {"first_run": [], "remembered_device": []}
     empty = []
     try:
         for _ in range(opts.repeat):
-            with sandbox("tutorial") as box, demo_world(box):
+            with emulator("tutorial") as box, demo_world(box):
                 empty.append(empty_kernel(opts.notebooks, opts.cell_timeout))
                 runs["first_run"].append(run_tutorial(box, paths, opts.cell_timeout))
                 forget_session(box)
                 runs["remembered_device"].append(run_tutorial(box, paths, opts.cell_timeout))
-        # Once, for comparison: every chapter's kernel hosting its own sandbox (nbval's way).
+        # Once, for comparison: every chapter's kernel hosting its own emulator (nbval's way).
         self_hosted = None if opts.quick else self_hosted_run(paths, opts.cell_timeout)
     except ChapterFailed as err:
         return not_available(
@@ -363,8 +363,8 @@ def run(opts) -> dict:
         # What the chapters would cost if they ran no code at all: n × an empty kernel.
         "empty_kernel_s": spread(empty),
         "kernel_floor_s": round(len(paths) * median(empty), 3),
-        # One run (not judged) where each kernel starts its own sandbox, as under nbval.
-        "self_hosted_sandbox_run": self_hosted,
+        # One run (not judged) where each kernel starts its own emulator, as under nbval.
+        "self_hosted_emulator_run": self_hosted,
         "remembered_device_total_s": spread([r["total_s"] for r in runs["remembered_device"]]),
         "target_s": TARGET_S,
     }

@@ -2,7 +2,7 @@
 billhelpers.resources.emulator
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
-Controls of the kit's local sandbox (``/_sandbox/...``): the demo phone's inbox of MFA tokens,
+Controls of the kit's emulator (``/_emulator/...``): the demo phone's inbox of MFA tokens,
 the clock, fault injection, the request log and reset. These are *not* BILL's API.
 
 Why on the client: notebooks and tests drive the emulator over the same HTTP connection and
@@ -29,12 +29,12 @@ class Emulator:
         host = urlsplit(self.client.base_url).hostname or ""
         if self.client.config.environment != "demo" and host not in _LOCAL_HOSTS:
             raise InputError(
-                "the /_sandbox/ controls exist only in the local sandbox",
+                "the /_emulator/ controls exist only in the emulator",
                 field="environment",
                 hint="use environment='demo'",
             )
         resp = self.client.request(
-            method, "/_sandbox/" + path, json=body, auth=False, safe=method == "GET"
+            method, "/_emulator/" + path, json=body, auth=False, safe=method == "GET"
         )
         return resp.data
 
@@ -59,7 +59,7 @@ class Emulator:
         )
 
     def advance_clock(self, seconds: float) -> dict:
-        """Move the sandbox's clock forward (e.g. 36 minutes to expire every session)."""
+        """Move the emulator's clock forward (e.g. 36 minutes to expire every session)."""
         return self._call("POST", "clock", {"advanceSeconds": seconds})
 
     def add_fault(self, **fault) -> dict:
@@ -71,7 +71,7 @@ class Emulator:
         return self._call("DELETE", "faults")
 
     def requests(self) -> list[dict]:
-        """The BILL calls the sandbox served (method, path, status, time; never bodies)."""
+        """The BILL calls the emulator served (method, path, status, time; never bodies)."""
         return self._call("GET", "requests")
 
     def clear_requests(self):

@@ -197,7 +197,7 @@ class Payments(Resource):
         - Read timeout, a connection dropped or reset after the request went out, or a
           gateway's 502/504: the request reached BILL (or may have), and with real BILL that
           says nothing about whether it is still working on it: a gateway or a lost connection
-          does not stop the server behind it. (The local sandbox ends processing before it
+          does not stop the server behind it. (The emulator ends processing before it
           drops a connection; real BILL makes no such promise, so the client does not rely on
           it.) An empty look-up then only means "not recorded *yet*": ``UncertainPaymentError``
           with ``recorded=None``, telling the learner to ask ``client.payments.find(...)`` again

@@ -4,7 +4,7 @@ What is here:
 
 - ``lab_root``: a temporary copy of ``notebooks/`` (the test never rewrites committed notebooks).
 - ``jupyter_lab``: JupyterLab started headless on a free loopback port with a random token, rooted
-  at ``lab_root``, in demo mode (``BILL_ENVIRONMENT=demo``, fresh ``BILL_SANDBOX_DATA_DIR`` and
+  at ``lab_root``, in demo mode (``BILL_ENVIRONMENT=demo``, fresh ``BILL_EMULATOR_DATA_DIR`` and
   ``BILL_CACHE_DIR``), quiet (no news, no update check, read-only extension manager, settings and
   workspaces in the temporary folder). It is waited for by polling ``/api/status`` with a deadline
   and is shut down, with its kernels, in a finalizer even when the test fails.
@@ -161,13 +161,13 @@ class LabServer:
             path = settings_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value))
-        for d in ("sandbox-data", "bill-cache", "workspaces", "runtime", "jupyter-config", "ipy"):
+        for d in ("emulator-data", "bill-cache", "workspaces", "runtime", "jupyter-config", "ipy"):
             (w / d).mkdir(parents=True, exist_ok=True)
 
         env = {k: v for k, v in os.environ.items() if not k.startswith(("BILL_", "JUPYTER"))}
         env.update(
             BILL_ENVIRONMENT="demo",
-            BILL_SANDBOX_DATA_DIR=str(w / "sandbox-data"),
+            BILL_EMULATOR_DATA_DIR=str(w / "emulator-data"),
             BILL_CACHE_DIR=str(w / "bill-cache"),
             JUPYTER_RUNTIME_DIR=str(w / "runtime"),
             JUPYTER_CONFIG_DIR=str(w / "jupyter-config"),
@@ -248,15 +248,15 @@ class LabServer:
             return body
         return json.loads(body) if body else None
 
-    def sandbox_requests(self, dev_key: str) -> list[dict]:
-        """The BILL calls the demo sandbox served so far (``GET /_sandbox/requests``).
+    def emulator_requests(self, dev_key: str) -> list[dict]:
+        """The BILL calls the demo emulator served so far (``GET /_emulator/requests``).
 
-        The sandbox runs in a notebook kernel and records its url in ``server.json`` in the
+        The emulator runs in a notebook kernel and records its url in ``server.json`` in the
         demo data directory; this reads it without starting one.
         """
-        record = json.loads((Path(self.env["BILL_SANDBOX_DATA_DIR"]) / "server.json").read_text())
+        record = json.loads((Path(self.env["BILL_EMULATOR_DATA_DIR"]) / "server.json").read_text())
         req = urllib.request.Request(
-            record["url"].rstrip("/") + "/_sandbox/requests", headers={"devKey": dev_key}
+            record["url"].rstrip("/") + "/_emulator/requests", headers={"devKey": dev_key}
         )
         with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback
             return json.loads(resp.read())

@@ -27,7 +27,7 @@ from billhelpers.tutorial import INVOICE_NUMBER, VENDOR_NAME
 
 pytestmark = pytest.mark.browser
 
-# The demo organization's values (docs/architecture.md, .env.example, the sandbox's seed).
+# The demo organization's values (docs/architecture.md, .env.example, the emulator's seed).
 DEMO_USERNAME = "demo@example.com"
 DEMO_PASSWORD = "demo-password-1"
 DEMO_ORG_ID = "00801DEMOORG00000001"
@@ -87,7 +87,7 @@ def test_a_learner_signs_in_verifies_and_pays_a_bill(jupyter_lab, lab):
     expect(form.locator(".bh-cred-password input")).to_have_value("")
     # The rest of chapter 0: the check that the chosen environment answers.
     lab.run_from(form_cell + 1, timeout=CHAPTER_TIMEOUT_MS)
-    lab.wait_for_text("The local BILL sandbox answers")
+    lab.wait_for_text("The local BILL emulator answers")
     lab.screenshot("chapter-0-sign-in", scroll_to=form)
     lap("chapter 0")
 
@@ -180,10 +180,10 @@ def test_a_learner_signs_in_verifies_and_pays_a_bill(jupyter_lab, lab):
     lap("chapter 5")
 
     # Behind the page: the whole walk-through made one login, one MFA round, and created one
-    # vendor, one bill and one payment (the kernels shared the session and the sandbox).
+    # vendor, one bill and one payment (the kernels shared the session and the emulator).
     calls = Counter(
         (r["method"], r["path"])
-        for r in jupyter_lab.sandbox_requests(DEMO_DEV_KEY)
+        for r in jupyter_lab.emulator_requests(DEMO_DEV_KEY)
         if r["method"] != "GET"
     )
     for call in (

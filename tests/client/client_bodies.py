@@ -1,4 +1,4 @@
-"""Request bodies shaped like BILL's docs, shared by the sandbox tests."""
+"""Request bodies shaped like BILL's docs, shared by the emulator tests."""
 
 from __future__ import annotations
 

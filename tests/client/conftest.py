@@ -1,4 +1,4 @@
-"""Fixtures: a real local BILL sandbox on 127.0.0.1:0 per test, and clients talking to it."""
+"""Fixtures: a real local BILL emulator on 127.0.0.1:0 per test, and clients talking to it."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ def isolated_env(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def sandbox(tmp_path):
-    from billhelpers.sandbox import SandboxServer
+def emulator(tmp_path):
+    from bill_emulator import EmulatorServer
 
-    server = SandboxServer(data_dir=tmp_path / "sandbox", host="127.0.0.1", port=0)
+    server = EmulatorServer(data_dir=tmp_path / "emulator", host="127.0.0.1", port=0)
     server.start()
     try:
         yield server
@@ -40,12 +40,12 @@ def sleeps():
 
 
 @pytest.fixture
-def make_client(sandbox, isolated_env, sleeps):
-    """``make_client(**config_overrides)``: a client on the test sandbox, sleeping nowhere."""
+def make_client(emulator, isolated_env, sleeps):
+    """``make_client(**config_overrides)``: a client on the test emulator, sleeping nowhere."""
     made = []
 
     def make(**overrides):
-        client = bh.connect(dotenv=False, base_url=sandbox.url, sleep=sleeps.append, **overrides)
+        client = bh.connect(dotenv=False, base_url=emulator.url, sleep=sleeps.append, **overrides)
         made.append(client)
         return client
 
@@ -63,7 +63,7 @@ def client(make_client):
 def trusted(client):
     """A logged-in, MFA-trusted client (challenge + the demo phone's token + validate)."""
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     client.mfa.validate(challenge["challengeId"], token, remember_me=True)
     assert client.is_trusted
     return client

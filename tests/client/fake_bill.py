@@ -1,6 +1,6 @@
 """A scripted transport for pipeline tests that need exact control (no sockets).
 
-Only what the real sandbox cannot force deterministically lives behind this: each queued answer
+Only what the real emulator cannot force deterministically lives behind this: each queued answer
 is a status + JSON body, or an exception to raise (a timeout, a dropped connection).
 """
 

@@ -1,4 +1,4 @@
-"""Bills against the local sandbox: exact money, dates, rejections."""
+"""Bills against the emulator: exact money, dates, rejections."""
 
 from decimal import Decimal
 
@@ -35,7 +35,7 @@ def test_bill_float_amount_refused_before_sending(client, vendor_id):
     assert info.value.field == "billLineItems[0].amount"
 
 
-def test_bill_unknown_vendor_rejected_by_sandbox(client):
+def test_bill_unknown_vendor_rejected_by_emulator(client):
     with pytest.raises(bh.BillAPIError) as info:
         client.bills.create(bill_body("00901NOSUCHVENDOR001"))
     assert info.value.code and info.value.http_status in (400, 404, 422)

@@ -90,6 +90,6 @@ def test_config_cache_dir_from_env(clean_env, monkeypatch, tmp_path):
 
 
 def test_cache_identity_demo_uses_data_dir_not_port(clean_env, tmp_path):
-    config = Config(sandbox_data_dir=tmp_path / "data")
+    config = Config(emulator_data_dir=tmp_path / "data")
     assert str((tmp_path / "data").resolve()) in config.cache_identity("http://127.0.0.1:5555")
     assert "5555" not in config.cache_identity("http://127.0.0.1:5555")

@@ -1,4 +1,4 @@
-"""Every exception class, raised by a real call to the local sandbox (code and message)."""
+"""Every exception class, raised by a real call to the emulator (code and message)."""
 
 import pytest
 from client_bodies import payment_body, vendor_body
@@ -8,7 +8,7 @@ import billhelpers as bh
 
 def test_session_error_expired_session_code_message_and_str(client):
     client.login()
-    client.sandbox.advance_clock(36 * 60)
+    client.emulator.advance_clock(36 * 60)
     with pytest.raises(bh.SessionError) as info:
         client.request("GET", "/v3/vendors", params={"max": 1}, relogin=False)
     err = info.value
@@ -23,7 +23,7 @@ def test_session_error_expired_session_code_message_and_str(client):
 
 def test_mfa_error_wrong_token(client):
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     with pytest.raises(bh.MFAError) as info:
         client.mfa.validate(challenge["challengeId"], "000000" if token != "000000" else "111111")
     assert (info.value.code, info.value.message) == ("BDC_1355", "Invalid MFA token.")
@@ -31,14 +31,14 @@ def test_mfa_error_wrong_token(client):
 
 def test_mfa_error_used_challenge(client):
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     client.mfa.validate(challenge["challengeId"], token, remember_me=False)
     with pytest.raises(bh.MFAError) as info:
         client.mfa.validate(challenge["challengeId"], token, remember_me=False)
     assert info.value.code == "BDC_1356"
 
 
-def test_validation_error_from_sandbox_names_field(client):
+def test_validation_error_from_emulator_names_field(client):
     with pytest.raises(bh.ValidationError) as info:
         client.request("POST", "/v3/vendors", json={"name": "x", "address": {"country": "ZZ"}})
     assert info.value.code == "BDC_1000"
@@ -60,7 +60,7 @@ def test_not_found_error_unknown_path(client):
 
 def test_rate_limit_error_on_unsafe_call(client):
     client.login()
-    client.sandbox.add_fault(
+    client.emulator.add_fault(
         path="/v3/vendors", method="POST", count=1, status=429, code="BDC_1144"
     )
     with pytest.raises(bh.RateLimitError) as info:
@@ -71,7 +71,7 @@ def test_rate_limit_error_on_unsafe_call(client):
 
 def test_server_error(client):
     client.login()
-    client.sandbox.add_fault(path="/v3/vendors", method="POST", count=1, status=500)
+    client.emulator.add_fault(path="/v3/vendors", method="POST", count=1, status=500)
     with pytest.raises(bh.ServerError) as info:
         client.vendors.create(vendor_body())
     assert (info.value.code, info.value.message) == ("BDC_1001", "System error occurred.")
@@ -79,7 +79,7 @@ def test_server_error(client):
 
 def test_connection_problem_on_dropped_create(client):
     client.login()
-    client.sandbox.add_fault(path="/v3/vendors", method="POST", count=1, drop=True)
+    client.emulator.add_fault(path="/v3/vendors", method="POST", count=1, drop=True)
     with pytest.raises(bh.ConnectionProblem) as info:
         client.vendors.create(vendor_body())
     assert "may or may not have processed it" in str(info.value)
@@ -91,7 +91,7 @@ def test_uncertain_payment_error_and_input_error(trusted):
     from client_bodies import bill_body
 
     bill = trusted.bills.create(bill_body(vendor["id"], "5.00")).data
-    trusted.sandbox.add_fault(path="/v3/payments", method="POST", count=1, status=503)
+    trusted.emulator.add_fault(path="/v3/payments", method="POST", count=1, status=503)
     with pytest.raises(bh.UncertainPaymentError) as info:
         trusted.payments.create(payment_body(bill["id"], "5.00"))
     assert info.value.recorded is False
@@ -133,7 +133,7 @@ def test_every_error_is_a_bill_error():
 def test_allow_production_payments_lifts_the_guard(make_client):
     from billhelpers.config import DEMO_CREDENTIALS
 
-    client = make_client(environment="production", **DEMO_CREDENTIALS)  # pointed at the sandbox
+    client = make_client(environment="production", **DEMO_CREDENTIALS)  # pointed at the emulator
     client.allow_production_payments()
     with pytest.raises(bh.NotFoundError):  # the call now reaches "BILL"
         client.payments.create(payment_body("00n01NOSUCHBILL00001", "1.00"))

@@ -10,7 +10,9 @@ SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "ap_workflow.py"
 
 def test_ap_workflow_script_runs_in_demo_mode(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILL_")}
-    env.update(BILL_SANDBOX_DATA_DIR=str(tmp_path / "sandbox"), BILL_CACHE_DIR=str(tmp_path / "c"))
+    env.update(
+        BILL_EMULATOR_DATA_DIR=str(tmp_path / "emulator"), BILL_CACHE_DIR=str(tmp_path / "c")
+    )
     out = subprocess.run(
         [sys.executable, str(SCRIPT)],
         cwd=tmp_path,

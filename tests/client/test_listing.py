@@ -1,4 +1,4 @@
-"""Listings against the local sandbox: paging across pages, filters, sorting."""
+"""Listings against the emulator: paging across pages, filters, sorting."""
 
 import pytest
 from client_bodies import vendor_body
@@ -7,23 +7,23 @@ import billhelpers as bh
 
 
 def test_list_sends_max_and_returns_next_page(client):
-    client.sandbox.seed_vendors(5, name_prefix="Paged")
+    client.emulator.seed_vendors(5, name_prefix="Paged")
     page = client.vendors.list(max=2, filters=bh.where("name", "sw", "Paged"))
     assert len(page.results) == 2 and page.get("nextPage")
     assert "max=2" in page.request_line()
 
 
 def test_list_all_follows_every_page(client):
-    client.sandbox.seed_vendors(250, name_prefix="Bulk")
+    client.emulator.seed_vendors(250, name_prefix="Bulk")
     rows = client.vendors.list_all(bh.where("name", "sw", "Bulk"), progress=False)
     assert len(rows) == 250
     assert len({r["id"] for r in rows}) == 250
-    gets = [r for r in client.sandbox.requests() if r["path"] == "/v3/vendors"]
+    gets = [r for r in client.emulator.requests() if r["path"] == "/v3/vendors"]
     assert len(gets) == 3
 
 
 def test_list_all_small_page_size(client):
-    client.sandbox.seed_vendors(7, name_prefix="Small")
+    client.emulator.seed_vendors(7, name_prefix="Small")
     rows = client.vendors.list_all(bh.where("name", "sw", "Small"), max=3, progress=False)
     assert len(rows) == 7
 
@@ -59,13 +59,13 @@ def test_sort_by_name_desc(client):
 
 def test_filter_typo_caught_before_sending(client):
     client.login()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError):
         client.vendors.list(filters='nmae:eq:"Acme"')
-    assert client.sandbox.requests() == []
+    assert client.emulator.requests() == []
 
 
-def test_filter_typo_rejected_by_sandbox_when_sent_raw(client):
+def test_filter_typo_rejected_by_emulator_when_sent_raw(client):
     with pytest.raises(bh.BillAPIError) as info:
         client.request("GET", "/v3/vendors", params={"max": 10, "filters": 'nmae:eq:"Acme"'})
     assert info.value.http_status == 400

@@ -1,4 +1,4 @@
-"""MFA against the local sandbox: challenge, validate, remembered device, step-up, errors."""
+"""MFA against the emulator: challenge, validate, remembered device, step-up, errors."""
 
 import pytest
 from client_bodies import payment_body
@@ -9,7 +9,7 @@ import billhelpers as bh
 def test_validate_trusts_session(client):
     challenge = client.mfa.challenge()
     assert challenge["challengeId"]
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     resp = client.mfa.validate(challenge["challengeId"], token, remember_me=True)
     assert client.is_trusted
     assert "rememberMeId" not in resp or resp["rememberMeId"] not in repr(resp)
@@ -31,7 +31,7 @@ def test_step_up_trusts_untrusted_session(make_client):
     second = make_client()
     second.login(force=True)  # another session of the same user
     challenge = second.mfa.challenge()
-    token = second.sandbox.latest_token(challenge["challengeId"])
+    token = second.emulator.latest_token(challenge["challengeId"])
     second.mfa.validate(challenge["challengeId"], token, remember_me=True)
     resp = first.mfa.step_up()  # uses the rememberMeId + device the cache now holds
     assert resp["trusted"] is True
@@ -53,7 +53,7 @@ def test_step_up_without_remembered_device_raises_input_error(client):
 
 def test_validate_wrong_token_raises_mfa_error(client):
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     wrong = f"{(int(token) + 1) % 1000000:06d}"
     with pytest.raises(bh.MFAError) as info:
         client.mfa.validate(challenge["challengeId"], wrong)
@@ -64,11 +64,11 @@ def test_validate_wrong_token_raises_mfa_error(client):
 @pytest.mark.parametrize("token", ["12345", "abcdef", "1234567"])
 def test_validate_malformed_token_caught_before_sending(client, token):
     challenge = client.mfa.challenge()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.mfa.validate(challenge["challengeId"], token)
     assert info.value.field == "token"
-    assert client.sandbox.requests() == []
+    assert client.emulator.requests() == []
 
 
 def test_payment_on_untrusted_session_raises_mfa_error(client, bill):

@@ -1,4 +1,4 @@
-"""Payments against the local sandbox: the happy path and the guards."""
+"""Payments against the emulator: the happy path and the guards."""
 
 from decimal import Decimal
 
@@ -51,7 +51,7 @@ def test_payment_above_due_amount_refused(trusted, bill):
     assert info.value.field == "amount"
 
 
-def test_payment_above_due_amount_rejected_by_sandbox_too(trusted, bill):
+def test_payment_above_due_amount_rejected_by_emulator_too(trusted, bill):
     with pytest.raises(bh.ValidationError):
         trusted.payments.create(payment_body(bill["id"], "0.31"), check_bill=False)
 
@@ -109,7 +109,7 @@ def test_bulk_payment_pays_several_bills_once(trusted):
 def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
     vendor = trusted.vendors.create(vendor_body())
     bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
-    trusted.sandbox.add_fault(
+    trusted.emulator.add_fault(
         path="/v3/payments/bulk", method="POST", count=1, drop=True, afterProcessing=True
     )
     resp = trusted.payments.bulk_create(
@@ -147,7 +147,7 @@ def test_bulk_paying_one_bill_past_its_due_together_caught_before_sending(truste
         {"billId": other["id"], "amount": "5.00"},
         {"billId": bill["id"], "amount": "20.00"},
     ]
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         trusted.payments.bulk_create(_bulk(items))
     err = info.value
@@ -157,7 +157,7 @@ def test_bulk_paying_one_bill_past_its_due_together_caught_before_sending(truste
         "dueAmount 25.00"
     )
     assert "at most 25.00 in total" in err.hint
-    calls = [(r["method"], r["path"]) for r in reversed(trusted.sandbox.requests())]
+    calls = [(r["method"], r["path"]) for r in reversed(trusted.emulator.requests())]
     assert calls == [("GET", f"/v3/bills/{bill['id']}")]  # read once; nothing posted
     assert trusted.bills.get(bill["id"])["dueAmount"] == Decimal("25.00")
 

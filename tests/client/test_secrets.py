@@ -1,4 +1,4 @@
-"""No secret in reprs, logs, exceptions or the sandbox's request log, through a whole flow."""
+"""No secret in reprs, logs, exceptions or the emulator's request log, through a whole flow."""
 
 import logging
 
@@ -35,7 +35,7 @@ def test_whole_flow_leaks_no_secret(trusted, caplog):
         str(info.value),
         repr(info.value),
         repr(client.mfa),
-        str(client.sandbox.requests()),
+        str(client.emulator.requests()),
     ]
     for secret in secrets:
         for text in outputs:

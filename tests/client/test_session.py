@@ -1,4 +1,4 @@
-"""Sessions against the local sandbox: login, reuse across kernels, expiry, sign-in errors."""
+"""Sessions against the emulator: login, reuse across kernels, expiry, sign-in errors."""
 
 import pytest
 
@@ -8,8 +8,8 @@ EXPIRE = 36 * 60  # BILL: 35 idle minutes
 
 
 def _bill_calls(client):
-    """The sandbox's request log, oldest first (it lists newest first)."""
-    return [(r["method"], r["path"], r["status"]) for r in reversed(client.sandbox.requests())]
+    """The emulator's request log, oldest first (it lists newest first)."""
+    return [(r["method"], r["path"], r["status"]) for r in reversed(client.emulator.requests())]
 
 
 def test_login_returns_session_and_masks_it(client):
@@ -24,7 +24,7 @@ def test_login_returns_session_and_masks_it(client):
 def test_login_reuses_session_across_clients_without_second_login(make_client):
     first = make_client()
     first.login()
-    first.sandbox.clear_requests()
+    first.emulator.clear_requests()
     second = make_client()  # a new notebook kernel, same cache
     resp = second.login()
     assert resp.note == "reused the cached session"
@@ -46,8 +46,8 @@ def test_first_call_logs_in_lazily(client):
 def test_session_expiry_relogs_in_and_repeats_call(client):
     client.login()
     old = client._session_id
-    client.sandbox.advance_clock(EXPIRE)
-    client.sandbox.clear_requests()
+    client.emulator.advance_clock(EXPIRE)
+    client.emulator.clear_requests()
     resp = client.vendors.list(max=1)
     assert resp.status_code == 200
     assert client._session_id != old
@@ -62,9 +62,9 @@ def test_session_expiry_between_kernels_adopts_refreshed_session(make_client):
     a, b = make_client(), make_client()
     a.login()
     b.login()
-    a.sandbox.advance_clock(EXPIRE)
+    a.emulator.advance_clock(EXPIRE)
     a.vendors.list(max=1)  # kernel A logs in again and caches the new session
-    b.sandbox.clear_requests()
+    b.emulator.clear_requests()
     b.vendors.list(max=1)  # kernel B adopts it instead of logging in
     assert b._session_id == a._session_id
     assert ("POST", "/v3/login", 200) not in _bill_calls(b)
@@ -73,7 +73,7 @@ def test_session_expiry_between_kernels_adopts_refreshed_session(make_client):
 def test_expired_cached_session_is_replaced_on_login(make_client):
     make_client().login()
     later = make_client()
-    later.sandbox.advance_clock(EXPIRE)
+    later.emulator.advance_clock(EXPIRE)
     resp = later.login()
     assert resp.method == "POST" and resp.path == "/v3/login"
 
@@ -122,7 +122,7 @@ def test_login_wrong_dev_key_raises_session_error(make_client):
 )
 def test_login_bad_credentials_caught_before_sending(make_client, override, field):
     good, client = make_client(), make_client(**override)
-    good.sandbox.clear_requests()  # the emulator's controls need a valid devKey
+    good.emulator.clear_requests()  # the emulator's controls need a valid devKey
     with pytest.raises(bh.InputError) as info:
         client.login()
     assert info.value.field == field

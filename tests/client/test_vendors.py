@@ -1,4 +1,4 @@
-"""Vendors against the local sandbox: CRUD, server-side and client-side rejections."""
+"""Vendors against the emulator: CRUD, server-side and client-side rejections."""
 
 import pytest
 from client_bodies import vendor_body
@@ -34,32 +34,32 @@ def test_create_vendor_bad_routing_number_caught_before_sending(client):
     body = vendor_body()
     body["paymentInformation"]["bankAccount"]["routingNumber"] = "021000022"
     client.login()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.vendors.create(body)
     assert info.value.field == "paymentInformation.bankAccount.routingNumber"
     assert "checksum" in str(info.value)
-    assert client.sandbox.requests() == []
+    assert client.emulator.requests() == []
 
 
 def test_create_vendor_lower_case_country_caught_before_sending(client):
     body = vendor_body()
     body["address"]["country"] = "us"
     client.login()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.vendors.create(body)
     assert str(info.value) == (
         "address.country: 'us' must be written in capitals — hint: write 'US': BILL takes the "
         "2-letter ISO 3166 code in upper case only"
     )
-    assert client.sandbox.requests() == []
+    assert client.emulator.requests() == []
     body["address"]["country"] = "US"  # what the hint says
     assert client.vendors.create(body)["address"]["country"] == "US"
 
 
 def test_create_vendor_server_rejects_what_client_does_not_check(client):
-    # Sent raw (past the client's checks) to prove the sandbox rejects like BILL would.
+    # Sent raw (past the client's checks) to prove the emulator rejects like BILL would.
     with pytest.raises(bh.ValidationError) as info:
         client.request("POST", "/v3/vendors", json={"name": "No address"})
     assert info.value.http_status == 400

@@ -1,7 +1,7 @@
-"""Fixtures for the safety tests: the client tests' real local sandbox and clients, reused.
+"""Fixtures for the safety tests: the client tests' real emulator and clients, reused.
 
-``tests/client/conftest.py`` is loaded under its own module name (not copied), so ``sandbox``
-(a ``SandboxServer`` on 127.0.0.1:0 with a tmp data dir), ``isolated_env`` (tmp
+``tests/client/conftest.py`` is loaded under its own module name (not copied), so ``emulator``
+(a ``EmulatorServer`` on 127.0.0.1:0 with a tmp data dir), ``isolated_env`` (tmp
 ``BILL_CACHE_DIR``, no ``BILL_*`` variables), ``sleeps`` (the injected back-off sleep),
 ``make_client``, ``client`` and ``trusted`` mean exactly what they mean there.
 """
@@ -25,7 +25,7 @@ _fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixtures)
 
 isolated_env = _fixtures.isolated_env
-sandbox = _fixtures.sandbox
+emulator = _fixtures.emulator
 sleeps = _fixtures.sleeps
 make_client = _fixtures.make_client
 client = _fixtures.client

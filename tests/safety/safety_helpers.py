@@ -1,4 +1,4 @@
-"""Helpers shared by the safety tests (the sandbox's request log, payments of a bill)."""
+"""Helpers shared by the safety tests (the emulator's request log, payments of a bill)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import time
 
 
 def bill_calls(client) -> list[tuple[str, str, int]]:
-    """The sandbox's request log, oldest first: (method, path, status). ``path`` has no query."""
-    return [(r["method"], r["path"], r["status"]) for r in reversed(client.sandbox.requests())]
+    """The emulator's request log, oldest first: (method, path, status). ``path`` has no query."""
+    return [(r["method"], r["path"], r["status"]) for r in reversed(client.emulator.requests())]
 
 
 def posts(client, path: str) -> list[tuple[str, str, int]]:
@@ -15,7 +15,7 @@ def posts(client, path: str) -> list[tuple[str, str, int]]:
 
 
 def payments_for(client, bill_id: str) -> list[dict]:
-    """Every payment the sandbox recorded against ``bill_id`` (canceled ones included)."""
+    """Every payment the emulator recorded against ``bill_id`` (canceled ones included)."""
     return [
         p
         for p in client.payments.list_all(progress=False)
@@ -27,5 +27,5 @@ def wait_until(predicate, timeout: float = 5.0):
     """Poll ``predicate`` (no fixed sleep) until it holds; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting for the sandbox"
+        assert time.monotonic() < deadline, "timed out waiting for the emulator"
         time.sleep(0.01)

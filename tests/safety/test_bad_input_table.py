@@ -132,7 +132,7 @@ def test_stated_count_matches_the_table():
 def test_every_row_has_six_cells_and_says_where_it_is_caught():
     for row in _rows():
         assert len(row) == 6, f"row {row[0]}: expected 6 cells, found {len(row)}"
-        assert row[2].startswith(("client", "sandbox")), f"row {row[0]}: caught where?"
+        assert row[2].startswith(("client", "emulator")), f"row {row[0]}: caught where?"
         assert row[3] and row[4], f"row {row[0]}: error and message cells are required"
 
 

@@ -1,9 +1,9 @@
-"""Bad input, end to end through the client and the local sandbox over real HTTP.
+"""Bad input, end to end through the client and the emulator over real HTTP.
 
-Each test asserts three things: the error class (and BILL's code when the sandbox answered),
+Each test asserts three things: the error class (and BILL's code when the emulator answered),
 that the message names the field and the hint says how to fix it, and that nothing was created
-(the sandbox's request log shows that no POST reached it when the client caught the input,
-and a listing afterwards shows no new object when the sandbox refused it).
+(the emulator's request log shows that no POST reached it when the client caught the input,
+and a listing afterwards shows no new object when the emulator refused it).
 ``docs/bad-input.md`` lists every row with its test; ``test_bad_input_table.py`` keeps them in step.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
 
 import billhelpers as bh
-from billhelpers.sandbox import seed
+from bill_emulator import seed
 
 from .safety_helpers import bill_calls, payments_for, posts
 
@@ -26,7 +26,7 @@ from .safety_helpers import bill_calls, payments_for, posts
 
 def _sandbox_env_creds(**change):
     """Credentials for environment="sandbox" (no demo defaults fill the gaps), pointed at the
-    local sandbox by the make_client fixture's base_url."""
+    emulator by the make_client fixture's base_url."""
     creds = {
         "environment": "sandbox",
         "username": seed.USERNAME,
@@ -49,7 +49,7 @@ def _sandbox_env_creds(**change):
     ],
 )
 def test_blank_credentials_caught_before_sending(client, make_client, override, field, fix):
-    client.sandbox.clear_requests()  # `client` (valid demo devKey) reads the sandbox's log
+    client.emulator.clear_requests()  # `client` (valid demo devKey) reads the emulator's log
     bad = make_client(**override)
     with pytest.raises(bh.InputError) as info:
         bad.login()
@@ -76,7 +76,7 @@ def test_blank_credentials_caught_before_sending(client, make_client, override, 
     ],
 )
 def test_malformed_credentials_caught_before_sending(client, make_client, override, field, fix):
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     bad = make_client(**override)
     with pytest.raises(bh.InputError) as info:
         bad.login()
@@ -88,7 +88,7 @@ def test_malformed_credentials_caught_before_sending(client, make_client, overri
 
 
 def _refused_login(client, bad) -> bh.SessionError:
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.SessionError) as info:
         bad.login()
     assert bill_calls(client) == [("POST", "/v3/login", 401)]  # one attempt, not repeated
@@ -126,7 +126,7 @@ def test_unknown_organization_id_hint_names_the_field(make_client):
 
 def test_wrong_mfa_token_trusts_and_remembers_nothing(client):
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     wrong = f"{(int(token) + 1) % 1_000_000:06d}"
     with pytest.raises(bh.MFAError) as info:
         client.mfa.validate(challenge["challengeId"], wrong, remember_me=True)
@@ -141,8 +141,8 @@ def test_wrong_mfa_token_trusts_and_remembers_nothing(client):
 
 def test_expired_mfa_token_trusts_nothing(client):
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
-    client.sandbox.advance_clock(11 * 60)  # tokens live 10 minutes; the session 35
+    token = client.emulator.latest_token(challenge["challengeId"])
+    client.emulator.advance_clock(11 * 60)  # tokens live 10 minutes; the session 35
     with pytest.raises(bh.MFAError) as info:
         client.mfa.validate(challenge["challengeId"], token, remember_me=True)
     assert info.value.code == "BDC_1356"
@@ -152,7 +152,7 @@ def test_expired_mfa_token_trusts_nothing(client):
 
 def test_blank_mfa_challenge_id_caught_before_sending(client):
     client.mfa.challenge()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.mfa.validate(" ", "123456")
     err = info.value
@@ -197,7 +197,7 @@ _BANK = "paymentInformation.bankAccount."
 )
 def test_bad_vendor_caught_before_sending(client, path, value, field, fix):
     client.login()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.vendors.create(_vendor(path, value))
     err = info.value
@@ -205,15 +205,15 @@ def test_bad_vendor_caught_before_sending(client, path, value, field, fix):
     assert str(err).startswith(err.field + ": ") and fix in err.hint
     if path.endswith("Number"):  # a bank number is never echoed back
         assert str(value) not in str(err) + repr(err)
-    assert bill_calls(client) == []  # nothing reached the sandbox
+    assert bill_calls(client) == []  # nothing reached the emulator
     assert client.vendors.list(max=1)["results"] == []
 
 
-def test_vendor_country_in_lower_case_refused_before_sending_and_by_sandbox(client):
-    # BILL only takes capitals; the client says so before sending, and the sandbox, sent the
+def test_vendor_country_in_lower_case_refused_before_sending_and_by_emulator(client):
+    # BILL only takes capitals; the client says so before sending, and the emulator, sent the
     # body raw, refuses it as BILL would.
     client.login()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.vendors.create(_vendor("address.country", "us"))
     assert "address.country" in str(info.value)
@@ -253,7 +253,7 @@ def test_vendor_country_in_lower_case_refused_before_sending_and_by_sandbox(clie
     ],
 )
 def test_bad_bill_caught_before_sending(client, vendor, change, field, fix):
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         client.bills.create({**bill_body(vendor["id"]), **change})
     err = info.value
@@ -263,9 +263,9 @@ def test_bad_bill_caught_before_sending(client, vendor, change, field, fix):
     assert client.bills.list(max=1)["results"] == []
 
 
-def test_bill_for_unknown_vendor_refused_by_sandbox(client):
+def test_bill_for_unknown_vendor_refused_by_emulator(client):
     client.login()
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.ValidationError) as info:
         client.bills.create(bill_body("00901SBX999999999999"))
     err = info.value
@@ -276,7 +276,7 @@ def test_bill_for_unknown_vendor_refused_by_sandbox(client):
     assert client.bills.list(max=1)["results"] == []
 
 
-def test_bill_for_archived_vendor_refused_by_sandbox(client, vendor):
+def test_bill_for_archived_vendor_refused_by_emulator(client, vendor):
     client.vendors.archive(vendor["id"])
     with pytest.raises(bh.ValidationError) as info:
         client.bills.create(bill_body(vendor["id"]))
@@ -317,7 +317,7 @@ def test_bad_payment_caught_before_sending(trusted, unpaid_bill, change, field, 
     body = {**payment_body(unpaid_bill["id"], "25.00"), **change}
     if change.get("processingOptions", 0) is None:
         del body["processingOptions"]
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         trusted.payments.create(body)
     err = info.value
@@ -329,7 +329,7 @@ def test_bad_payment_caught_before_sending(trusted, unpaid_bill, change, field, 
 
 def test_payment_for_another_vendors_bill_caught_before_sending(trusted, unpaid_bill):
     other = trusted.vendors.create(vendor_body("Other Vendor Inc")).data
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         trusted.payments.create(payment_body(unpaid_bill["id"], "25.00", vendorId=other["id"]))
     err = info.value
@@ -339,8 +339,8 @@ def test_payment_for_another_vendors_bill_caught_before_sending(trusted, unpaid_
     _assert_unpaid(trusted, unpaid_bill)
 
 
-def _refused_by_sandbox(client, bill, body, *, check_bill=True) -> bh.BillAPIError:
-    client.sandbox.clear_requests()
+def _refused_by_emulator(client, bill, body, *, check_bill=True) -> bh.BillAPIError:
+    client.emulator.clear_requests()
     with pytest.raises(bh.BillAPIError) as info:
         client.payments.create(body, check_bill=check_bill)
     assert [c[2] for c in posts(client, "/v3/payments")] in ([], [400], [422])  # never repeated
@@ -348,9 +348,9 @@ def _refused_by_sandbox(client, bill, body, *, check_bill=True) -> bh.BillAPIErr
     return info.value
 
 
-def test_payment_from_unverified_bank_refused_by_sandbox(trusted, unpaid_bill):
+def test_payment_from_unverified_bank_refused_by_emulator(trusted, unpaid_bill):
     body = payment_body(unpaid_bill["id"], "25.00", bank=seed.UNVERIFIED_BANK_ID)
-    err = _refused_by_sandbox(trusted, unpaid_bill, body)
+    err = _refused_by_emulator(trusted, unpaid_bill, body)
     assert isinstance(err, bh.ValidationError) and err.code == "BDC_1000"
     assert err.message == (
         f"fundingAccount.id: bank account {seed.UNVERIFIED_BANK_ID} is UNVERIFIED; "
@@ -358,9 +358,9 @@ def test_payment_from_unverified_bank_refused_by_sandbox(trusted, unpaid_bill):
     )
 
 
-def test_payment_from_unknown_bank_refused_by_sandbox(trusted, unpaid_bill):
+def test_payment_from_unknown_bank_refused_by_emulator(trusted, unpaid_bill):
     body = payment_body(unpaid_bill["id"], "25.00", bank="bac01SBX999999999999")
-    err = _refused_by_sandbox(trusted, unpaid_bill, body)
+    err = _refused_by_emulator(trusted, unpaid_bill, body)
     assert isinstance(err, bh.ValidationError) and err.code == "BDC_1000"
     assert (
         err.message
@@ -368,23 +368,23 @@ def test_payment_from_unknown_bank_refused_by_sandbox(trusted, unpaid_bill):
     )
 
 
-def test_payment_above_due_amount_refused_by_sandbox(trusted, unpaid_bill):
+def test_payment_above_due_amount_refused_by_emulator(trusted, unpaid_bill):
     body = payment_body(unpaid_bill["id"], "25.01")
-    err = _refused_by_sandbox(trusted, unpaid_bill, body, check_bill=False)
+    err = _refused_by_emulator(trusted, unpaid_bill, body, check_bill=False)
     assert isinstance(err, bh.ValidationError) and err.code == "BDC_1000"
     assert err.message == "amount: must not exceed the bill's dueAmount 25.00"
 
 
-def test_payment_for_another_vendors_bill_refused_by_sandbox(trusted, unpaid_bill):
+def test_payment_for_another_vendors_bill_refused_by_emulator(trusted, unpaid_bill):
     other = trusted.vendors.create(vendor_body("Other Vendor Inc")).data
     body = payment_body(unpaid_bill["id"], "25.00", vendorId=other["id"])
-    err = _refused_by_sandbox(trusted, unpaid_bill, body, check_bill=False)
+    err = _refused_by_emulator(trusted, unpaid_bill, body, check_bill=False)
     assert isinstance(err, bh.ValidationError) and err.code == "BDC_1000"
     assert err.message == f"vendorId: does not match the bill's vendor {unpaid_bill['vendorId']}"
 
 
 def test_payment_for_unknown_bill_refused(trusted, unpaid_bill):
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     with pytest.raises(bh.NotFoundError) as info:
         trusted.payments.create(payment_body("00n01SBX999999999999", "25.00"))
     err = info.value  # the client asked BILL for the bill before paying it
@@ -394,13 +394,13 @@ def test_payment_for_unknown_bill_refused(trusted, unpaid_bill):
     _assert_unpaid(trusted, unpaid_bill)
 
 
-def test_payment_dated_before_bills_today_refused_by_sandbox(trusted, unpaid_bill):
+def test_payment_dated_before_bills_today_refused_by_emulator(trusted, unpaid_bill):
     # The client checks processDate against this machine's date; BILL's own date decides. Move
-    # the sandbox's clock three days on: today (here) is then in the past (there).
+    # the emulator's clock three days on: today (here) is then in the past (there).
     today = dt.date.today().isoformat()
-    trusted.sandbox.advance_clock(3 * 86400)
+    trusted.emulator.advance_clock(3 * 86400)
     body = payment_body(unpaid_bill["id"], "25.00", processDate=today)
-    err = _refused_by_sandbox(trusted, unpaid_bill, copy.deepcopy(body))
+    err = _refused_by_emulator(trusted, unpaid_bill, copy.deepcopy(body))
     assert isinstance(err, bh.ValidationError)
     assert (err.code, err.http_status, err.category) == ("BDC_1152", 422, "APPLICATION")
     assert err.message == f"Invalid Process Date : {today}"
@@ -419,17 +419,17 @@ def test_payment_pays_only_from_verified_bank_on_retry(trusted, unpaid_bill):
     assert trusted.bills.get(unpaid_bill["id"])["dueAmount"] == 0
 
 
-def test_bulk_paying_one_bill_twice_past_its_due_refused_before_sending_and_by_sandbox(
+def test_bulk_paying_one_bill_twice_past_its_due_refused_before_sending_and_by_emulator(
     trusted, unpaid_bill
 ):
     # Each item alone fits (20.00 <= 25.00); together they pay 40.00. The client adds them up
-    # per bill before sending; the sandbox, sent the body raw, refuses it all or nothing.
+    # per bill before sending; the emulator, sent the body raw, refuses it all or nothing.
     body = {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
         "processingOptions": {},
         "payments": [{"billId": unpaid_bill["id"], "amount": Decimal("20.00")}] * 2,
     }
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     with pytest.raises(bh.InputError) as info:
         trusted.payments.bulk_create(body)
     assert "payments[1].amount" in str(info.value)

@@ -1,11 +1,11 @@
-"""Faults the sandbox injects, that tests/client/test_faults.py does not already cover.
+"""Faults the emulator injects, that tests/client/test_faults.py does not already cover.
 
 Sessions that expire between chapters (a new kernel, clock moved 36 minutes) and mid-call (a
 401 BDC_1109 on the next call); each rate-limit code on a payment POST; a 5xx that outlasts the
 retries; a slow payment POST past the timeout; a payment POST whose outcome cannot even be looked
-up. After each, the kit recovers by itself or says what happened, and the sandbox shows that
+up. After each, the kit recovers by itself or says what happened, and the emulator shows that
 the bill was paid at most once. No test sleeps for real: back-off goes to the ``sleeps`` list,
-and only the slow-answer tests wait (a fraction of a second) for the sandbox's delayed call.
+and only the slow-answer tests wait (a fraction of a second) for the emulator's delayed call.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _payment_calls(client) -> list[tuple[str, int]]:
 
 
 def _paid_once(client, bill, amount="25.00"):
-    """The sandbox recorded exactly one payment for the bill, and the bill's dueAmount shows it."""
+    """The emulator recorded exactly one payment for the bill, and the bill's dueAmount shows it."""
     recorded = payments_for(client, bill["id"])
     assert len(recorded) == 1, recorded
     assert recorded[0]["amount"] == Decimal(amount)
@@ -42,9 +42,9 @@ def _paid_once(client, bill, amount="25.00"):
 def test_new_chapter_after_expiry_relogs_trusted_without_new_mfa(trusted, make_client):
     trusted.vendors.list(max=1)  # the last call of the previous chapter
     trusted.close()
-    trusted.sandbox.advance_clock(EXPIRE)
-    texts = len(trusted.sandbox.outbox())
-    trusted.sandbox.clear_requests()
+    trusted.emulator.advance_clock(EXPIRE)
+    texts = len(trusted.emulator.outbox())
+    trusted.emulator.clear_requests()
     chapter = make_client()  # the next notebook: a new kernel, the same session cache
     assert chapter.vendors.list(max=1).status_code == 200
     assert bill_calls(chapter) == [
@@ -53,15 +53,15 @@ def test_new_chapter_after_expiry_relogs_trusted_without_new_mfa(trusted, make_c
         ("GET", "/v3/vendors", 200),
     ]
     assert chapter.is_trusted
-    assert len(chapter.sandbox.outbox()) == texts  # no new MFA text message
+    assert len(chapter.emulator.outbox()) == texts  # no new MFA text message
     assert chapter.cache.get(chapter._key)["sessionId"] == chapter._session_id
 
 
 def test_session_expired_mid_call_relogs_and_repeats(client):
     client.login()
     old = client._session_id
-    client.sandbox.add_fault(path="/v3/vendors", method="GET", status=401, code="BDC_1109")
-    client.sandbox.clear_requests()
+    client.emulator.add_fault(path="/v3/vendors", method="GET", status=401, code="BDC_1109")
+    client.emulator.clear_requests()
     assert client.vendors.list(max=1).status_code == 200
     assert bill_calls(client) == [
         ("GET", "/v3/vendors", 401),
@@ -73,8 +73,8 @@ def test_session_expired_mid_call_relogs_and_repeats(client):
 
 
 def test_payment_session_expired_before_processing_relogs_and_pays_once(trusted, unpaid_bill):
-    trusted.sandbox.add_fault(path="/v3/payments", method="POST", status=401, code="BDC_1109")
-    trusted.sandbox.clear_requests()
+    trusted.emulator.add_fault(path="/v3/payments", method="POST", status=401, code="BDC_1109")
+    trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert not resp.recovered
     assert _payment_calls(trusted) == [("POST", 401), ("GET", 200), ("POST", 200)]
@@ -84,10 +84,10 @@ def test_payment_session_expired_before_processing_relogs_and_pays_once(trusted,
 
 
 def test_payment_session_expired_after_processing_is_recovered_not_repeated(trusted, unpaid_bill):
-    trusted.sandbox.add_fault(
+    trusted.emulator.add_fault(
         path="/v3/payments", method="POST", status=401, code="BDC_1109", afterProcessing=True
     )
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered and "not sent again" in resp.note
     assert _payment_calls(trusted) == [("POST", 401), ("GET", 200)]
@@ -103,8 +103,8 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
 ):
     payer = make_client(max_retries=2)  # reuses the trusted session from the cache
     payer.login()
-    payer.sandbox.add_fault(path="/v3/payments", method="POST", count=10, status=429, code=code)
-    payer.sandbox.clear_requests()
+    payer.emulator.add_fault(path="/v3/payments", method="POST", count=10, status=429, code=code)
+    payer.emulator.clear_requests()
     with pytest.raises(bh.RateLimitError) as info:
         payer.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     err = info.value
@@ -114,7 +114,7 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
     assert _payment_calls(payer) == [("POST", 429), ("GET", 200)] * 3
     assert err.transaction_number and err.body["transactionNumber"] == err.transaction_number
     assert sleeps == [1.0, 2.0]
-    payer.sandbox.clear_faults()
+    payer.emulator.clear_faults()
     assert payments_for(payer, unpaid_bill["id"]) == []
     assert payer.bills.get(unpaid_bill["id"])["dueAmount"] == Decimal("25.00")
 
@@ -122,10 +122,10 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
 def test_payment_rate_limit_after_processing_is_recovered_not_repeated(
     trusted, unpaid_bill, sleeps
 ):
-    trusted.sandbox.add_fault(
+    trusted.emulator.add_fault(
         path="/v3/payments", method="POST", status=429, code="BDC_1144", afterProcessing=True
     )
-    trusted.sandbox.clear_requests()
+    trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered
     assert _payment_calls(trusted) == [("POST", 429), ("GET", 200)]
@@ -138,7 +138,7 @@ def test_payment_rate_limited_on_last_attempt_is_never_paid_twice(
 ):
     payer = make_client(max_retries=1)
     payer.login()
-    add = payer.sandbox.add_fault
+    add = payer.emulator.add_fault
     add(path="/v3/payments", method="POST", status=429, code="BDC_1322")  # refused
     add(path="/v3/payments", method="POST", status=429, code="BDC_1322", afterProcessing=True)
     body = payment_body(unpaid_bill["id"], "10.00")  # part of the bill: no AlreadyPaidError
@@ -155,8 +155,8 @@ def test_payment_rate_limited_on_last_attempt_is_never_paid_twice(
 def test_server_error_outlasting_retries_raises_server_error(make_client, sleeps):
     client = make_client(max_retries=2)
     client.login()
-    client.sandbox.add_fault(path="/v3/vendors", method="GET", count=5, status=503)
-    client.sandbox.clear_requests()
+    client.emulator.add_fault(path="/v3/vendors", method="GET", count=5, status=503)
+    client.emulator.clear_requests()
     with pytest.raises(bh.ServerError) as info:
         client.vendors.list(max=1)
     err = info.value
@@ -169,10 +169,10 @@ def test_server_error_outlasting_retries_raises_server_error(make_client, sleeps
 def test_slow_payment_recorded_before_timeout_is_recovered(trusted, make_client, unpaid_bill):
     payer = make_client(timeout=(2.0, 0.2))
     payer.login()
-    payer.sandbox.add_fault(
+    payer.emulator.add_fault(
         path="/v3/payments", method="POST", delaySeconds=0.5, afterProcessing=True
     )
-    payer.sandbox.clear_requests()
+    payer.emulator.clear_requests()
     resp = payer.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered and "timeout" in resp.note
     wait_until(lambda: len(posts(payer, "/v3/payments")) == 1)  # the slow call has ended
@@ -182,8 +182,8 @@ def test_slow_payment_recorded_before_timeout_is_recovered(trusted, make_client,
 def test_slow_payment_still_in_flight_is_never_paid_twice(trusted, make_client, unpaid_bill):
     payer = make_client(timeout=(2.0, 0.2))
     payer.login()
-    payer.sandbox.add_fault(path="/v3/payments", method="POST", delaySeconds=0.5)
-    payer.sandbox.clear_requests()
+    payer.emulator.add_fault(path="/v3/payments", method="POST", delaySeconds=0.5)
+    payer.emulator.clear_requests()
     body = payment_body(unpaid_bill["id"], "10.00")
     with pytest.raises(bh.UncertainPaymentError) as info:
         payer.payments.create(body)
@@ -201,9 +201,9 @@ def test_payment_outcome_unknown_when_lookup_fails_says_do_not_retry(
 ):
     payer = make_client(max_retries=1)
     payer.login()
-    payer.sandbox.add_fault(path="/v3/payments", method="POST", drop=True)
-    payer.sandbox.add_fault(path="/v3/payments", method="GET", count=2, drop=True)
-    payer.sandbox.clear_requests()
+    payer.emulator.add_fault(path="/v3/payments", method="POST", drop=True)
+    payer.emulator.add_fault(path="/v3/payments", method="GET", count=2, drop=True)
+    payer.emulator.clear_requests()
     with pytest.raises(bh.UncertainPaymentError) as info:
         payer.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     err = info.value

@@ -1,7 +1,7 @@
 """Secrets, where tests/client/test_secrets.py (a whole happy flow) and
 tests/test_notebooks_clean.py (committed notebooks) do not look already: failures, faults and
 recoveries, full tracebacks, urllib3's DEBUG log, the session cache's content, ``git
-check-ignore``, and the production guard seen from the sandbox's request log.
+check-ignore``, and the production guard seen from the emulator's request log.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
     show(client.login(force=True), client.last_response)
     session_ids.append(client._session_id)
     challenge = client.mfa.challenge()
-    token = client.sandbox.latest_token(challenge["challengeId"])
+    token = client.emulator.latest_token(challenge["challengeId"])
     show(challenge, client.mfa.validate(challenge["challengeId"], token, remember_me=True))
     remember_me_id = client.cache.get(client._key)["rememberMeId"]
 
@@ -65,25 +65,25 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
     bill = client.bills.create(bill_body(vendor["id"], "50.00"))
     show(vendor, bill)
     # mid-call session expiry, a rate limit with back-off, a dropped create
-    client.sandbox.add_fault(path="/v3/vendors/*", method="GET", status=401, code="BDC_1109")
-    client.sandbox.add_fault(path="/v3/vendors", method="GET", status=429, code="BDC_1322")
+    client.emulator.add_fault(path="/v3/vendors/*", method="GET", status=401, code="BDC_1109")
+    client.emulator.add_fault(path="/v3/vendors", method="GET", status=429, code="BDC_1322")
     show(client.vendors.get(vendor["id"]), client.vendors.list(max=5))
     session_ids.append(client._session_id)
-    client.sandbox.add_fault(path="/v3/vendors", method="POST", drop=True)
+    client.emulator.add_fault(path="/v3/vendors", method="POST", drop=True)
     failing(lambda: client.vendors.create(vendor_body("Dropped Co")))
     # an uncertain payment (safe to retry), then one recovered after its answer was lost
-    client.sandbox.add_fault(path="/v3/payments", method="POST", drop=True)
+    client.emulator.add_fault(path="/v3/payments", method="POST", drop=True)
     err = failing(lambda: client.payments.create(payment_body(bill["id"], "20.00")))
     texts.append(repr(err.body))
-    client.sandbox.add_fault(path="/v3/payments", method="POST", drop=True, afterProcessing=True)
+    client.emulator.add_fault(path="/v3/payments", method="POST", drop=True, afterProcessing=True)
     show(client.payments.create(err.body), client)
-    client.sandbox.advance_clock(36 * 60)  # an expired session, found by the next call
+    client.emulator.advance_clock(36 * 60)  # an expired session, found by the next call
     show(client.payments.create(payment_body(bill["id"], "30.00")), client.config, client.mfa)
     session_ids.append(client._session_id)
 
     assert len(set(session_ids)) == 3  # three sessions, each of which must stay hidden
     assert any(r.name.startswith("urllib3") for r in caplog.records)  # its DEBUG lines are here
-    texts += [caplog.text, str(client.sandbox.requests())]
+    texts += [caplog.text, str(client.emulator.requests())]
     secrets = {
         "password": DEMO_CREDENTIALS["password"],
         "devKey": DEMO_CREDENTIALS["dev_key"],
@@ -103,7 +103,7 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
 def test_session_cache_holds_no_password_or_dev_key_and_stays_owner_only(
     trusted, make_client, isolated_env
 ):
-    trusted.sandbox.advance_clock(36 * 60)
+    trusted.emulator.advance_clock(36 * 60)
     make_client().vendors.list(max=1)  # a new kernel re-logs in and rewrites the cache
     text = (isolated_env / "sessions.json").read_text()
     assert trusted.cache.get(trusted._key)["rememberMeId"]  # it does hold the session secrets
@@ -127,13 +127,13 @@ def test_dotenv_is_ignored_by_git(path):
 
 
 def _production(make_client):
-    """A production-configured client, pointed at the local sandbox so nothing real is risked."""
+    """A production-configured client, pointed at the emulator so nothing real is risked."""
     return make_client(environment="production", **DEMO_CREDENTIALS)
 
 
 def test_production_guard_sends_nothing_until_allowed(client, make_client):
     prod = _production(make_client)
-    client.sandbox.clear_requests()  # `client` (demo) reads the sandbox's log
+    client.emulator.clear_requests()  # `client` (demo) reads the emulator's log
     single = payment_body("00n01SBX000000000001", "1.00")
     bulk = {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
@@ -154,7 +154,7 @@ def test_production_guard_sends_nothing_until_allowed(client, make_client):
 
 def test_production_guard_covers_the_raw_request_pipeline(client, make_client):
     prod = _production(make_client)
-    client.sandbox.clear_requests()
+    client.emulator.clear_requests()
     with pytest.raises(bh.ProductionGuardError):
         prod.request("POST", "/v3/payments", json=payment_body("00n01SBX000000000001", "1.00"))
     assert posts(client, "/v3/payments") == []

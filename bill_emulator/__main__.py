@@ -1,0 +1,65 @@
+"""bill_emulator.__main__
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+``python -m bill_emulator``: serve the local BILL emulator until interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from bill_emulator.server import EmulatorServer
+
+DEFAULT_DATA_DIR = "~/.cache/billhelpers/emulator"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="python -m bill_emulator",
+        description=(
+            "Serve the local BILL emulator: an emulator of BILL's v3 Accounts Payable API "
+            "(paths under /v3/, JSON, devKey and sessionId headers) with its own controls "
+            "under /_emulator/. State is kept in SQLite in the data directory and seeded with "
+            "the demo organization of .env.example on first start. Prints "
+            "'BILL emulator listening on http://HOST:PORT' and serves until interrupted."
+        ),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1, loopback only; "
+        "use 0.0.0.0 only if you mean to expose the emulator to your network)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default 0: any free port)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("BILL_EMULATOR_DATA_DIR") or DEFAULT_DATA_DIR,
+        help="folder for the SQLite data and server.json "
+        "(default: $BILL_EMULATOR_DATA_DIR or ~/.cache/billhelpers/emulator)",
+    )
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before the URL is out: a clean stop
+    server = EmulatorServer(args.data_dir, host=args.host, port=args.port).start()
+    print(f"BILL emulator listening on {server.url}", flush=True)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

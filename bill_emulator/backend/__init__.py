@@ -1,0 +1,93 @@
+"""bill_emulator.backend
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The emulator's rules: one ``EmulatorBackend`` per app, assembled from one module per resource.
+
+The backend knows nothing of HTTP or werkzeug: methods take plain values (the parsed JSON body,
+query parameters as ``{name: [values]}``), return JSON-ready dicts (money as ``Decimal``) and
+raise :class:`~bill_emulator.backend.errors.EmulatorError` subclasses carrying BILL's codes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bill_emulator.backend.banks import BanksMixin
+from bill_emulator.backend.bills import BillsMixin
+from bill_emulator.backend.clock import Clock
+from bill_emulator.backend.controls import ControlsMixin
+from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
+from bill_emulator.backend.errors import EmulatorError
+from bill_emulator.backend.mfa import MfaMixin
+from bill_emulator.backend.payments import PaymentsMixin
+from bill_emulator.backend.sessions import SessionsMixin
+from bill_emulator.backend.vendors import VendorsMixin
+from bill_emulator.store import Store
+
+__all__ = ("Caller", "EmulatorBackend", "EmulatorError")
+
+
+class EmulatorBackend(
+    SessionsMixin,
+    MfaMixin,
+    VendorsMixin,
+    BillsMixin,
+    BanksMixin,
+    PaymentsMixin,
+    ControlsMixin,
+):
+    """BILL's AP workflow for one organization store (a data directory).
+
+    Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
+    devices; vendors, bills and payments with BILL's validation; bank accounts (read-only); lists
+    with ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
+
+    Not emulated (gaps), moto-style:
+
+    - Payments never progress past ``SCHEDULED`` by themselves (no processing, clearing,
+      returns or voids), so a bill's ``paymentStatus`` never becomes ``PAID``.
+    - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
+      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), classifications,
+      attachments, recurring bills, autopay, international payments and currencies other than USD.
+    - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
+      fixed); mass payments (``/v3/payments/mass``) and bulk vendor creation.
+    - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
+    - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
+      (two business days after a vendor's bank details changed) is never raised.
+    - The concurrent-request limit is counted per server process, not across processes that
+      share a data directory. The hourly limits are shared, but each process writes its counts
+      (and request-log rows) in batches, so other processes see them about a second late.
+    - The 35-minute idle timer is stored with one-second resolution (a session may end up to a
+      second early).
+    - BILL's limit on wrong MFA tokens is undocumented; the emulator allows 5 per challenge.
+    - Token-based sign-in, partner login-as-user, users and roles other than the demo user.
+    - Error codes BILL does not document are the kit's choice (see ``docs/api-fidelity.md``).
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        *,
+        seed: bool = True,
+        time_source: Callable[[], float] = time.time,
+    ) -> None:
+        store = Store(data_dir, defaults=DEFAULT_LIMITS)
+        super().__init__(store, Clock(store, time_source))
+        if seed:
+            self.ensure_seeded()
+
+    def ensure_seeded(self) -> None:
+        """Seed the demo organization on first use of a data directory (idempotent)."""
+        from bill_emulator import seed
+
+        if self.store.control()["seeded"]:
+            return
+        with self.store.write():
+            if not self.store.control()["seeded"]:
+                seed.seed_demo(self)
+
+    def close(self) -> None:
+        self.books.flush()
+        self.store.close()

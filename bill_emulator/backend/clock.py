@@ -1,0 +1,48 @@
+"""bill_emulator.backend.clock
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The emulator's clock: real time plus an offset that ``POST /_emulator/clock`` moves forward.
+
+Why an offset in the store rather than a fake time source: every process serving the same data
+directory must agree on "now", so a session that one process expired is expired for all. The
+real-time source is injectable so backend tests can freeze it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from bill_emulator.store import Store
+
+
+class Clock:
+    """``now_ms()`` = ``time_source()`` in ms + the store's offset."""
+
+    def __init__(self, store: Store, time_source: Callable[[], float] = time.time) -> None:
+        self._store = store
+        self._time = time_source
+
+    def now_ms(self) -> int:
+        return int(self._time() * 1000) + self._store.clock_offset_ms()
+
+    def advance(self, seconds) -> int:
+        self._store.advance_clock(int(seconds * 1000))
+        return self.now_ms()
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.now_ms() / 1000, UTC).date()
+
+
+def iso(ms: int) -> str:
+    """BILL's timestamp form: ISO-8601 with milliseconds and ``+00:00``."""
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+
+
+def next_business_day(day: date) -> date:
+    """The next weekday after ``day`` (bank holidays are not emulated)."""
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -1,0 +1,271 @@
+"""bill_emulator.backend.listing
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+List queries as BILL reads them: ``max``, ``page``, ``filters`` and ``sort``.
+
+Why strict: BILL was observed to ignore misspelt parameters and answer with unfiltered rows, which
+silently breaks a tutorial. The emulator refuses an unknown parameter, field or operator, a
+repeated parameter, and an unquoted value with a colon, each with a 400 that says what to fix.
+Page tokens are opaque (base64 of an offset and a fingerprint of the filters and sort), and a token
+used with different filters is refused rather than silently mixing two queries.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from bill_emulator.backend.errors import MalformedRequest, ValidationFailed
+
+OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin", "sw")
+PARAMETERS = frozenset({"max", "page", "filters", "sort"})
+_RANGE = ("gt", "gte", "lt", "lte")
+_TIME_FORMS = (
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:?\d{2})"),
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}"),
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"),
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
+    re.compile(r"\d{4}-\d{2}-\d{2}"),
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A filterable/sortable field: where it lives in the document, its type, its operators."""
+
+    path: str
+    type: str  # "str", "bool", "time", "date"
+    ops: tuple[str, ...]
+
+
+def _time_fields() -> dict[str, Field]:
+    return {
+        "createdTime": Field("$.createdTime", "time", _RANGE),
+        "updatedTime": Field("$.updatedTime", "time", _RANGE),
+    }
+
+
+#: BILL's "filterable fields" table (vendors, bills); banks and payments are the kit's choice.
+FIELDS: dict[str, dict[str, Field]] = {
+    "vendor": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "name": Field("$.name", "str", ("eq", "sw")),
+        "accountType": Field("$.accountType", "str", ("eq", "ne", "in", "nin")),
+        "address.country": Field("$.address.country", "str", ("eq", "ne")),
+        "billCurrency": Field("$.billCurrency", "str", ("eq", "ne", "in", "nin")),
+        **_time_fields(),
+    },
+    "bill": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "vendorId": Field("$.vendorId", "str", ("eq", "in")),
+        "dueDate": Field("$.dueDate", "date", ("eq", *_RANGE)),
+        "paymentStatus": Field("$.paymentStatus", "str", ("eq", "ne", "in")),
+        "invoice.invoiceNumber": Field("$.invoice.invoiceNumber", "str", ("eq", "sw")),
+        **_time_fields(),
+    },
+    "bank": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "status": Field("$.status", "str", ("eq", "ne", "in", "nin")),
+        "type": Field("$.type", "str", ("eq", "ne")),
+        **_time_fields(),
+    },
+    "payment": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "vendorId": Field("$.vendorId", "str", ("eq", "in")),
+        "billId": Field("$.billPayments[0].billId", "str", ("eq", "in")),
+        "status": Field("$.status", "str", ("eq", "ne", "in", "nin")),
+        "singleStatus": Field("$.singleStatus", "str", ("eq", "ne", "in", "nin")),
+        "transactionNumber": Field("$.transactionNumber", "str", ("eq", "sw")),
+        "processDate": Field("$.processDate", "date", ("eq", *_RANGE)),
+        **_time_fields(),
+    },
+}
+
+#: Extra sort-only fields per kind (amounts sort on integer cents).
+SORT_ONLY: dict[str, dict[str, str]] = {
+    "vendor": {},
+    "bill": {"amount": "$.amount", "dueAmount": "$.dueAmount"},
+    "bank": {"bankName": "$.bankName"},
+    "payment": {"amount": "$.amount"},
+}
+
+
+@dataclass
+class Query:
+    """A parsed list request."""
+
+    max: int
+    offset: int
+    conditions: list[tuple[str, str, object]] = field(default_factory=list)
+    sort: list[tuple[str, bool]] = field(default_factory=list)
+    fingerprint: str = ""
+
+
+def parse(kind: str, params: dict[str, list[str]]) -> Query:
+    """Check and parse the query parameters of a list call (``params``: name -> values)."""
+    for name, values in params.items():
+        if name not in PARAMETERS:
+            raise MalformedRequest(
+                f"{name}: unknown parameter; list calls take max, page, filters and sort"
+            )
+        if len(values) > 1:
+            raise MalformedRequest(f"{name}: give it once (separate several filters with commas)")
+    raw_max = _one(params, "max")
+    size = 20 if raw_max is None else _max(raw_max)
+    filters = _one(params, "filters") or ""
+    sort_text = _one(params, "sort") or ""
+    conditions = parse_filters(kind, filters) if filters else []
+    sort = parse_sort(kind, sort_text) if sort_text else []
+    fingerprint = hashlib.sha256(f"{kind}|{filters}|{sort_text}".encode()).hexdigest()[:12]
+    page = _one(params, "page")
+    offset = decode_page(page, fingerprint) if page else 0
+    return Query(max=size, offset=offset, conditions=conditions, sort=sort, fingerprint=fingerprint)
+
+
+def page_of(query: Query, rows: list[dict]) -> dict:
+    """``{"results", "nextPage"?, "prevPage"?}`` from ``max + 1`` fetched rows."""
+    page: dict = {"results": rows[: query.max]}
+    if len(rows) > query.max:
+        page["nextPage"] = encode_page(query.offset + query.max, query.fingerprint)
+    if query.offset > 0:
+        page["prevPage"] = encode_page(max(query.offset - query.max, 0), query.fingerprint)
+    return page
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    return values[0] if values else None
+
+
+def _max(raw: str) -> int:
+    if not re.fullmatch(r"-?\d+", raw.strip()):
+        raise ValidationFailed("max", f"must be a whole number from 1 to 100, not {raw!r}")
+    size = int(raw)
+    if not 1 <= size <= 100:
+        raise ValidationFailed("max", "must be between 1 and 100")
+    return size
+
+
+def encode_page(offset: int, fingerprint: str) -> str:
+    raw = json.dumps({"o": offset, "f": fingerprint}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_page(token: str, fingerprint: str) -> int:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        offset, fp = int(data["o"]), data["f"]
+    except (ValueError, KeyError, TypeError):
+        raise ValidationFailed("page", "is not a page token from this list") from None
+    if fp != fingerprint or offset < 0:
+        raise ValidationFailed(
+            "page", "belongs to a list with other filters or sort; start again without page"
+        )
+    return offset
+
+
+def parse_filters(kind: str, text: str) -> list[tuple[str, str, object]]:
+    """``name:sw:"Hap",archived:eq:false`` -> ``[(json_path, op, value), ...]``."""
+    conditions = []
+    pos = 0
+    while pos < len(text):
+        name_end = text.find(":", pos)
+        op_end = text.find(":", name_end + 1) if name_end >= 0 else -1
+        if name_end < 0 or op_end < 0:
+            raise ValidationFailed("filters", f"expected FIELD:OPERATOR:VALUE, got {text[pos:]!r}")
+        name, op = text[pos:name_end].strip(), text[name_end + 1 : op_end].strip()
+        pos = op_end + 1
+        if text.startswith('"', pos):
+            close = text.find('"', pos + 1)
+            if close < 0:
+                raise ValidationFailed("filters", f"unclosed quote in the value for {name}")
+            value, pos = text[pos + 1 : close], close + 1
+        else:
+            comma = text.find(",", pos)
+            end = len(text) if comma < 0 else comma
+            value, pos = text[pos:end].strip(), end
+            if ":" in value:
+                raise ValidationFailed(
+                    "filters", f'put the value for {name} in double quotes: {name}:{op}:"{value}"'
+                )
+        if pos < len(text):
+            if text[pos] != ",":
+                raise ValidationFailed("filters", f"expected a comma after the value for {name}")
+            pos += 1
+        conditions.append(_condition(kind, name, op, value))
+    return conditions
+
+
+def _condition(kind: str, name: str, op: str, value: str) -> tuple[str, str, object]:
+    spec = FIELDS[kind].get(name)
+    if spec is None:
+        known = ", ".join(sorted(FIELDS[kind]))
+        raise ValidationFailed("filters", f"{name} is not a filterable field here ({known})")
+    if op not in OPERATORS:
+        raise ValidationFailed("filters", f"{op} is not an operator ({', '.join(OPERATORS)})")
+    if op not in spec.ops:
+        raise ValidationFailed(
+            "filters", f"{name} does not support {op} (it supports {', '.join(spec.ops)})"
+        )
+    if op in ("in", "nin"):
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        if not items:
+            raise ValidationFailed("filters", f"{name}:{op} needs at least one value")
+        return spec.path, op, [_typed(spec, name, item) for item in items]
+    return spec.path, op, _typed(spec, name, value)
+
+
+def _typed(spec: Field, name: str, value: str) -> object:
+    if spec.type == "bool":
+        if value not in ("true", "false"):
+            raise ValidationFailed("filters", f"{name} takes true or false")
+        return 1 if value == "true" else 0  # SQLite's json_extract yields 1/0 for booleans
+    if spec.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValidationFailed("filters", f"{name} takes a yyyy-MM-dd date")
+        return value
+    if spec.type == "time":
+        return normalise_time(name, value)
+    return value
+
+
+def normalise_time(name: str, value: str) -> str:
+    """Any of BILL's accepted date-time forms -> the stored ``...T..:..:..mmm+00:00`` form.
+
+    A date alone means midnight UTC, so ``lte`` with a date excludes that day (as on BILL).
+    """
+    from datetime import UTC, datetime
+
+    if not any(form.fullmatch(value) for form in _TIME_FORMS):
+        raise ValidationFailed("filters", f"{name} takes an ISO-8601 date-time, not {value!r}")
+    text = value.replace("Z", "+00:00")
+    if re.search(r"[+-]\d{4}$", text):
+        text = f"{text[:-2]}:{text[-2:]}"
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_sort(kind: str, text: str) -> list[tuple[str, bool]]:
+    """``name:asc,createdTime:desc`` -> ``[(json_path, ascending), ...]``."""
+    result = []
+    for part in text.split(","):
+        name, _, direction = part.strip().partition(":")
+        direction = direction or "asc"
+        path = (FIELDS[kind].get(name).path if name in FIELDS[kind] else None) or SORT_ONLY[
+            kind
+        ].get(name)
+        if path is None:
+            raise ValidationFailed("sort", f"{name} is not a sortable field here")
+        if direction not in ("asc", "desc"):
+            raise ValidationFailed("sort", f"direction must be asc or desc, not {direction!r}")
+        result.append((path, direction == "asc"))
+    return result

@@ -1,0 +1,88 @@
+"""bill_emulator.seed
+~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The demo organization: its credentials (equal to ``.env.example``) and what a fresh emulator holds.
+
+Fixed ids keep notebook outputs stable. The demo credentials are public on purpose: they open only
+this local emulator, never BILL.
+"""
+
+from __future__ import annotations
+
+#: Demo sign-in; ``tests/test_env_example.py`` checks these equal ``.env.example``.
+USERNAME = "demo@example.com"
+PASSWORD = "demo-password-1"  # noqa: S105 - public demo credential for the local emulator only
+ORGANIZATION_ID = "00801DEMOORG00000001"
+DEV_KEY = "01DEMODEVKEY0000000000000000000000"
+MFA_DEVICE = "billhelpers-tutorial"
+
+ORGANIZATION_NAME = "Demo Organization"
+USER_ID = "00601DEMOUSER0000001"
+VERIFIED_BANK_ID = "bac01DEMOVERIFIED001"
+UNVERIFIED_BANK_ID = "bac01DEMOUNVERIFD002"
+
+
+def bank_docs() -> list[tuple[str, dict]]:
+    """The two seeded bank accounts: ``(id, document)``; numbers are stored masked."""
+    common = {
+        "nameOnAccount": ORGANIZATION_NAME,
+        "routingNumber": "011000015",
+        "type": "CHECKING",
+        "ownerType": "BUSINESS",
+    }
+    return [
+        (
+            VERIFIED_BANK_ID,
+            {
+                "bankName": "First Demo Bank",
+                **common,
+                "accountNumber": "*****6789",
+                "status": "VERIFIED",
+                "default": {"payables": True, "receivables": True},
+            },
+        ),
+        (
+            UNVERIFIED_BANK_ID,
+            {
+                "bankName": "Second Demo Bank",
+                **common,
+                "accountNumber": "*****4321",
+                "type": "SAVINGS",
+                "status": "UNVERIFIED",
+                "default": {"payables": False, "receivables": False},
+            },
+        ),
+    ]
+
+
+def vendor_doc(name: str) -> dict:
+    """A minimal valid vendor document (for ``POST /_emulator/seed/vendors``)."""
+    return {
+        "name": name,
+        "accountType": "BUSINESS",
+        "billCurrency": "USD",
+        "address": {
+            "line1": "1 Demo Street",
+            "city": "San Jose",
+            "stateOrProvince": "CA",
+            "zipOrPostalCode": "95110",
+            "country": "US",
+        },
+    }
+
+
+def seed_demo(backend) -> None:
+    """Write the demo organization into an empty store (inside the caller's transaction)."""
+    from bill_emulator.backend.sessions import hash_password
+
+    store = backend.store
+    with store.write():
+        store.insert_org(ORGANIZATION_ID, ORGANIZATION_NAME)
+        store.insert_dev_key(DEV_KEY, ORGANIZATION_ID)
+        salt, digest = hash_password(PASSWORD)
+        store.insert_user(
+            user_id=USER_ID, org_id=ORGANIZATION_ID, email=USERNAME, salt=salt, hash_=digest
+        )
+        for bank_id, doc in bank_docs():
+            backend._insert("bank", ORGANIZATION_ID, doc, obj_id=bank_id)
+        store.set_seeded(True)

@@ -1,0 +1,491 @@
+"""bill_emulator.store
+~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The emulator's SQLite store: schema, connections, transactions, and every SQL statement.
+
+Why SQLite: every notebook kernel, test process and benchmark shares one organization through
+the data directory, so state must live on disk and be safe under concurrent writers. WAL mode lets
+readers run while one writer commits; writes take ``BEGIN IMMEDIATE`` so two processes never
+deadlock upgrading a read lock; a busy timeout absorbs short waits. Within one process a lock
+serialises writers first, so threads never spin in SQLite's busy handler (which sleeps in
+milliseconds and would cost throughput).
+
+Resources (vendors, bills, bank accounts, payments) are JSON documents in one ``objects`` table.
+List filters and sorts run in SQL through ``json_extract``, so the backend expresses them as
+abstract conditions and this module alone turns them into SQL. Money inside documents is integer
+cents, never floats.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from bill_emulator import _json
+
+SCHEMA_VERSION = 1
+DB_NAME = "emulator.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS control (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    schema_version INTEGER NOT NULL,
+    seeded INTEGER NOT NULL DEFAULT 0,
+    clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+    requests_per_hour INTEGER NOT NULL,
+    logins_per_hour INTEGER NOT NULL,
+    concurrent_requests INTEGER NOT NULL,
+    faults_pending INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS orgs (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dev_keys (key TEXT PRIMARY KEY, org_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY, org_id TEXT NOT NULL, email TEXT NOT NULL,
+    password_salt BLOB NOT NULL, password_hash BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    dev_key TEXT NOT NULL, trusted INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS challenges (
+    id TEXT PRIMARY KEY, session_hash TEXT NOT NULL, user_id TEXT NOT NULL,
+    token TEXT NOT NULL, created_ms INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+    wrong_tries INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS challenges_by_user ON challenges (user_id, created_ms);
+CREATE TABLE IF NOT EXISTS remembered (
+    id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, device TEXT NOT NULL,
+    machine_name TEXT, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS objects (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, org_id TEXT NOT NULL,
+    seq INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_by_kind ON objects (kind, org_id, seq);
+CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS usage (
+    dev_key TEXT NOT NULL, kind TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (dev_key, kind, bucket)
+);
+CREATE TABLE IF NOT EXISTS faults (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, method TEXT,
+    remaining INTEGER NOT NULL, status INTEGER, code TEXT, delay_seconds REAL,
+    drop_connection INTEGER NOT NULL DEFAULT 0, after_processing INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS request_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, method TEXT NOT NULL, path TEXT NOT NULL,
+    status INTEGER NOT NULL, time_ms INTEGER NOT NULL
+);
+"""
+
+#: Tables emptied by a reset (the control row is kept, then re-seeded).
+_STATE_TABLE_NAMES = """orgs dev_keys users sessions challenges remembered objects counters usage
+    faults request_log"""
+_STATE_TABLES = tuple(_STATE_TABLE_NAMES.split())
+
+#: How many request-log rows are kept; older ones are pruned as new ones arrive.
+REQUEST_LOG_KEEP = 5000
+
+_SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+
+class Store:
+    """One SQLite database in ``data_dir``; one cached connection per thread.
+
+    Methods use the calling thread's connection, so calls made inside ``with store.write():``
+    belong to that transaction and roll back together on error.
+    """
+
+    def __init__(self, data_dir: str | Path, *, defaults: dict[str, int]) -> None:
+        self.path = Path(data_dir).expanduser() / DB_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._closed = False
+        conn = self._conn()
+        conn.execute("PRAGMA journal_mode=WAL")
+        with self.write():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(challenges)")}
+            if "wrong_tries" not in columns:  # a data dir made by an earlier version
+                conn.execute(
+                    "ALTER TABLE challenges ADD COLUMN wrong_tries INTEGER NOT NULL DEFAULT 0"
+                )
+            conn.execute(
+                "INSERT OR IGNORE INTO control (id, schema_version, requests_per_hour,"
+                " logins_per_hour, concurrent_requests) VALUES (1, ?, ?, ?, ?)",
+                (
+                    SCHEMA_VERSION,
+                    defaults["requestsPerHour"],
+                    defaults["loginsPerHour"],
+                    defaults["concurrentRequests"],
+                ),
+            )
+
+    # -- connections and transactions ---------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise RuntimeError("store is closed")
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+            conn.row_factory = sqlite3.Row  # rows read as tuples or, via _dict, as dicts
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=10000")
+            self._local.conn = conn
+            self._local.depth = 0
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        conn = self._conn()
+        if self._local.depth:
+            self._local.depth += 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            self._local.depth = 1
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+            finally:
+                self._local.depth = 0
+
+    def close(self) -> None:
+        """Close every connection this store opened (called when a server stops)."""
+        self._closed = True
+        with self._all_lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with suppress(sqlite3.Error):
+                conn.close()
+
+    def _one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
+        return self._conn().execute(sql, params).fetchone()
+
+    def _dict(self, sql: str, params: tuple = ()) -> dict | None:
+        row = self._one(sql, params)
+        return dict(row) if row is not None else None
+
+    def _all_rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._conn().execute(sql, params).fetchall()
+
+    def _run(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        return self._conn().execute(sql, params)
+
+    # -- control row --------------------------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read the control row once for the rest of this thread's request (the hot path reads
+        the clock offset and limits several times; one query serves them all)."""
+        self._local.control = None
+        self._local.control = self.control()
+        try:
+            yield
+        finally:
+            self._local.control = None
+
+    def control(self) -> dict:
+        snap = getattr(self._local, "control", None)
+        if snap is not None:
+            return snap
+        return self._dict(
+            "SELECT seeded, clock_offset_ms, requests_per_hour, logins_per_hour,"
+            " concurrent_requests, faults_pending FROM control WHERE id = 1"
+        )
+
+    def clock_offset_ms(self) -> int:
+        snap = getattr(self._local, "control", None)
+        if snap is not None:
+            return snap["clock_offset_ms"]
+        return self._one("SELECT clock_offset_ms FROM control WHERE id = 1")[0]
+
+    def advance_clock(self, ms: int) -> None:
+        self._run("UPDATE control SET clock_offset_ms = clock_offset_ms + ? WHERE id = 1", (ms,))
+
+    def set_limits(self, *, requests_per_hour: int, logins_per_hour: int, concurrent: int) -> None:
+        self._run(
+            "UPDATE control SET requests_per_hour = ?, logins_per_hour = ?,"
+            " concurrent_requests = ? WHERE id = 1",
+            (requests_per_hour, logins_per_hour, concurrent),
+        )
+
+    def set_seeded(self, seeded: bool) -> None:
+        self._run("UPDATE control SET seeded = ? WHERE id = 1", (int(seeded),))
+
+    def wipe(self) -> None:
+        """Delete all organization state (the control row's clock and limits stay)."""
+        for table in _STATE_TABLES:
+            self._run(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self._run("UPDATE control SET seeded = 0, faults_pending = 0 WHERE id = 1")
+
+    # -- organizations, users, dev keys -------------------------------------------------------
+
+    def insert_org(self, org_id: str, name: str) -> None:
+        self._run("INSERT INTO orgs (id, name) VALUES (?, ?)", (org_id, name))
+
+    def org_exists(self, org_id: str) -> bool:
+        return self._one("SELECT 1 FROM orgs WHERE id = ?", (org_id,)) is not None
+
+    def insert_dev_key(self, key: str, org_id: str) -> None:
+        self._run("INSERT INTO dev_keys (key, org_id) VALUES (?, ?)", (key, org_id))
+
+    def dev_key_org(self, key: str) -> str | None:
+        row = self._one("SELECT org_id FROM dev_keys WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    def insert_user(self, *, user_id: str, org_id: str, email: str, salt: bytes, hash_: bytes):
+        self._run(
+            "INSERT INTO users (id, org_id, email, password_salt, password_hash)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (user_id, org_id, email, salt, hash_),
+        )
+
+    def user_by_email(self, org_id: str, email: str) -> dict | None:
+        return self._dict(
+            "SELECT id, password_salt AS salt, password_hash AS hash FROM users"
+            " WHERE org_id = ? AND lower(email) = lower(?)",
+            (org_id, email),
+        )
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    def insert_session(self, *, id_hash, org_id, user_id, dev_key, trusted, now_ms) -> None:
+        self._run(
+            "INSERT INTO sessions (id_hash, org_id, user_id, dev_key, trusted, created_ms,"
+            " last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (id_hash, org_id, user_id, dev_key, int(trusted), now_ms, now_ms),
+        )
+
+    def session(self, id_hash: str) -> dict | None:
+        return self._dict(
+            "SELECT org_id, user_id, dev_key, trusted, last_seen_ms, ended FROM sessions"
+            " WHERE id_hash = ?",
+            (id_hash,),
+        )
+
+    def touch_session(self, id_hash: str, now_ms: int) -> None:
+        self._run("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?", (now_ms, id_hash))
+
+    def end_session(self, id_hash: str) -> None:
+        self._run("UPDATE sessions SET ended = 1 WHERE id_hash = ?", (id_hash,))
+
+    def trust_session(self, id_hash: str) -> None:
+        self._run("UPDATE sessions SET trusted = 1 WHERE id_hash = ?", (id_hash,))
+
+    # -- MFA ----------------------------------------------------------------------------------
+
+    def insert_challenge(self, *, challenge_id, session_hash, user_id, token, now_ms) -> None:
+        self._run(
+            "INSERT INTO challenges (id, session_hash, user_id, token, created_ms)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (challenge_id, session_hash, user_id, token, now_ms),
+        )
+
+    def challenges_since(self, user_id: str, since_ms: int) -> int:
+        row = self._one(
+            "SELECT count(*) FROM challenges WHERE user_id = ? AND created_ms > ?",
+            (user_id, since_ms),
+        )
+        return row[0]
+
+    def challenge(self, challenge_id: str) -> dict | None:
+        return self._dict(
+            "SELECT session_hash, user_id, token, created_ms, used FROM challenges WHERE id = ?",
+            (challenge_id,),
+        )
+
+    def use_challenge(self, challenge_id: str) -> None:
+        self._run("UPDATE challenges SET used = 1 WHERE id = ?", (challenge_id,))
+
+    def wrong_try(self, challenge_id: str, max_tries: int) -> None:
+        """Count a wrong token; the challenge is used up after ``max_tries``."""
+        self._run(
+            "UPDATE challenges SET wrong_tries = wrong_tries + 1,"
+            " used = (wrong_tries + 1 >= ?) WHERE id = ?",
+            (max_tries, challenge_id),
+        )
+
+    def outbox(self, limit: int = 50) -> list[tuple[str, str, int]]:
+        return self._all_rows(
+            "SELECT id, token, created_ms FROM challenges ORDER BY created_ms DESC, rowid DESC"
+            " LIMIT ?",
+            (limit,),
+        )
+
+    def insert_remembered(self, *, id_hash, user_id, device, machine_name, now_ms, expires_ms):
+        self._run(
+            "INSERT INTO remembered (id_hash, user_id, device, machine_name, created_ms,"
+            " expires_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            (id_hash, user_id, device, machine_name, now_ms, expires_ms),
+        )
+
+    def remembered(self, id_hash: str) -> dict | None:
+        return self._dict(
+            "SELECT user_id, device, expires_ms FROM remembered WHERE id_hash = ?", (id_hash,)
+        )
+
+    # -- objects (vendors, bills, bank accounts, payments) ------------------------------------
+
+    def next_seq(self, kind: str) -> int:
+        """Allocate the next sequence number for ``kind`` (inside the caller's transaction)."""
+        row = self._one(
+            "INSERT INTO counters (kind, next) VALUES (?, 2) ON CONFLICT (kind)"
+            " DO UPDATE SET next = next + 1 RETURNING next - 1",
+            (kind,),
+        )
+        return row[0]
+
+    def insert_object(self, *, kind: str, org_id: str, obj_id: str, seq: int, doc: dict) -> None:
+        self._run(
+            "INSERT INTO objects (id, kind, org_id, seq, doc) VALUES (?, ?, ?, ?, ?)",
+            (obj_id, kind, org_id, seq, _json.dumps(doc).decode()),
+        )
+
+    def update_object(self, obj_id: str, doc: dict) -> None:
+        self._run(
+            "UPDATE objects SET doc = ? WHERE id = ?",
+            (_json.dumps(doc).decode(), obj_id),
+        )
+
+    def get_object(self, kind: str, org_id: str, obj_id: str) -> dict | None:
+        row = self._one(
+            "SELECT doc FROM objects WHERE id = ? AND kind = ? AND org_id = ?",
+            (obj_id, kind, org_id),
+        )
+        return _json.loads(row[0]) if row else None
+
+    def list_objects(
+        self,
+        kind: str,
+        org_id: str,
+        *,
+        conditions: list[tuple[str, str, object]],
+        sort: list[tuple[str, bool]],
+        limit: int,
+        offset: int,
+    ) -> list[dict]:
+        """Documents of ``kind`` matching every condition, ordered, one page.
+
+        ``conditions`` are ``(json_path, op, value)`` with op in eq/ne/lt/lte/gt/gte/in/nin/sw;
+        ``sort`` is ``[(json_path, ascending)]``; creation order breaks ties.
+        """
+        where = ["kind = ?", "org_id = ?"]
+        params: list[object] = [kind, org_id]
+        for path, op, value in conditions:
+            column = "json_extract(doc, ?)"
+            if op in _SQL_OPS:
+                where.append(f"{column} {_SQL_OPS[op]} ?")
+                params += [path, value]
+            elif op in ("in", "nin"):
+                marks = ", ".join("?" for _ in value)
+                negate = "NOT " if op == "nin" else ""
+                where.append(f"{column} {negate}IN ({marks})")
+                params += [path, *value]
+            elif op == "sw":
+                where.append(f"substr({column}, 1, ?) = ?")
+                params += [path, len(value), value]
+            else:  # pragma: no cover - the backend validates operators first
+                raise ValueError(op)
+        order = [f"json_extract(doc, ?) {'ASC' if asc else 'DESC'}" for _, asc in sort]
+        params += [path for path, _ in sort]
+        order.append("seq ASC")
+        sql = (
+            f"SELECT doc FROM objects WHERE {' AND '.join(where)}"  # noqa: S608 - no user text
+            f" ORDER BY {', '.join(order)} LIMIT ? OFFSET ?"
+        )
+        params += [limit, offset]
+        return [_json.loads(row[0]) for row in self._all_rows(sql, tuple(params))]
+
+    # -- rate limits --------------------------------------------------------------------------
+
+    def add_usage(self, dev_key: str, kind: str, bucket: int, n: int) -> int:
+        """Add ``n`` to this hour's counter and return the new count."""
+        row = self._one(
+            "INSERT INTO usage (dev_key, kind, bucket, count) VALUES (?1, ?2, ?3, ?4)"
+            " ON CONFLICT (dev_key, kind, bucket) DO UPDATE SET count = count + ?4"
+            " RETURNING count",
+            (dev_key, kind, bucket, n),
+        )
+        return row[0]
+
+    def usage(self, dev_key: str, kind: str, bucket: int) -> int:
+        row = self._one(
+            "SELECT count FROM usage WHERE dev_key = ? AND kind = ? AND bucket = ?",
+            (dev_key, kind, bucket),
+        )
+        return row[0] if row else 0
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def insert_fault(self, fault: dict) -> int:
+        cur = self._run(
+            "INSERT INTO faults (path, method, remaining, status, code, delay_seconds,"
+            " drop_connection, after_processing) VALUES (:path, :method, :count, :status,"
+            " :code, :delaySeconds, :drop, :afterProcessing)",
+            fault,
+        )
+        self._run("UPDATE control SET faults_pending = 1 WHERE id = 1")
+        return cur.lastrowid
+
+    def faults(self) -> list[dict]:
+        rows = self._all_rows(
+            "SELECT id, path, method, remaining AS count, status, code, delay_seconds AS"
+            ' "delaySeconds", drop_connection AS "drop", after_processing AS "afterProcessing"'
+            " FROM faults WHERE remaining > 0 ORDER BY id"
+        )
+        return [dict(row) for row in rows]
+
+    def consume_fault(self, fault_id: int) -> None:
+        self._run("UPDATE faults SET remaining = remaining - 1 WHERE id = ?", (fault_id,))
+        left = self._one("SELECT count(*) FROM faults WHERE remaining > 0")[0]
+        if not left:
+            self.clear_faults()
+
+    def clear_faults(self) -> None:
+        self._run("DELETE FROM faults")
+        self._run("UPDATE control SET faults_pending = 0 WHERE id = 1")
+
+    # -- request log --------------------------------------------------------------------------
+
+    def log_requests(self, rows: list[tuple[str, str, int, int]]) -> None:
+        """Append ``(method, path, status, time_ms)`` rows; prune beyond ``REQUEST_LOG_KEEP``."""
+        last = 0
+        for row in rows:
+            last = self._run(
+                "INSERT INTO request_log (method, path, status, time_ms) VALUES (?, ?, ?, ?)", row
+            ).lastrowid
+        if last % 500 < len(rows):
+            self._run("DELETE FROM request_log WHERE id <= ?", (last - REQUEST_LOG_KEEP,))
+
+    def request_log(self, limit: int) -> list[tuple[str, str, int, int]]:
+        return self._all_rows(
+            "SELECT method, path, status, time_ms FROM request_log ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+
+    def clear_request_log(self) -> None:
+        self._run("DELETE FROM request_log")

@@ -1,0 +1,38 @@
+"""The emulator's dependency rules (docs/architecture.md), checked on its source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import bill_emulator
+
+EMULATOR = Path(bill_emulator.__file__).parent
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_emulator_imports_nothing_of_the_client():
+    for path in EMULATOR.rglob("*.py"):
+        for name in _imports(path):
+            assert name.split(".")[0] != "billhelpers", f"{path.name} imports {name}"
+
+
+def test_backend_knows_nothing_of_http():
+    for path in (EMULATOR / "backend").glob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(("werkzeug", "http", "requests")), path.name
+
+
+def test_only_store_speaks_sql():
+    for path in EMULATOR.rglob("*.py"):
+        if path.name != "store.py":
+            assert "sqlite3" not in _imports(path), path.name
