@@ -1,5 +1,6 @@
 # The README's two commands: `make lab` (the tutorial) and `make test` (the whole suite).
-# Both create .venv and install the kit with its test extra on first use.
+# Both create .venv on first use and install the exact versions of requirements.lock (the
+# committed notebook outputs were made with them), then the kit itself without dependencies.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,21 +11,26 @@ LAB_PORT ?= 8888
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test unit notebooks browser lint format bench clean
+.PHONY: help install lab test unit notebooks browser lint format bench lock clean
 
 help:
 	@echo "make lab     - start JupyterLab on notebooks/ (local BILL emulator by default)"
 	@echo "make test    - run every test: unit, nbval notebooks, real-browser JupyterLab"
 	@echo "make lint    - ruff check + format check"
 	@echo "make bench   - run the benchmarks (benchmarks/run.py)"
+	@echo "make lock    - re-resolve requirements*.lock (LOCK_ARGS=--upgrade to take new releases)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall when the package metadata changes.
-$(STAMP): pyproject.toml | $(BIN)/python
+# Reinstall when the lock or the package metadata changes. The venv is recreated (--clear) so
+# it holds exactly the lock: pip install -r never removes a package the lock has dropped.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[test]'
+	$(BIN)/python -m pip install -r requirements.lock
+	$(BIN)/python -m pip install --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -52,6 +58,19 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# Re-resolve the locks from pyproject.toml's ranges with uv (installed into .venv on demand; only
+# this target needs it). Current pins are kept where the ranges still allow them; pass
+# LOCK_ARGS=--upgrade for the newest releases, or LOCK_ARGS='--upgrade-package pandas' for one.
+# requirements.lock (runtime + test extra) is what make and CI install; requirements-runtime.lock
+# is its runtime subset, at the same versions, for Binder; environment.yml's pins follow it.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--no-emit-package billhelpers --custom-compile-command 'make lock'
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --upgrade 'uv>=0.5'
+	$(UV_COMPILE) --extra test $(LOCK_ARGS) -o requirements.lock
+	$(UV_COMPILE) --annotation-style line -c requirements.lock -o requirements-runtime.lock
+	$(BIN)/python scripts/pin_environment.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache *.egg-info
