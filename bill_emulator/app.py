@@ -178,7 +178,8 @@ def _body_dev_key(req: Request) -> str | None:
         body = req.json()
     except EmulatorError:
         return None
-    return body.get("devKey") if isinstance(body, dict) else None
+    key = body.get("devKey") if isinstance(body, dict) else None
+    return key if isinstance(key, str) else None  # fuzzing: a list here was a 500
 
 
 def make_app(data_dir: str | Path, *, instance: str = "") -> EmulatorApp:

@@ -133,7 +133,9 @@ def test_negative_content_length_refused_by_the_app(wsgi):
             '{"amount":-1e999999}', "billLineItems[0].amount: must be greater than 0", id="neg"
         ),
         pytest.param(
-            '{"amount":' + "9" * 5000 + "}", "billLineItems[0].amount: is too large", id="5000-digits"
+            '{"amount":' + "9" * 5000 + "}",
+            "billLineItems[0].amount: is too large",
+            id="5000-digits",
         ),
         pytest.param(
             '{"amount":1e-999999}',
@@ -202,7 +204,10 @@ def _token(offset) -> str:
             "/v3/bills", "filters=dueDate:eq:%D9%A2%D9%A0%D9%A2%D9%A6-01-01", "filters", id="arabic"
         ),
         pytest.param(
-            "/v3/vendors", "filters=createdTime:gt:%222026-13-45T00:00%22", "filters", id="time-13-45"
+            "/v3/vendors",
+            "filters=createdTime:gt:%222026-13-45T00:00%22",
+            "filters",
+            id="time-13-45",
         ),
         pytest.param(
             "/v3/vendors",
