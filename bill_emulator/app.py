@@ -12,6 +12,7 @@ status; anything unexpected becomes ``BDC_1001`` with HTTP 500, as on BILL.
 from __future__ import annotations
 
 import os
+import re
 import time
 import traceback
 from pathlib import Path
@@ -32,7 +33,11 @@ from bill_emulator.urls import url_map
 #: Set in the WSGI environ when the response must be a dropped connection; the emulator's
 #: server honours it (other servers see an empty 502 with ``X-Emulator-Dropped: 1``).
 DROP_KEY = "bill_emulator.drop"
+#: Set by the emulator's server when the request's framing (Content-Length, Transfer-Encoding) is
+#: unusable: the app answers 400 with this message and the server closes the connection.
+FRAMING_KEY = "bill_emulator.framing"
 MAX_BODY = 1_000_000
+_LENGTH = re.compile(r"[0-9]{1,19}")
 
 _REASONS = {
     200: "OK",
@@ -149,10 +154,12 @@ class EmulatorApp:
 
 
 def _request(environ, method: str, path: str) -> Request:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise MalformedRequest("Content-Length is not a number.") from None
+    if environ.get(FRAMING_KEY):
+        raise MalformedRequest(environ[FRAMING_KEY])
+    raw = (environ.get("CONTENT_LENGTH") or "0").strip()
+    if not _LENGTH.fullmatch(raw):  # not int(): it takes "-5", "+5", "5_0" and any script's digits
+        raise MalformedRequest("Content-Length is not a number.")
+    length = int(raw)
     if length > MAX_BODY:
         raise MalformedRequest("Request body is too large.")
     body = environ["wsgi.input"].read(length) if length else b""
@@ -171,7 +178,8 @@ def _body_dev_key(req: Request) -> str | None:
         body = req.json()
     except EmulatorError:
         return None
-    return body.get("devKey") if isinstance(body, dict) else None
+    key = body.get("devKey") if isinstance(body, dict) else None
+    return key if isinstance(key, str) else None  # fuzzing: a list here was a 500
 
 
 def make_app(data_dir: str | Path, *, instance: str = "") -> EmulatorApp:

@@ -20,6 +20,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
+from bill_emulator import datadir
 from bill_emulator.server import SERVER_FILE, EmulatorServer
 
 _lock = threading.Lock()
@@ -43,12 +44,12 @@ def _healthy(record: dict, timeout: float = 1.0) -> bool:
 
 def ensure_emulator(data_dir: str | Path) -> str:
     """Base URL (no trailing slash) of an emulator serving ``data_dir``; thread-safe, idempotent."""
-    path = Path(data_dir).expanduser().resolve()
+    path = datadir.resolve(data_dir)  # where a server of data_dir keeps server.json
     with _lock:
         server = _started.get(path)
         if server is not None:
             return server.url
-        path.mkdir(parents=True, exist_ok=True)
+        path = datadir.prepare(path)
         try:
             record = json.loads((path / SERVER_FILE).read_text())
         except (OSError, ValueError):

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from bill_emulator import _json
 from bill_emulator.backend import EmulatorBackend
-from bill_emulator.backend.errors import MalformedRequest
+from bill_emulator.backend.errors import MalformedRequest, ValidationFailed
 
 
 @dataclass
@@ -39,8 +39,13 @@ class Request:
             if self.body.strip():
                 try:
                     self._parsed = _json.loads(self.body)
-                except (ValueError, UnicodeDecodeError):
-                    raise MalformedRequest("Request body is not valid JSON.") from None
+                except _json.BadJson as err:  # parses, but a field cannot be served
+                    if err.path:
+                        raise ValidationFailed(err.path, err.problem) from None
+                    raise MalformedRequest(f"Request body {err.problem}.") from None
+                except (ValueError, UnicodeDecodeError) as err:
+                    why = f" ({err})" if "is not a JSON number" in str(err) else ""
+                    raise MalformedRequest(f"Request body is not valid JSON{why}.") from None
         return self._parsed
 
     def params(self) -> dict[str, list[str]]:

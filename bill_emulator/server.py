@@ -16,6 +16,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import secrets
 import socket
 import sys
@@ -25,7 +26,8 @@ from urllib.parse import unquote
 
 from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
 
-from bill_emulator.app import DROP_KEY, MAX_BODY, EmulatorApp, make_app
+from bill_emulator import datadir
+from bill_emulator.app import DROP_KEY, FRAMING_KEY, MAX_BODY, EmulatorApp, make_app
 
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
@@ -33,6 +35,8 @@ _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
 
 _MAX_LINE = 65536
 _MAX_HEADERS = 100
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 header field name
+_LENGTH = re.compile(r"[0-9]{1,19}")
 
 
 class _Headers:
@@ -90,10 +94,12 @@ class _Handler(WSGIRequestHandler):
             if line in (b"\r\n", b"\n", b""):
                 break
             name, sep, value = str(line, "iso-8859-1").partition(":")
-            if not sep or not name.strip():
+            # A name with spaces ("Content-Length : 5") or a folded line is refused, as RFC 9112
+            # asks: a proxy in front would read the request's framing differently.
+            if not sep or not _TOKEN.fullmatch(name):
                 self.send_error(400, "Bad header line")
                 return False
-            headers.add(name.strip(), value.strip())
+            headers.add(name, value.strip())
         else:
             self.send_error(431, "Too many headers")
             return False
@@ -117,6 +123,9 @@ class _Handler(WSGIRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:
         """Quiet: the emulator keeps its own request log (``GET /_emulator/requests``)."""
+
+    def log_error(self, *args) -> None:
+        """Quiet too: a malformed request line or header is answered with 400, not logged."""
 
     def make_environ(self) -> dict:
         """A WSGI environ with what the emulator's app reads (werkzeug's also handles TLS,
@@ -149,19 +158,44 @@ class _Handler(WSGIRequestHandler):
             if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
                 key = f"HTTP_{key}"
             environ[key] = f"{environ[key]},{value}" if key in environ else value
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+        if self.headers.get("Transfer-Encoding") is not None:
             environ["wsgi.input_terminated"] = True
             environ["wsgi.input"] = DechunkedInput(self.rfile)
         return environ
 
+    def _framing_problem(self) -> str | None:
+        """Why this request's body cannot be delimited safely, or ``None``.
+
+        Issue 15: with ``Content-Length: abc`` the body was left unread and parsed as the next
+        request on the connection (a smuggled ``POST /_emulator/reset``). Anything but one plain
+        decimal length, or ``Transfer-Encoding: chunked`` alone on HTTP/1.1, is refused and the
+        connection closed, so no byte after it is read as a request.
+        """
+        length = self.headers.get("Content-Length")
+        coding = self.headers.get("Transfer-Encoding")
+        if coding is not None:
+            if self.request_version != "HTTP/1.1" or coding.strip().lower() != "chunked":
+                return "Transfer-Encoding must be chunked alone (HTTP/1.1) or left out."
+            if length is not None:
+                return "Give Content-Length or Transfer-Encoding, not both."
+            return None
+        if length is not None and not _LENGTH.fullmatch(length):
+            return "Content-Length must be one whole number of bytes (given once)."
+        return None
+
     def run_wsgi(self) -> None:
         environ = self.make_environ()
         chunked = "wsgi.input_terminated" in environ
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY or length < 0:
+        problem = self._framing_problem()
+        length = 0
+        if problem is None and not chunked and "CONTENT_LENGTH" in environ:
+            length = int(environ["CONTENT_LENGTH"])
+        if problem is not None:
+            # Refuse without reading: the app answers 400 and the connection closes.
+            self.close_connection = True
+            environ[FRAMING_KEY] = problem
+            body = b""
+        elif length > MAX_BODY:
             # Refuse without reading it; the app answers 400 and the connection closes.
             self.close_connection = True
             body = b""
@@ -170,7 +204,12 @@ class _Handler(WSGIRequestHandler):
                 self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             # Read the whole body now, so the next request on this connection starts cleanly.
             if chunked:
-                body = environ["wsgi.input"].read(MAX_BODY + 1)
+                try:
+                    body = environ["wsgi.input"].read(MAX_BODY + 1)
+                except (OSError, ValueError):  # werkzeug: "Invalid chunk header" and the like
+                    body = b""
+                    environ[FRAMING_KEY] = "The chunked request body is malformed."
+                    self.close_connection = True
                 self.close_connection = self.close_connection or len(body) > MAX_BODY
                 environ["CONTENT_LENGTH"] = str(len(body))
             else:
@@ -231,7 +270,7 @@ class EmulatorServer:
     """
 
     def __init__(self, data_dir: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.data_dir = Path(data_dir).expanduser().resolve()
+        self.data_dir = datadir.prepare(data_dir)  # owner-only; maybe a subfolder of data_dir
         self.host = host
         self.port = port
         self.instance = secrets.token_hex(8)
@@ -289,9 +328,7 @@ class EmulatorServer:
 
     def _write_server_file(self) -> None:
         record = {"url": self.url, "pid": os.getpid(), "instance": self.instance}
-        tmp = self.data_dir / f".{SERVER_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(record))
-        os.replace(tmp, self.data_dir / SERVER_FILE)
+        datadir.write_private(self.data_dir / SERVER_FILE, json.dumps(record))
 
     def _remove_server_file(self) -> None:
         path = self.data_dir / SERVER_FILE

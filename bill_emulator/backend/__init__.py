@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bill_emulator import datadir
 from bill_emulator.backend.banks import BanksMixin
 from bill_emulator.backend.bills import BillsMixin
 from bill_emulator.backend.clock import Clock
@@ -73,7 +74,7 @@ class EmulatorBackend(
         seed: bool = True,
         time_source: Callable[[], float] = time.time,
     ) -> None:
-        store = Store(data_dir, defaults=DEFAULT_LIMITS)
+        store = Store(datadir.prepare(data_dir), defaults=DEFAULT_LIMITS)  # owner-only files
         super().__init__(store, Clock(store, time_source))
         if seed:
             self.ensure_seeded()

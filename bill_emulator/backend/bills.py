@@ -15,7 +15,7 @@ would follow clearing, which the emulator does not do (see the backend's gaps).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
@@ -23,6 +23,10 @@ from bill_emulator.backend.errors import InvalidState, ValidationFailed
 
 MAX_LINES = 200
 _TEXT = 4000
+#: Bounds on a line's quantity (the kit's choice; BILL documents none): arithmetic on a
+#: ``1e999999`` quantity would overflow, and more decimals than this are never a real count.
+_MAX_QUANTITY = 1_000_000_000
+_QUANTITY_PLACES = 6
 
 
 def _line(item: object, index: int) -> dict:
@@ -36,16 +40,25 @@ def _line(item: object, index: int) -> dict:
         isinstance(quantity, bool)
         or not isinstance(quantity, int | Decimal)
         or not Decimal(quantity).is_finite()
-        or quantity <= 0
+        or not 0 < quantity <= _MAX_QUANTITY
+        or Decimal(quantity).as_tuple().exponent < -_QUANTITY_PLACES
     ):
-        raise ValidationFailed(f"{path}.quantity", "must be a number greater than 0")
+        raise ValidationFailed(
+            f"{path}.quantity",
+            f"must be a number greater than 0 and at most {_MAX_QUANTITY:,}"
+            f" with at most {_QUANTITY_PLACES} decimals",
+        )
     price = v.money(item.get("price"), f"{path}.price", required=False)
     if amount is None:
         if quantity is None or price is None:
             raise ValidationFailed(f"{path}.amount", "must not be null")
-        exact = Decimal(quantity) * price
+        with localcontext() as ctx:  # exact: 10 + 6 + 11 digits never round at 40
+            ctx.prec = 40
+            exact = Decimal(quantity) * price
         if exact != exact.to_integral_value():
             raise ValidationFailed(f"{path}.amount", "quantity x price must be whole cents")
+        if exact > v.MAX_CENTS:
+            raise ValidationFailed(f"{path}.amount", "quantity x price is too large")
         amount = int(exact)
     line["amount"] = amount
     description = v.string(item, "description", f"{path}.description", max_len=_TEXT)

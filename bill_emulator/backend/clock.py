@@ -16,20 +16,36 @@ from datetime import UTC, date, datetime, timedelta
 
 from bill_emulator.store import Store
 
+#: The clock runs at most this far ahead of real time (issue 15: unbounded advances pushed it past
+#: year 9999, after which every answer failed). Ten years leave room for any tutorial or test.
+MAX_OFFSET_MS = 3653 * 86400 * 1000
+#: One advance moves at most this far (a year: months at once stay possible).
+MAX_ADVANCE_SECONDS = 366 * 86400
+
 
 class Clock:
-    """``now_ms()`` = ``time_source()`` in ms + the store's offset."""
+    """``now_ms()`` = ``time_source()`` in ms + the store's offset, kept within
+    ``0..MAX_OFFSET_MS`` (an offset written outside it, by an older version, counts as the bound,
+    so errors, the clock and reset still answer until reset puts it back to 0)."""
 
     def __init__(self, store: Store, time_source: Callable[[], float] = time.time) -> None:
         self._store = store
         self._time = time_source
 
+    def offset_ms(self) -> int:
+        return int(min(max(self._store.clock_offset_ms(), 0), MAX_OFFSET_MS))
+
     def now_ms(self) -> int:
-        return int(self._time() * 1000) + self._store.clock_offset_ms()
+        return int(self._time() * 1000) + self.offset_ms()
 
     def advance(self, seconds) -> int:
+        """Move forward ``seconds`` (checked by the caller); call inside a write transaction."""
         self._store.advance_clock(int(seconds * 1000))
         return self.now_ms()
+
+    def reset(self) -> None:
+        """Back to real time (call inside a write transaction)."""
+        self._store.advance_clock(-self._store.clock_offset_ms())
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.now_ms() / 1000, UTC).date()

@@ -14,7 +14,7 @@ import fnmatch
 from decimal import Decimal
 
 from bill_emulator.backend import validation as v
-from bill_emulator.backend.clock import iso
+from bill_emulator.backend.clock import MAX_ADVANCE_SECONDS, MAX_OFFSET_MS, iso
 from bill_emulator.backend.core import BackendBase
 from bill_emulator.backend.errors import ValidationFailed
 
@@ -32,17 +32,27 @@ def _whole(body: dict, key: str, *, low: int, high: int, required: bool = True) 
 
 class ControlsMixin(BackendBase):
     def advance_clock(self, body: object) -> dict:
+        """Move the clock forward: at most a year at once, at most 10 years ahead of real time."""
         body = v.body_object(body)
         seconds = body.get("advanceSeconds")
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, int | Decimal)
-            or not 0 <= seconds <= 10 * 365 * 86400
+            or not 0 <= seconds <= MAX_ADVANCE_SECONDS
         ):
             raise ValidationFailed(
-                "advanceSeconds", "must be a number of seconds from 0 to 10 years"
+                "advanceSeconds",
+                f"must be a number of seconds from 0 to {MAX_ADVANCE_SECONDS} (366 days)",
             )
         with self.store.write():
+            ahead_ms = self.clock.offset_ms() + int(seconds * 1000)
+            if ahead_ms > MAX_OFFSET_MS:
+                raise ValidationFailed(
+                    "advanceSeconds",
+                    f"would put the clock more than 10 years ({MAX_OFFSET_MS // 1000} s) ahead"
+                    f" of real time; it is {self.clock.offset_ms() // 1000} s ahead now"
+                    " (POST /_emulator/reset puts it back)",
+                )
             now = self.clock.advance(seconds)
         return {"now": iso(now)}
 
@@ -148,11 +158,12 @@ class ControlsMixin(BackendBase):
         return current
 
     def reset(self) -> dict:
-        """Back to the freshly seeded organization (clock offset and limits are kept)."""
+        """Back to the freshly seeded organization and real time (limits are kept)."""
         from bill_emulator import seed
 
         with self.store.write():
             self.store.wipe()
+            self.clock.reset()
             seed.seed_demo(self)
         self.books.forget()
         self._dev_keys.clear()

@@ -17,19 +17,26 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bill_emulator.backend.errors import MalformedRequest, ValidationFailed
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin", "sw")
 PARAMETERS = frozenset({"max", "page", "filters", "sort"})
 _RANGE = ("gt", "gte", "lt", "lte")
-_TIME_FORMS = (
-    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:?\d{2})"),
-    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}"),
-    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"),
-    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
-    re.compile(r"\d{4}-\d{2}-\d{2}"),
+# re.ASCII: \d must be [0-9], not any script's digits (issue 15).
+_TIME_FORMS = tuple(
+    re.compile(form, re.ASCII)
+    for form in (
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:?\d{2})",
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}",
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}",
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
+        r"\d{4}-\d{2}-\d{2}",
+    )
 )
+#: Largest offset a page token may carry (SQLite's OFFSET is a 64-bit integer).
+MAX_OFFSET = 10**9
 
 
 @dataclass(frozen=True)
@@ -144,8 +151,8 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
 
 
 def _max(raw: str) -> int:
-    if not re.fullmatch(r"-?\d+", raw.strip()):
-        raise ValidationFailed("max", f"must be a whole number from 1 to 100, not {raw!r}")
+    if not re.fullmatch(r"-?[0-9]{1,6}", raw.strip()):  # bounded: int() of 5,000 digits fails
+        raise ValidationFailed("max", f"must be a whole number from 1 to 100, not {raw[:20]!r}")
     size = int(raw)
     if not 1 <= size <= 100:
         raise ValidationFailed("max", "must be between 1 and 100")
@@ -161,10 +168,12 @@ def decode_page(token: str, fingerprint: str) -> int:
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        offset, fp = int(data["o"]), data["f"]
-    except (ValueError, KeyError, TypeError):
+        offset, fp = data["o"], data["f"]
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise ValidationFailed("page", "is not a page token from this list") from None
-    if fp != fingerprint or offset < 0:
+    if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:  # a forged token
+        raise ValidationFailed("page", "is not a page token from this list")
+    if fp != fingerprint:
         raise ValidationFailed(
             "page", "belongs to a list with other filters or sort; start again without page"
         )
@@ -228,9 +237,13 @@ def _typed(spec: Field, name: str, value: str) -> object:
             raise ValidationFailed("filters", f"{name} takes true or false")
         return 1 if value == "true" else 0  # SQLite's json_extract yields 1/0 for booleans
     if spec.type == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValidationFailed("filters", f"{name} takes a yyyy-MM-dd date")
-        return value
+        try:  # a real date: 2026-02-30 or 2026-13-45 would compare as text and match nothing
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                date.fromisoformat(value)
+                return value
+        except ValueError:
+            pass
+        raise ValidationFailed("filters", f"{name} takes a yyyy-MM-dd date, not {value!r}")
     if spec.type == "time":
         return normalise_time(name, value)
     return value
@@ -246,12 +259,15 @@ def normalise_time(name: str, value: str) -> str:
     if not any(form.fullmatch(value) for form in _TIME_FORMS):
         raise ValidationFailed("filters", f"{name} takes an ISO-8601 date-time, not {value!r}")
     text = value.replace("Z", "+00:00")
-    if re.search(r"[+-]\d{4}$", text):
+    if re.search(r"[+-][0-9]{4}$", text):
         text = f"{text[:-2]}:{text[-2:]}"
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    try:  # 2026-13-45, hour 25, or a year 1 / 9999 moment that leaves the range in UTC
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    except (ValueError, OverflowError):
+        raise ValidationFailed("filters", f"{name} is not a real date-time: {value!r}") from None
 
 
 def parse_sort(kind: str, text: str) -> list[tuple[str, bool]]:

@@ -56,7 +56,7 @@ class MfaMixin(BackendBase):
         remember = v.boolean(body, "rememberMe")
         device = v.string(body, "device", max_len=100)
         machine_name = v.string(body, "machineName", max_len=100)
-        if not re.fullmatch(r"\d{6}", token):
+        if not re.fullmatch(r"[0-9]{6}", token):  # not \d: that takes any script's digits
             raise ValidationFailed("token", "must be the 6-digit code sent to your phone")
         if remember and not (device and device.strip()):
             raise ValidationFailed("device", "must not be blank when rememberMe is true")

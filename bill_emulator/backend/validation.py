@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bill_emulator.backend.errors import MalformedRequest, ValidationFailed
 
@@ -32,12 +32,15 @@ COUNTRIES = frozenset(
     """.split()  # noqa: SIM905 - a table reads better as text
 )
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DIGITS = re.compile(r"\d+")
+# [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, Devanagari, ...), which
+# BILL's bank numbers and dates cannot hold (issue 15).
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS = re.compile(r"[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 #: Largest amount accepted, in cents (a sanity bound; BILL's is undocumented).
 MAX_CENTS = 99_999_999_999
+_MAX_AMOUNT = Decimal(MAX_CENTS).scaleb(-2)
 
 
 def body_object(body: object) -> dict:
@@ -171,25 +174,28 @@ def mask(number: str) -> str:
 
 
 def money(value: object, path: str, *, required: bool = True, allow_zero: bool = False):
-    """An amount > 0 with at most two decimals, as integer cents."""
+    """An amount > 0 with at most two decimals, as integer cents.
+
+    The size is checked before any arithmetic, so ``1e999999`` or a 5,000-digit number is "too
+    large" rather than a ``decimal.Overflow`` (issue 15).
+    """
     if value is None:
         if required:
             raise ValidationFailed(path, "must not be null")
         return None
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValidationFailed(path, "must be a number")
-    try:
-        amount = Decimal(value)
-        cents = amount * 100
-        if not amount.is_finite() or cents != cents.to_integral_value():
-            raise ValidationFailed(path, "must have at most 2 decimal places")
-    except InvalidOperation:
-        raise ValidationFailed(path, "must be a number") from None
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValidationFailed(path, "must be a finite number")
+    if amount.copy_abs() > _MAX_AMOUNT:
+        raise ValidationFailed(path, "must be greater than 0" if amount < 0 else "is too large")
+    cents = amount.scaleb(2)
+    if cents != cents.to_integral_value():
+        raise ValidationFailed(path, "must have at most 2 decimal places")
     cents = int(cents)
     if cents < 0 or (cents == 0 and not allow_zero):
         raise ValidationFailed(path, "must be greater than 0")
-    if cents > MAX_CENTS:
-        raise ValidationFailed(path, "is too large")
     return cents
 
 
