@@ -104,7 +104,7 @@ def _judge_bill(item: PlanRow, seen: dict, existing: dict) -> None:
         return
     item.bill_id = bill["id"]
     differences = []
-    if Decimal(str(bill.get("amount"))) != item.amount:
+    if Decimal(str(bill.get("amount"))) not in (item.amount, item.open_amount):
         differences.append(f"amount {bill.get('amount')} in BILL, {item.amount} in the file")
     if str(bill.get("dueDate")) != item.due_date.isoformat():
         differences.append(f"due {bill.get('dueDate')} in BILL, {item.due_date} in the file")
