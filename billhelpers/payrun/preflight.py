@@ -1,0 +1,137 @@
+"""
+billhelpers.payrun.preflight
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+Go / no-go for every bill of a payment run, with the reason, before any payment is sent.
+
+Why one verdict per bill and not an exception at the first problem: an AP clerk pays the bills
+that are ready and fixes the others, so the run needs the whole list at once. Each check mirrors
+a rule BILL enforces (a payment it would refuse) or a mistake BILL would let through (paying an
+invoice twice because the export listed it twice). It is pure: the caller fetches the bills,
+vendors and bank accounts, and passes the business-day rule in, so every reason can be tested
+without a server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from billhelpers.payrun.plan import PlanRow
+
+#: What a vendor needs to be paid by check, when it has no bank account for ACH.
+CHECK_FIELDS = ("line1", "city", "zipOrPostalCode", "country")
+
+
+@dataclasses.dataclass
+class Verdict:
+    """``go`` or ``no-go`` for one bill, with the reason and the payment it would send."""
+
+    row: PlanRow
+    go: bool
+    reason: str
+    bill_id: str | None = None
+    vendor_id: str | None = None
+    amount: Decimal | None = None
+
+    @property
+    def verdict(self) -> str:
+        return "go" if self.go else "no-go"
+
+
+def check_run(
+    plan: list[PlanRow],
+    *,
+    bills: dict[str, dict],
+    vendors: dict[str, dict],
+    verified_banks: list[dict],
+    trusted: bool,
+    process_date: _dt.date,
+    is_business_day: Callable[[_dt.date], bool],
+    earliest_for_vendor: Callable[[dict], _dt.date],
+) -> list[Verdict]:
+    """One :class:`Verdict` per plan row. ``bills`` and ``vendors`` are BILL's current objects
+    by id (read after the bills were created); ``earliest_for_vendor`` is the first process
+    date BILL allows for that vendor (two business days after a new bank account)."""
+    shared = _shared_problem(verified_banks, trusted, process_date, is_business_day)
+    verdicts = []
+    for row in plan:
+        bill = bills.get(row.bill_id or "")
+        vendor = vendors.get(row.vendor_id or "")
+        reason = shared or _row_problem(row, bill, vendor, process_date, earliest_for_vendor)
+        verdicts.append(
+            Verdict(
+                row=row,
+                go=reason is None,
+                reason=reason or f"pay {row.open_amount} on {process_date}",
+                bill_id=row.bill_id,
+                vendor_id=row.vendor_id,
+                amount=row.open_amount,
+            )
+        )
+    return verdicts
+
+
+def _shared_problem(banks, trusted, process_date, is_business_day) -> str | None:
+    """A reason that stops every payment of the run."""
+    if not trusted:
+        return "session not trusted: pass MFA (chapter 2) before paying"
+    if not banks:
+        return "no verified funding bank account to pay from"
+    if not is_business_day(process_date):
+        return f"process date {process_date} is not a business day (weekend or bank holiday)"
+    return None
+
+
+def _row_problem(row, bill, vendor, process_date, earliest_for_vendor) -> str | None:
+    if row.bill_status == "duplicate":
+        return f"duplicate invoice: {row.bill_reason}"
+    if row.vendor_status not in ("matched", "new"):
+        return f"vendor not settled: {row.vendor_reason}"
+    if row.bill_status == "changed":
+        return f"bill differs in BILL: {row.bill_reason}"
+    if bill is None or vendor is None:
+        return "the bill is not in BILL (create the bills first)"
+    due = Decimal(str(bill.get("dueAmount", 0)))
+    if due <= 0 or bill.get("paymentStatus") in ("PAID", "SCHEDULED"):
+        return f"already paid or scheduled (paymentStatus {bill.get('paymentStatus')})"
+    if row.open_amount > due:
+        return f"amount {row.open_amount} is over the bill's dueAmount {due}"
+    if not _can_be_paid(vendor):
+        return "vendor has no payment details (no bank account, no check address)"
+    earliest = earliest_for_vendor(vendor)
+    if process_date < earliest:
+        return (
+            f"too soon: the vendor's bank account is new; BILL needs 2 business days, "
+            f"earliest process date {earliest}"
+        )
+    return None
+
+
+def _can_be_paid(vendor: dict) -> bool:
+    info = vendor.get("paymentInformation") or {}
+    if info.get("bankAccount"):
+        return True
+    address = vendor.get("address") or {}
+    return bool(info.get("payeeName")) and all(address.get(k) for k in CHECK_FIELDS)
+
+
+def verdict_frame(verdicts: list[Verdict]):
+    """The go/no-go table as a pandas DataFrame (pandas imported only here)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "line": v.row.line,
+                "vendor": v.row.vendor_name,
+                "invoice": v.row.invoice_number,
+                "amount": v.row.open_amount,
+                "verdict": v.verdict,
+                "reason": v.reason,
+            }
+            for v in verdicts
+        ]
+    )

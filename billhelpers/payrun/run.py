@@ -1,0 +1,170 @@
+"""
+billhelpers.payrun.run
+~~~~~~~~~~~~~~~~~~~~~~
+
+:class:`PaymentRun`: the steps of a run against BILL, each one call-efficient and re-runnable.
+
+Why every step starts from BILL's state: a run can stop anywhere (a crash, a lost answer, a
+closed laptop). Each step reads what BILL holds, does only what is still missing, and sends in
+BILL's bulk sizes (vendors 20, bills 100, payments 50; each call all or nothing), so running the
+same file again finishes the job and creates nothing twice. Payments carry a transaction number
+derived from the bill and amount, so a re-run finds a payment BILL already recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Callable, Iterator
+
+from billhelpers import filters as _filters
+from billhelpers.payrun.audit import reconcile
+from billhelpers.payrun.exports import ExportRow
+from billhelpers.payrun.plan import PlanRow, build_plan
+from billhelpers.payrun.preflight import Verdict, check_run
+
+#: BILL's bulk limits (its "Create multiple vendors/bills" and "Create a bulk payment" pages).
+VENDOR_BATCH, BILL_BATCH, PAYMENT_BATCH = 20, 100, 50
+
+
+def run_transaction_number(organization_id: str, bill_id: str, amount) -> str:
+    """The same bill and amount always give the same number (BILL allows 50 characters), so
+    a re-run's look-up finds the first payment instead of sending a second."""
+    digest = hashlib.sha256(f"{organization_id}|{bill_id}|{amount}".encode()).hexdigest()
+    return "run-" + digest[:32]
+
+
+def batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class PaymentRun:
+    """One export's run. ``vendor_details`` maps an exported vendor name to the extra fields
+    a new vendor needs (address, paymentInformation); the export itself carries none."""
+
+    def __init__(
+        self,
+        client,
+        rows: list[ExportRow],
+        *,
+        vendor_details: dict[str, dict] | None = None,
+        confirmed: dict[str, str] | None = None,
+        progress: bool = True,
+    ):
+        self.client = client
+        self.rows = rows
+        self.vendor_details = vendor_details or {}
+        self.confirmed = dict(confirmed or {})
+        self.progress = progress
+        self.vendors: list[dict] = []
+        self.bills: list[dict] = []
+        self.plan: list[PlanRow] = []
+
+    # -- reading BILL ------------------------------------------------------------------------
+    def refresh(self) -> list[PlanRow]:
+        """Read the organization's vendors and bills (paged, with progress) and rebuild the
+        dry-run plan from them."""
+        live = _filters.where("archived", "eq", False)
+        self.vendors = self.client.vendors.list_all(live, progress=self.progress)
+        self.bills = self.client.bills.list_all(live, progress=self.progress)
+        self.plan = build_plan(self.rows, self.vendors, self.bills, confirmed=self.confirmed)
+        return self.plan
+
+    # -- creating what is missing ------------------------------------------------------------
+    def create_missing(self) -> dict[str, int]:
+        """Create the new vendors (with their details) and then the new bills, in bulk; returns
+        how many of each were created. Vendors without details are left for a person."""
+        if not self.plan:
+            self.refresh()
+        names = list(dict.fromkeys(p.vendor_name for p in self.plan if p.vendor_status == "new"))
+        bodies = [{"name": n, **self.vendor_details[n]} for n in names if n in self.vendor_details]
+        made_vendors = 0
+        for chunk in self._bar(list(batches(bodies, VENDOR_BATCH)), "vendors"):
+            resp = self.client.vendors.bulk_create(chunk)
+            for vendor in _created(resp.data, "vendors"):
+                self.confirmed[vendor["name"]] = vendor["id"]
+                made_vendors += 1
+        if made_vendors:
+            self.refresh()
+        new_bills = [_bill_body(p) for p in self.plan if p.bill_status == "new" and p.vendor_id]
+        made_bills = 0
+        for chunk in self._bar(list(batches(new_bills, BILL_BATCH)), "bills"):
+            made_bills += len(_created(self.client.bills.bulk_create(chunk).data, "bills"))
+        if made_bills:
+            self.refresh()
+        return {"vendors": made_vendors, "bills": made_bills}
+
+    # -- go / no-go and paying ----------------------------------------------------------------
+    def preflight(
+        self,
+        process_date: _dt.date,
+        *,
+        is_business_day: Callable[[_dt.date], bool],
+        earliest_for_vendor: Callable[[dict], _dt.date],
+    ) -> list[Verdict]:
+        """Every bill's verdict (see :func:`billhelpers.payrun.preflight.check_run`)."""
+        banks = self.client.funding_accounts.verified_banks()
+        self._funding = banks[0]["id"] if banks else None
+        return check_run(
+            self.plan,
+            bills={b["id"]: b for b in self.bills},
+            vendors={v["id"]: v for v in self.vendors},
+            verified_banks=banks,
+            trusted=self.client.is_trusted,
+            process_date=process_date,
+            is_business_day=is_business_day,
+            earliest_for_vendor=earliest_for_vendor,
+        )
+
+    def pay(self, verdicts: list[Verdict], process_date: _dt.date) -> dict[str, Verdict]:
+        """Pay the "go" bills in bulk calls of at most 50; returns transaction number → verdict
+        of every payment the run meant to make (for :meth:`reconcile`)."""
+        go = [v for v in verdicts if v.go]
+        org = self.client.config.organization_id or ""
+        expected = {run_transaction_number(org, v.bill_id, v.amount): v for v in go}
+        items = [
+            {"billId": v.bill_id, "amount": v.amount, "transactionNumber": txn}
+            for txn, v in expected.items()
+        ]
+        for chunk in self._bar(list(batches(items, PAYMENT_BATCH)), "payments"):
+            self.client.payments.bulk_create(
+                {
+                    "processDate": process_date,
+                    "fundingAccount": {"type": "BANK_ACCOUNT", "id": self._funding},
+                    "payments": chunk,
+                }
+            )
+        return expected
+
+    def reconcile(self, expected: dict[str, Verdict]):
+        """What the run meant against BILL's payments, newest first (see ``audit``)."""
+        payments = self.client.payments.list_all(
+            sort=_filters.sort_by("createdTime", "desc"), progress=self.progress
+        )
+        return reconcile(expected, payments)
+
+    def _bar(self, chunks: list, what: str):
+        if not self.progress or len(chunks) < 2:
+            return chunks
+        from tqdm.auto import tqdm  # lazy: the client's core stays free of widgets
+
+        return tqdm(chunks, desc=f"{what} (bulk calls)", unit="call")
+
+
+def _bill_body(row: PlanRow) -> dict:
+    return {
+        "vendorId": row.vendor_id,
+        "dueDate": row.due_date,
+        "invoice": {"invoiceNumber": row.invoice_number, "invoiceDate": row.invoice_date},
+        "billLineItems": [
+            {"amount": row.open_amount, "description": f"{row.invoice_number} (from the export)"}
+        ],
+    }
+
+
+def _created(data, key: str) -> list[dict]:
+    """BILL's bulk answers differ: ``{"vendors": [...]}`` but a bare array of bills."""
+    if isinstance(data, dict):
+        return list(data.get(key) or [])
+    return list(data or [])
