@@ -13,7 +13,8 @@ starts ``SCHEDULED`` (``status`` and ``singleStatus``) and can be canceled only 
 ``SCHEDULED``, which gives the amount back to the bill; a canceled payment has ``status``
 ``CANCELLED`` and ``singleStatus`` ``CANCELED`` (BILL spells the two enums differently).
 ``disbursementStatus`` is left out: BILL's values (``DONE``, ``FAILED``, ``HOLD``...) describe a
-disbursement that has started, which no emulated payment reaches. A bulk request (at most 50 payments, as BILL's page says) succeeds or fails as a whole.
+disbursement that has started, which no emulated payment reaches. A bulk request (at most 50
+payments, as BILL's page says) succeeds or fails as a whole.
 
 BILL has no idempotency key: a repeated POST is a second payment. Clients should send their own
 ``transactionNumber`` and look for it (``filters=transactionNumber:eq:"..."``) after an uncertain
