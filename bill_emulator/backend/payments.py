@@ -68,6 +68,8 @@ class PaymentsMixin(BackendBase):
                 if not isinstance(item, dict):
                     raise ValidationFailed(f"payments[{index}]", "must be an object")
                 merged = {**shared, **item}
+                # BILL's own bulk example sends no processingOptions: the defaults apply
+                merged.setdefault("processingOptions", {})
                 created.append(self._schedule(caller, merged, prefix=f"payments[{index}]."))
         return {"payments": [public(p) for p in created]}
 
