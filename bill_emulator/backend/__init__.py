@@ -56,8 +56,7 @@ class EmulatorBackend(
       autopay, international payments and currencies other than USD.
     - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
       fixed); mass payments (``/v3/payments/mass``), ``PUT /v3/bills/{id}``, payment void and
-      ``GET /v3/payments/options`` (all BILL's 404 ``BDC_1121``). ``PATCH /v3/bills/{id}``
-      replaces every line, where BILL edits the line named by ``id``.
+      ``GET /v3/payments/options`` (all BILL's 404 ``BDC_1121``).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.

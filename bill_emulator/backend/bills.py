@@ -12,7 +12,8 @@ Rules: ``vendorId`` must name an active vendor of the organization; ``dueDate`` 
 none, ``PARTIAL`` while scheduled payments cover part of the amount, ``SCHEDULED`` once they cover
 all of it. ``PAID`` (and a ``paidAmount`` above 0) would follow clearing, and ``creditAmount``
 vendor credits, neither of which the emulator does (see the backend's gaps). Line items get an
-``id`` and keep the ``classifications`` sent, as BILL's bill schema has them.
+``id`` and keep the ``classifications`` sent, as BILL's bill schema has them; a PATCH changes the
+lines it names by ``id`` and keeps the others, as BILL's does.
 
 ``POST /v3/bills/bulk`` takes a JSON array of bills (at most ``BULK_MAX``, BILL's limit in its
 collection) and answers the array of created bills; one bad bill rejects the whole request.
@@ -89,6 +90,33 @@ def _line(item: object, index: int, prefix: str = "") -> dict:
     if classifications is not None:
         line["classifications"] = classifications
     return line
+
+
+def _patch_lines(existing: list[dict], body: dict) -> list[dict]:
+    """BILL's PATCH: each line sent names an existing line by ``id`` and changes only the
+    fields it gives; the other lines stay, and ids never change (adding or removing lines is
+    BILL's ``PUT``, not emulated)."""
+    items = body.get("billLineItems")
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed("billLineItems", "must contain at least one line item")
+    lines = list(existing)
+    places = {line["id"]: i for i, line in enumerate(existing)}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"billLineItems[{index}]", "must be an object")
+        line_id = item.get("id")
+        if line_id not in places:
+            raise ValidationFailed(
+                f"billLineItems[{index}].id",
+                "must name a line of this bill (PATCH changes lines; PUT, which adds and "
+                "removes them, is not emulated)",
+            )
+        old = {k: val for k, val in public(lines[places[line_id]]).items() if k != "id"}
+        if "amount" not in item and ("quantity" in item or "price" in item):
+            old.pop("amount", None)  # a new quantity or price sets the amount again
+        changed = {k: val for k, val in item.items() if k != "id"}
+        lines[places[line_id]] = {"id": line_id, **_line({**old, **changed}, index)}
+    return lines
 
 
 def _number_lines(bill_id: str, lines: list[dict]) -> list[dict]:
@@ -259,7 +287,7 @@ class BillsMixin(BackendBase):
                     if doc[key] is None:
                         del doc[key]
             if "billLineItems" in body:
-                doc["billLineItems"] = _number_lines(bill_id, _lines(body))
+                doc["billLineItems"] = _patch_lines(doc["billLineItems"], body)
                 doc["amount"] = doc["dueAmount"] = sum(i["amount"] for i in doc["billLineItems"])
                 _amounts(doc)
             doc = self._save(doc)

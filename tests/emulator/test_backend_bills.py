@@ -140,15 +140,27 @@ def test_create_bill_duplicate_invoice_number_per_vendor(backend, caller, vendor
 
 def test_update_bill_lines_recalculate_amount(backend, caller, vendor):
     bill = backend.create_bill(caller, bill_body(vendor["id"]))
-    updated = backend.update_bill(caller, bill["id"], {"billLineItems": [{"amount": 10}]})
-    assert (updated["amount"], updated["dueAmount"]) == (Decimal("10.00"), Decimal("10.00"))
+    first, second = bill["billLineItems"]
+    line = {"id": first["id"], "amount": 10}
+    updated = backend.update_bill(caller, bill["id"], {"billLineItems": [line]})
+    # BILL's PATCH changes the line named by id; the other line stays, ids never change
+    assert [(li["id"], li["amount"]) for li in updated["billLineItems"]] == [
+        (first["id"], Decimal("10.00")),
+        (second["id"], second["amount"]),
+    ]
+    assert updated["billLineItems"][0]["description"] == first["description"]
+    with pytest.raises(ValidationFailed) as err:
+        backend.update_bill(caller, bill["id"], {"billLineItems": [{"amount": 10}]})
+    assert err.value.message.startswith("billLineItems[0].id: must name a line of this bill")
+    assert (updated["amount"], updated["dueAmount"]) == (Decimal("35.25"), Decimal("35.25"))
 
 
 def test_update_bill_with_payment_cannot_change_lines(backend, trusted, vendor):
     bill = backend.create_bill(trusted, bill_body(vendor["id"]))
     backend.create_payment(trusted, payment_body(bill["id"]))
     with pytest.raises(InvalidState):
-        backend.update_bill(trusted, bill["id"], {"billLineItems": [{"amount": 10}]})
+        line = {"id": bill["billLineItems"][0]["id"], "amount": 10}
+        backend.update_bill(trusted, bill["id"], {"billLineItems": [line]})
 
 
 def test_payment_status_follows_payments(backend, trusted, vendor):
