@@ -134,6 +134,46 @@ DOCUMENTED_ENUMS = {
     },
 }
 
+#: What the kit uses each call for: the recipe chapters, a fresh sandbox's set-up, or neither.
+ROLES = {
+    **{
+        key: "recipe"
+        for key in [
+            ("POST", "v3/login"),
+            ("POST", "v3/logout"),
+            ("GET", "v3/login/session"),
+            ("POST", "v3/mfa/challenge"),
+            ("POST", "v3/mfa/challenge/validate"),
+            ("POST", "v3/mfa/step-up"),
+            ("POST", "v3/vendors"),
+            ("GET", "v3/vendors"),
+            ("GET", "v3/vendors/:vendorId"),
+            ("POST", "v3/vendors/:vendorId/archive"),
+            ("POST", "v3/bills"),
+            ("GET", "v3/bills"),
+            ("GET", "v3/bills/:billId"),
+            ("POST", "v3/bills/:billId/archive"),
+            ("GET", "v3/funding-accounts/banks"),
+            ("POST", "v3/payments"),
+            ("GET", "v3/payments"),
+            ("GET", "v3/payments/:paymentId"),
+            ("POST", "v3/payments/:paymentId/cancel"),
+        ]
+    },
+    **{
+        key: "setup"
+        for key in [
+            ("POST", "v3/mfa/setup"),
+            ("POST", "v3/mfa/setup/validate"),
+            ("GET", "v3/mfa/phones"),
+            ("POST", "v3/funding-accounts/banks"),
+            ("POST", "v3/funding-accounts/banks/:bankAccountId/verify"),
+            ("GET", "v3/funding-accounts/banks/users"),
+            ("POST", "v3/funding-accounts/banks/users/nominate"),
+        ]
+    },
+}
+
 ENUM_RE = re.compile(r"[A-Z][A-Z0-9_]+")
 ENVELOPE = re.compile(r"^(results\[\]|\[\]|payments\[\]|vendors\[\])\.?")
 NOT_ENUM = re.compile(r"(country|currency|Currency|stateOrProvince|code\.name|code\.value)$")
@@ -227,6 +267,7 @@ def derive(collection: dict, commit: str | None) -> dict:
             "path": norm_path(req["url"]["path"]),
             "name": it["name"],
             "entity": group,
+            "role": ROLES.get((method, path), "other"),
             "successStatus": min(codes) if codes else None,
             "responseBody": "json" if fields else "empty",
             "responseFields": sorted(fields),
