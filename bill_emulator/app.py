@@ -5,8 +5,10 @@ The WSGI application: route, apply faults and the concurrency limit, call the ha
 in BILL's envelope, log the call.
 
 Each :class:`EmulatorApp` owns its backend (no process-global state), so tests can run several
-emulators side by side. Errors become BILL's JSON array of error objects with the error's HTTP
-status; anything unexpected becomes ``BDC_1001`` with HTTP 500, as on BILL.
+emulators side by side. A handler's payload ``None`` is an answer with no body (BILL's 204 on
+``DELETE .../bank-account`` and its empty 200 on logout). Errors become BILL's JSON array of
+error objects with the error's HTTP status; anything unexpected becomes ``BDC_1001`` with HTTP
+500, as on BILL.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ _LENGTH = re.compile(r"[0-9]{1,19}")
 
 _REASONS = {
     200: "OK",
+    201: "Created",
+    204: "No Content",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -89,10 +93,13 @@ class EmulatorApp:
                 "502 Bad Gateway", [("X-Emulator-Dropped", "1"), ("Content-Length", "0")]
             )
             return [b""]
+        reason = f"{status} {_REASONS.get(status, 'Error')}"
+        if payload is None:  # BILL's empty answers: 204 on deletes, an empty 200 on logout
+            start_response(reason, [("Content-Length", "0")])
+            return [b""]
         body = _json.dumps(payload)
         start_response(
-            f"{status} {_REASONS.get(status, 'Error')}",
-            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            reason, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         )
         return [body]
 

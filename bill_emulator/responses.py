@@ -6,6 +6,11 @@ headers), make one backend call, return ``(status, payload)``.
 
 No rules live here (they are in :mod:`bill_emulator.backend`), so every rule can be tested
 without HTTP. Handlers are looked up by the endpoint names in :mod:`bill_emulator.urls`.
+
+The status codes are BILL's, per route, as its v3 collection's saved examples show them
+(``tests/contract/bill_contract.json``): ``201 Created`` for creates (single and bulk), ``204``
+with no body for deleting a vendor's bank account, an empty ``200`` for logout, ``200`` otherwise.
+A payload of ``None`` means "no body".
 """
 
 from __future__ import annotations
@@ -61,6 +66,12 @@ class Request:
 Handler = Callable[..., tuple[int, object]]
 HANDLERS: dict[str, Handler] = {}
 
+#: BILL's success statuses other than 200 (see the module docstring).
+CREATED = 201
+NO_CONTENT = 204
+#: The payload of an answer with no body.
+NO_BODY = None
+
 
 def handler(func: Handler) -> Handler:
     HANDLERS[func.__name__] = func
@@ -83,7 +94,8 @@ def login(backend, req):
 @handler
 def logout(backend, req):
     req.no_params()
-    return 200, backend.logout(_signed_in(backend, req))
+    backend.logout(_signed_in(backend, req))
+    return 200, NO_BODY
 
 
 @handler
@@ -123,7 +135,12 @@ def _resource_handlers(kind: str, id_arg: str, *, plural: str) -> None:
     def create(backend, req):
         req.no_params()
         caller = _signed_in(backend, req)
-        return 200, getattr(backend, f"create_{kind}")(caller, req.json())
+        return CREATED, getattr(backend, f"create_{kind}")(caller, req.json())
+
+    def bulk_create(backend, req):
+        req.no_params()
+        caller = _signed_in(backend, req)
+        return CREATED, getattr(backend, f"bulk_create_{plural}")(caller, req.json())
 
     def get(backend, req, **args):
         req.no_params()
@@ -146,6 +163,7 @@ def _resource_handlers(kind: str, id_arg: str, *, plural: str) -> None:
         {
             f"list_{plural}": list_,
             f"create_{kind}": create,
+            f"bulk_create_{plural}": bulk_create,
             f"get_{kind}": get,
             f"update_{kind}": update,
             f"archive_{kind}": archive,
@@ -174,7 +192,8 @@ def create_vendor_bank_account(backend, req, vendor_id):
 @handler
 def delete_vendor_bank_account(backend, req, vendor_id):
     req.no_params()
-    return 200, backend.delete_vendor_bank_account(_signed_in(backend, req), vendor_id)
+    backend.delete_vendor_bank_account(_signed_in(backend, req), vendor_id)
+    return NO_CONTENT, NO_BODY
 
 
 @handler
@@ -197,14 +216,14 @@ def list_payments(backend, req):
 def create_payment(backend, req):
     req.no_params()
     caller = _signed_in(backend, req)
-    return 200, backend.create_payment(caller, req.json())
+    return CREATED, backend.create_payment(caller, req.json())
 
 
 @handler
 def bulk_create_payments(backend, req):
     req.no_params()
     caller = _signed_in(backend, req)
-    return 200, backend.bulk_create_payments(caller, req.json())
+    return CREATED, backend.bulk_create_payments(caller, req.json())
 
 
 @handler

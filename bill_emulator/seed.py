@@ -48,7 +48,7 @@ def bank_docs() -> list[tuple[str, dict]]:
                 **common,
                 "accountNumber": "*****4321",
                 "type": "SAVINGS",
-                "status": "UNVERIFIED",
+                "status": "NOT_VERIFIED",
                 "default": {"payables": False, "receivables": False},
             },
         ),

@@ -9,7 +9,18 @@ are the handler names in :mod:`bill_emulator.responses`.
 
 from __future__ import annotations
 
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule
+
+
+class IdConverter(BaseConverter):
+    """An object id segment: BILL's ids always hold a digit (``009...``, ``00n...``, ``stp01...``).
+
+    So a word such as ``options`` in ``/v3/payments/options`` is not taken for an id: BILL
+    sub-paths the emulator does not serve answer BILL's 404 ``BDC_1121`` rather than a confusing
+    "payment not found".
+    """
+
+    regex = r"[^/]*[0-9][^/]*"
 
 
 def _r(path: str, endpoint: str, *methods: str) -> Rule:
@@ -29,29 +40,31 @@ url_map = Map(
         # vendors
         _r("/v3/vendors", "list_vendors", "GET"),
         _r("/v3/vendors", "create_vendor", "POST"),
-        _r("/v3/vendors/<vendor_id>", "get_vendor", "GET"),
-        _r("/v3/vendors/<vendor_id>", "update_vendor", "PATCH"),
-        _r("/v3/vendors/<vendor_id>/archive", "archive_vendor", "POST"),
-        _r("/v3/vendors/<vendor_id>/restore", "restore_vendor", "POST"),
-        _r("/v3/vendors/<vendor_id>/bank-account", "get_vendor_bank_account", "GET"),
-        _r("/v3/vendors/<vendor_id>/bank-account", "create_vendor_bank_account", "POST"),
-        _r("/v3/vendors/<vendor_id>/bank-account", "delete_vendor_bank_account", "DELETE"),
+        _r("/v3/vendors/bulk", "bulk_create_vendors", "POST"),
+        _r("/v3/vendors/<id:vendor_id>", "get_vendor", "GET"),
+        _r("/v3/vendors/<id:vendor_id>", "update_vendor", "PATCH"),
+        _r("/v3/vendors/<id:vendor_id>/archive", "archive_vendor", "POST"),
+        _r("/v3/vendors/<id:vendor_id>/restore", "restore_vendor", "POST"),
+        _r("/v3/vendors/<id:vendor_id>/bank-account", "get_vendor_bank_account", "GET"),
+        _r("/v3/vendors/<id:vendor_id>/bank-account", "create_vendor_bank_account", "POST"),
+        _r("/v3/vendors/<id:vendor_id>/bank-account", "delete_vendor_bank_account", "DELETE"),
         # bills
         _r("/v3/bills", "list_bills", "GET"),
         _r("/v3/bills", "create_bill", "POST"),
-        _r("/v3/bills/<bill_id>", "get_bill", "GET"),
-        _r("/v3/bills/<bill_id>", "update_bill", "PATCH"),
-        _r("/v3/bills/<bill_id>/archive", "archive_bill", "POST"),
-        _r("/v3/bills/<bill_id>/restore", "restore_bill", "POST"),
+        _r("/v3/bills/bulk", "bulk_create_bills", "POST"),
+        _r("/v3/bills/<id:bill_id>", "get_bill", "GET"),
+        _r("/v3/bills/<id:bill_id>", "update_bill", "PATCH"),
+        _r("/v3/bills/<id:bill_id>/archive", "archive_bill", "POST"),
+        _r("/v3/bills/<id:bill_id>/restore", "restore_bill", "POST"),
         # funding accounts
         _r("/v3/funding-accounts/banks", "list_banks", "GET"),
-        _r("/v3/funding-accounts/banks/<bank_id>", "get_bank", "GET"),
+        _r("/v3/funding-accounts/banks/<id:bank_id>", "get_bank", "GET"),
         # payments
         _r("/v3/payments", "list_payments", "GET"),
         _r("/v3/payments", "create_payment", "POST"),
         _r("/v3/payments/bulk", "bulk_create_payments", "POST"),
-        _r("/v3/payments/<payment_id>", "get_payment", "GET"),
-        _r("/v3/payments/<payment_id>/cancel", "cancel_payment", "POST"),
+        _r("/v3/payments/<id:payment_id>", "get_payment", "GET"),
+        _r("/v3/payments/<id:payment_id>/cancel", "cancel_payment", "POST"),
         # the emulator's controls (not BILL's)
         _r("/_emulator/health", "health", "GET"),
         _r("/_emulator/outbox", "outbox", "GET"),
@@ -67,6 +80,7 @@ url_map = Map(
         _r("/_emulator/limits", "set_limits", "PUT"),
         _r("/_emulator/seed/vendors", "seed_vendors", "POST"),
     ],
+    converters={"id": IdConverter},
     strict_slashes=False,
     merge_slashes=False,
 )

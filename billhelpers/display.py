@@ -5,14 +5,17 @@ billhelpers.display
 :class:`ApiResponse`: one call's request and answer, shown the way BILL's recipe "Send" shows it.
 
 Why a wrapper rather than a dict: a notebook cell that ends with ``client.vendors.create(...)``
-should *teach*: it prints the request line, the (masked) body sent, ``HTTP 200 OK`` and the
-pretty JSON received, while code keeps using it like the dict BILL returned (``resp["id"]``).
+should *teach*: it prints the request line, the (masked) body sent, BILL's status line
+(``HTTP 200 OK``, ``HTTP 201 Created`` for a create, ``HTTP 204 No Content`` with no body for a
+delete) and the pretty JSON received, while code keeps using it like the dict BILL returned
+(``resp["id"]``). An answer with no body (a 204, logout's empty 200) has ``data`` ``None``.
 Every rendering goes through :func:`billhelpers.masking.mask`, so no secret reaches an output.
 """
 
 from __future__ import annotations
 
 import html
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from billhelpers import money
@@ -68,6 +71,8 @@ class ApiResponse:
 
     # -- dict-like access to the JSON ---------------------------------------------------------
     def __getitem__(self, key):
+        if self.data is None:
+            raise KeyError(f"{key!r}: HTTP {self.status_code} came with no body")
         return self.data[key]
 
     def get(self, key, default=None):
@@ -105,7 +110,14 @@ class ApiResponse:
         return f"{self.method} {self.path}" + (f"?{query}" if query else "")
 
     def status_line(self) -> str:
-        return f"HTTP {self.status_code} {self.reason}".rstrip()
+        """``HTTP 201 Created``; the standard phrase when the server sent none (HTTP/2)."""
+        reason = self.reason
+        if not reason:
+            try:
+                reason = HTTPStatus(int(self.status_code)).phrase
+            except ValueError:
+                reason = ""
+        return f"HTTP {self.status_code} {reason}".rstrip()
 
     def to_text(self) -> str:
         """Request line, masked request body, status line, masked pretty JSON."""
@@ -116,6 +128,8 @@ class ApiResponse:
         parts.append(self.status_line() + (f"  ({self.note})" if self.note else ""))
         if self.data is not None:
             parts.append(money.dumps(mask(self.data), indent=2))
+        else:
+            parts.append("(no body)")
         return "\n".join(parts)
 
     def __repr__(self) -> str:
@@ -134,7 +148,11 @@ class ApiResponse:
         note = (
             f" <span style='color:#57606a'>({html.escape(self.note)})</span>" if self.note else ""
         )
-        data = "" if self.data is None else html.escape(money.dumps(mask(self.data), indent=2))
+        data = (
+            "(no body)"
+            if self.data is None
+            else html.escape(money.dumps(mask(self.data), indent=2))
+        )
         return (
             "<div class='billhelpers-response'>"
             f"<div style='font-family:monospace;font-weight:bold'>{request}</div>{body}"

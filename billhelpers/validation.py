@@ -223,11 +223,11 @@ def check_vendor(body, *, partial: bool = False) -> dict:
             )
             if bank.get("type") not in (None, "CHECKING", "SAVINGS"):
                 _fail(pre + "type", f"{bank['type']!r} is not allowed", "use CHECKING or SAVINGS")
-            if bank.get("ownerType") not in (None, "BUSINESS", "PERSON"):
+            if bank.get("ownerType") not in (None, "BUSINESS", "PERSONAL"):
                 _fail(
                     pre + "ownerType",
                     f"{bank['ownerType']!r} is not allowed",
-                    "use BUSINESS or PERSON",
+                    "use BUSINESS or PERSONAL (BILL's spelling)",
                 )
     return body
 

@@ -42,18 +42,24 @@ class EmulatorBackend(
     """BILL's AP workflow for one organization store (a data directory).
 
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
-    devices; vendors, bills and payments with BILL's validation; bank accounts (read-only); lists
-    with ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
+    devices; vendors, bills and payments (single and bulk) with BILL's validation and BILL's
+    fields (``tests/contract`` holds the emulator to BILL's collection); bank accounts
+    (read-only); lists with ``max``/``page``/``filters``/``sort``; BILL's rate limits and error
+    envelope.
 
     Not emulated (gaps), moto-style:
 
     - Payments never progress past ``SCHEDULED`` by themselves (no processing, clearing,
       returns or voids), so a bill's ``paymentStatus`` never becomes ``PAID``.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
-      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), classifications,
-      attachments, recurring bills, autopay, international payments and currencies other than USD.
+      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
+      classifications (line-item ``classifications`` are kept), attachments, recurring bills,
+      autopay, international payments and currencies other than USD.
     - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
-      fixed); mass payments (``/v3/payments/mass``) and bulk vendor creation.
+      fixed); mass payments (``/v3/payments/mass``), ``PUT /v3/bills/{id}``, payment void and
+      ``GET /v3/payments/options`` (all BILL's 404 ``BDC_1121``).
+    - Fields of BILL's schema with no emulated value are left out, never invented
+      (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
     - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
       (two business days after a vendor's bank details changed) is never raised.

@@ -8,29 +8,61 @@ Rules: ``vendorId`` must name an active vendor of the organization; ``dueDate`` 
 ``quantity`` x ``price`` when no amount is given) is > 0 with at most two decimals; the bill's
 ``amount`` is the sum of its lines. An invoice number may be used once per vendor (assumed).
 
-``dueAmount`` and ``paymentStatus`` follow the payments: ``UNPAID`` with none, ``PARTIAL`` while
-scheduled payments cover part of the amount, ``SCHEDULED`` once they cover all of it. ``PAID``
-would follow clearing, which the emulator does not do (see the backend's gaps).
+``dueAmount``, ``scheduledAmount`` and ``paymentStatus`` follow the payments: ``UNPAID`` with
+none, ``PARTIAL`` while scheduled payments cover part of the amount, ``SCHEDULED`` once they cover
+all of it. ``PAID`` (and a ``paidAmount`` above 0) would follow clearing, and ``creditAmount``
+vendor credits, neither of which the emulator does (see the backend's gaps). Line items get an
+``id`` and keep the ``classifications`` sent, as BILL's bill schema has them; a PATCH changes the
+lines it names by ``id`` and keeps the others, as BILL's does.
+
+``POST /v3/bills/bulk`` takes a JSON array of bills (at most ``BULK_MAX``, BILL's limit in its
+collection) and answers the array of created bills; one bad bill rejects the whole request.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
+from bill_emulator.backend import ids
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
-from bill_emulator.backend.errors import InvalidState, ValidationFailed
+from bill_emulator.backend.errors import InvalidState, MalformedRequest, ValidationFailed
 
 MAX_LINES = 200
+BULK_MAX = 100
 _TEXT = 4000
 #: Bounds on a line's quantity (the kit's choice; BILL documents none): arithmetic on a
 #: ``1e999999`` quantity would overflow, and more decimals than this are never a real count.
 _MAX_QUANTITY = 1_000_000_000
 _QUANTITY_PLACES = 6
 
+#: The keys of BILL's line-item ``classifications`` object (its v3 bill schema).
+CLASSIFICATION_KEYS = (
+    "accountingClassId",
+    "chartOfAccountId",
+    "customerId",
+    "departmentId",
+    "employeeId",
+    "itemId",
+    "jobId",
+    "locationId",
+)
 
-def _line(item: object, index: int) -> dict:
-    path = f"billLineItems[{index}]"
+
+def _classifications(item: dict, path: str) -> dict | None:
+    value = v.sub_object(item, "classifications", path, required=False)
+    if value is None:
+        return None
+    out = {}
+    for key in CLASSIFICATION_KEYS:
+        text = v.string(value, key, f"{path}.{key}", max_len=100)
+        if text is not None:
+            out[key] = text
+    return out
+
+
+def _line(item: object, index: int, prefix: str = "") -> dict:
+    path = f"{prefix}billLineItems[{index}]"
     if not isinstance(item, dict):
         raise ValidationFailed(path, "must be an object")
     line: dict = {}
@@ -68,26 +100,71 @@ def _line(item: object, index: int) -> dict:
         line["quantity"] = quantity
     if price is not None:
         line["price"] = price
+    classifications = _classifications(item, f"{path}.classifications")
+    if classifications is not None:
+        line["classifications"] = classifications
     return line
 
 
-def _lines(body: dict) -> list[dict]:
+def _patch_lines(existing: list[dict], body: dict) -> list[dict]:
+    """BILL's PATCH: each line sent names an existing line by ``id`` and changes only the
+    fields it gives; the other lines stay, and ids never change (adding or removing lines is
+    BILL's ``PUT``, not emulated)."""
     items = body.get("billLineItems")
-    if items is None:
-        raise ValidationFailed("billLineItems", "must not be null")
     if not isinstance(items, list) or not items:
         raise ValidationFailed("billLineItems", "must contain at least one line item")
+    lines = list(existing)
+    places = {line["id"]: i for i, line in enumerate(existing)}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"billLineItems[{index}]", "must be an object")
+        line_id = item.get("id")
+        if line_id not in places:
+            raise ValidationFailed(
+                f"billLineItems[{index}].id",
+                "must name a line of this bill (PATCH changes lines; PUT, which adds and "
+                "removes them, is not emulated)",
+            )
+        old = {k: val for k, val in public(lines[places[line_id]]).items() if k != "id"}
+        if "amount" not in item and ("quantity" in item or "price" in item):
+            old.pop("amount", None)  # a new quantity or price sets the amount again
+        changed = {k: val for k, val in item.items() if k != "id"}
+        lines[places[line_id]] = {"id": line_id, **_line({**old, **changed}, index)}
+    return lines
+
+
+def _number_lines(bill_id: str, lines: list[dict]) -> list[dict]:
+    """Give each line its id (stable: derived from the bill's id and the line's place)."""
+    return [{"id": f"bli{bill_id[3:]}{i + 1:03d}", **line} for i, line in enumerate(lines)]
+
+
+def _amounts(doc: dict) -> None:
+    """BILL's amount fields from ``amount`` and ``dueAmount`` (cents); nothing clears, so
+    every booked cent is scheduled, none paid, and there are no vendor credits."""
+    doc["scheduledAmount"] = doc["amount"] - doc["dueAmount"]
+    doc["paidAmount"] = 0
+    doc["creditAmount"] = 0
+
+
+def _lines(body: dict, prefix: str = "") -> list[dict]:
+    path = f"{prefix}billLineItems"
+    items = body.get("billLineItems")
+    if items is None:
+        raise ValidationFailed(path, "must not be null")
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed(path, "must contain at least one line item")
     if len(items) > MAX_LINES:
-        raise ValidationFailed("billLineItems", f"must contain at most {MAX_LINES} line items")
-    return [_line(item, i) for i, item in enumerate(items)]
+        raise ValidationFailed(path, f"must contain at most {MAX_LINES} line items")
+    return [_line(item, i, prefix) for i, item in enumerate(items)]
 
 
-def _invoice(body: dict, *, required: bool) -> dict | None:
-    invoice = v.sub_object(body, "invoice", "invoice", required=required)
+def _invoice(body: dict, *, required: bool, prefix: str = "") -> dict | None:
+    path = f"{prefix}invoice"
+    invoice = v.sub_object(body, "invoice", path, required=required)
     if invoice is None:
         return None
-    number = v.string(invoice, "invoiceNumber", "invoice.invoiceNumber", required=True, max_len=100)
-    day = v.date_field(invoice, "invoiceDate", "invoice.invoiceDate", required=True)
+    number = v.string(invoice, "invoiceNumber", f"{path}.invoiceNumber", required=True, max_len=100)
+    day = v.date_field(invoice, "invoiceDate", f"{path}.invoiceDate", required=True)
     return {"invoiceNumber": number, "invoiceDate": day.isoformat()}
 
 
@@ -95,6 +172,48 @@ def payment_status(amount: int, due: int) -> str:
     if due == amount:
         return "UNPAID"
     return "SCHEDULED" if due == 0 else "PARTIAL"
+
+
+def _bulk_items(body: object, limit: int) -> list:
+    """A bulk body: a JSON array of 1..limit objects."""
+    if not isinstance(body, list) or not body:
+        raise MalformedRequest("Request body must be a JSON array of at least one object.")
+    if len(body) > limit:
+        raise ValidationFailed("[]", f"must hold at most {limit} objects")
+    return body
+
+
+def _bill_doc(body: object, prefix: str) -> dict:
+    """A new bill's document from its request body (checks that need no stored state)."""
+    if prefix and not isinstance(body, dict):
+        raise ValidationFailed(prefix.rstrip("."), "must be an object")
+    body = v.body_object(body)
+    vendor_id = v.object_id(body, "vendorId", "009", f"{prefix}vendorId")
+    due_date = v.date_field(body, "dueDate", f"{prefix}dueDate", required=True)
+    invoice = _invoice(body, required=True, prefix=prefix)
+    lines = _lines(body, prefix)
+    doc: dict = {
+        "vendorId": vendor_id,
+        "invoice": invoice,
+        "dueDate": due_date.isoformat(),
+        "billLineItems": lines,
+    }
+    for key in ("description", "purchaseOrderNumber"):
+        text = v.string(body, key, f"{prefix}{key}", max_len=_TEXT if key == "description" else 100)
+        if text is not None:
+            doc[key] = text
+    amount = sum(line["amount"] for line in lines)
+    if amount > v.MAX_CENTS:
+        raise ValidationFailed(f"{prefix}billLineItems", "total amount is too large")
+    doc.update(
+        amount=amount,
+        dueAmount=amount,
+        paymentStatus="UNPAID",
+        approvalStatus="UNASSIGNED",
+        _payments={},
+    )
+    _amounts(doc)
+    return doc
 
 
 class BillsMixin(BackendBase):
@@ -106,7 +225,9 @@ class BillsMixin(BackendBase):
             raise ValidationFailed(path, f"vendor {vendor_id} is archived; restore it first")
         return vendor
 
-    def _check_invoice_unique(self, caller: Caller, vendor_id: str, number: str, own_id=None):
+    def _check_invoice_unique(
+        self, caller: Caller, vendor_id: str, number: str, own_id=None, path: str = ""
+    ):
         rows = self.store.list_objects(
             "bill",
             caller.org_id,
@@ -120,40 +241,32 @@ class BillsMixin(BackendBase):
         )
         if any(row["id"] != own_id for row in rows):
             raise ValidationFailed(
-                "invoice.invoiceNumber", f"{number} is already used by a bill of this vendor"
+                f"{path}invoice.invoiceNumber", f"{number} is already used by a bill of this vendor"
             )
 
     def create_bill(self, caller: Caller, body: object) -> dict:
         body = v.body_object(body)
-        vendor_id = v.object_id(body, "vendorId", "009")
-        due_date = v.date_field(body, "dueDate", required=True)
-        invoice = _invoice(body, required=True)
-        lines = _lines(body)
-        doc: dict = {
-            "vendorId": vendor_id,
-            "invoice": invoice,
-            "dueDate": due_date.isoformat(),
-            "billLineItems": lines,
-        }
-        for key in ("description", "purchaseOrderNumber"):
-            text = v.string(body, key, max_len=_TEXT if key == "description" else 100)
-            if text is not None:
-                doc[key] = text
-        amount = sum(line["amount"] for line in lines)
-        if amount > v.MAX_CENTS:
-            raise ValidationFailed("billLineItems", "total amount is too large")
-        doc.update(
-            amount=amount,
-            dueAmount=amount,
-            paymentStatus="UNPAID",
-            approvalStatus="UNASSIGNED",
-            _payments={},
-        )
+        doc = _bill_doc(body, "")
         with self.store.write():
-            self._active_vendor(caller, vendor_id)
-            self._check_invoice_unique(caller, vendor_id, invoice["invoiceNumber"])
-            doc = self._insert("bill", caller.org_id, doc)
+            doc = self._store_bill(caller, doc, "")
         return public(doc)
+
+    def bulk_create_bills(self, caller: Caller, body: object) -> list[dict]:
+        """A JSON array of bills -> the created bills; all or none (one transaction)."""
+        docs = [_bill_doc(item, f"[{i}].") for i, item in enumerate(_bulk_items(body, BULK_MAX))]
+        with self.store.write():
+            created = [self._store_bill(caller, doc, f"[{i}].") for i, doc in enumerate(docs)]
+        return [public(doc) for doc in created]
+
+    def _store_bill(self, caller: Caller, doc: dict, prefix: str) -> dict:
+        """Check the bill against the organization's state and insert it (in a transaction)."""
+        vendor_id, number = doc["vendorId"], doc["invoice"]["invoiceNumber"]
+        self._active_vendor(caller, vendor_id, f"{prefix}vendorId")
+        self._check_invoice_unique(caller, vendor_id, number, path=prefix)
+        seq = self.store.next_seq("bill")
+        bill_id = ids.object_id("bill", seq)
+        doc = {**doc, "billLineItems": _number_lines(bill_id, doc["billLineItems"])}
+        return self._insert("bill", caller.org_id, doc, obj_id=bill_id, seq=seq)
 
     def get_bill(self, caller: Caller, bill_id: str) -> dict:
         return public(self._load("bill", caller, bill_id))
@@ -188,8 +301,9 @@ class BillsMixin(BackendBase):
                     if doc[key] is None:
                         del doc[key]
             if "billLineItems" in body:
-                doc["billLineItems"] = _lines(body)
+                doc["billLineItems"] = _patch_lines(doc["billLineItems"], body)
                 doc["amount"] = doc["dueAmount"] = sum(i["amount"] for i in doc["billLineItems"])
+                _amounts(doc)
             doc = self._save(doc)
         return public(doc)
 
@@ -214,4 +328,5 @@ class BillsMixin(BackendBase):
             payments.pop(payment_id, None)
         bill["dueAmount"] -= cents
         bill["paymentStatus"] = payment_status(bill["amount"], bill["dueAmount"])
+        _amounts(bill)
         return self._save(bill)

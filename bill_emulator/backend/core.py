@@ -147,7 +147,9 @@ class BackendBase:
 
 
 #: Document keys that hold money (integer cents inside the store, exact decimals outside).
-MONEY_KEYS = frozenset({"amount", "dueAmount", "price"})
+MONEY_KEYS = frozenset(
+    {"amount", "dueAmount", "price", "creditAmount", "paidAmount", "scheduledAmount"}
+)
 
 
 def public(doc: dict) -> dict:

@@ -24,6 +24,8 @@ class EmulatorError(Exception):
     http_status = 500
     category = "SERVER"
     severity = "ERROR"
+    #: BILL's optional ``params`` list (``[{"name": ..., "value": ...}]``); left out when None.
+    params: list[dict] | None = None
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
         if message is not None:
@@ -33,13 +35,17 @@ class EmulatorError(Exception):
         super().__init__(f"{self.code}: {self.message}")
 
     def to_json(self, timestamp: str) -> dict:
-        return {
+        """BILL's error object; its optional ``params``/``detail``/``help`` only when known."""
+        obj = {
             "timestamp": timestamp,
             "code": self.code,
             "severity": self.severity,
             "category": self.category,
             "message": self.message,
         }
+        if self.params:
+            obj["params"] = self.params
+        return obj
 
 
 class MalformedRequest(EmulatorError):
@@ -61,6 +67,7 @@ class ValidationFailed(EmulatorError):
 
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
+        self.params = [{"name": field}]  # BILL's params name the field at fault
         super().__init__(f"{field}: {problem}")
 
 

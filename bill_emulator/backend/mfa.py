@@ -68,7 +68,7 @@ class MfaMixin(BackendBase):
             if challenge["used"] or now - challenge["created_ms"] > TOKEN_LIFETIME_MS:
                 raise ExpiredMfaToken()
             wrong = challenge["token"] != token
-            result: dict = {"trusted": True}
+            result: dict = {}  # BILL's answer holds only rememberMeId (when remembered)
             if wrong:
                 self.store.wrong_try(challenge_id, WRONG_TRIES)
             else:
@@ -84,7 +84,7 @@ class MfaMixin(BackendBase):
                     now_ms=now,
                     expires_ms=now + REMEMBER_ME_MS,
                 )
-                result.update(rememberMeId=remember_me_id, device=device)
+                result["rememberMeId"] = remember_me_id
         if wrong:  # raised after the commit, so the wrong try is counted
             raise WrongMfaToken()
         return result

@@ -9,8 +9,12 @@ and not above the bill's ``dueAmount``; a ``fundingAccount`` of type ``BANK_ACCO
 VERIFIED bank account of the organization; ``processDate`` not in the past (default: the next
 business day; a past date is BILL's observed 422 ``BDC_1152``); ``description`` at most 70
 characters (the kit's assumption); ``transactionNumber`` at most 50 (made when absent). A payment
-starts ``SCHEDULED`` and can be canceled only while ``SCHEDULED``, which gives the amount back to
-the bill. A bulk request (at most 50 payments, as BILL's page says) succeeds or fails as a whole.
+starts ``SCHEDULED`` (``status`` and ``singleStatus``) and can be canceled only while
+``SCHEDULED``, which gives the amount back to the bill; a canceled payment has ``status``
+``CANCELLED`` and ``singleStatus`` ``CANCELED`` (BILL spells the two enums differently).
+``disbursementStatus`` is left out: BILL's values (``DONE``, ``FAILED``, ``HOLD``...) describe a
+disbursement that has started, which no emulated payment reaches. A bulk request (at most 50
+payments, as BILL's page says) succeeds or fails as a whole.
 
 BILL has no idempotency key: a repeated POST is a second payment. Clients should send their own
 ``transactionNumber`` and look for it (``filters=transactionNumber:eq:"..."``) after an uncertain
@@ -64,6 +68,8 @@ class PaymentsMixin(BackendBase):
                 if not isinstance(item, dict):
                     raise ValidationFailed(f"payments[{index}]", "must be an object")
                 merged = {**shared, **item}
+                # BILL's own bulk example sends no processingOptions: the defaults apply
+                merged.setdefault("processingOptions", {})
                 created.append(self._schedule(caller, merged, prefix=f"payments[{index}]."))
         return {"payments": [public(p) for p in created]}
 
@@ -81,8 +87,9 @@ class PaymentsMixin(BackendBase):
                     f"Payment {payment_id} is {payment['singleStatus']}; "
                     "only a SCHEDULED payment can be canceled."
                 )
-            for key in ("status", "singleStatus", "disbursementStatus"):
-                payment[key] = "CANCELED"
+            payment["status"] = "CANCELLED"
+            payment["singleStatus"] = "CANCELED"
+            payment.pop("disbursementStatus", None)  # documents stored before it was left out
             payment = self._save(payment)
             for line in payment["billPayments"]:
                 bill = self.store.get_object("bill", caller.org_id, line["billId"])
@@ -171,13 +178,14 @@ class PaymentsMixin(BackendBase):
         payment_id = ids.object_id("payment", seq)
         doc = {
             "vendorId": bill["vendorId"],
+            "vendorName": vendor["name"],
+            "billId": bill_id,
             "billPayments": [{"id": f"bpm{payment_id[3:]}", "billId": bill_id, "amount": cents}],
             "amount": cents,
             "processDate": process_date.isoformat(),
             "fundingAccount": {"type": funding_type, "id": bank_id},
             "status": "SCHEDULED",
             "singleStatus": "SCHEDULED",
-            "disbursementStatus": "SCHEDULED",
             "disbursementType": "ACH" if electronic else "CHECK",
             "onlinePayment": True,
             "transactionNumber": number or ids.transaction_number(seq),

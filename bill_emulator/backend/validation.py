@@ -104,9 +104,13 @@ def enum(
 
 
 def boolean(body: dict, key: str, path: str | None = None, *, default: bool = False) -> bool:
+    """true/false; also the strings "true"/"false", which BILL's own examples send (its MFA
+    challenge example has ``"useBackup": "false"``) and its JSON reader takes."""
     value = body.get(key)
     if value is None:
         return default
+    if value in ("true", "false"):
+        return value == "true"
     if not isinstance(value, bool):
         raise ValidationFailed(path or key, "must be true or false")
     return value

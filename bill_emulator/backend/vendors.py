@@ -12,6 +12,9 @@ digits of the account number; the full number is kept in a private field that ne
 backend.
 Bank details cannot be changed with PATCH: as on BILL, they are deleted and re-created through
 ``/v3/vendors/{id}/bank-account``.
+
+``POST /v3/vendors/bulk`` takes a JSON array of vendors (at most ``BULK_MAX``, BILL's limit in its
+collection) and answers ``{"vendors": [...]}``; one bad vendor rejects the whole request.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
 from bill_emulator.backend.errors import (
     InvalidState,
+    MalformedRequest,
     ObjectNotFound,
     UntrustedSession,
     ValidationFailed,
@@ -27,20 +31,21 @@ from bill_emulator.backend.errors import (
 
 ACCOUNT_TYPES = ("BUSINESS", "PERSON", "NONE")
 BANK_TYPES = ("CHECKING", "SAVINGS")
-OWNER_TYPES = ("BUSINESS", "PERSON")
+OWNER_TYPES = ("BUSINESS", "PERSONAL")
 CURRENCIES = ("USD",)
+BULK_MAX = 20
 #: What BILL needs to pay a vendor by check (developer.bill.com/reference/createvendor).
 CHECK_FIELDS = ("line1", "city", "zipOrPostalCode", "country")
 _ADDRESS_FIELDS = ("line1", "line2", "city", "stateOrProvince", "zipOrPostalCode", "country")
 
 
-def _address(value: dict) -> dict:
+def _address(value: dict, prefix: str = "") -> dict:
     address = {}
     for key in _ADDRESS_FIELDS:
-        text = v.string(value, key, f"address.{key}", max_len=100)
+        text = v.string(value, key, f"{prefix}address.{key}", max_len=100)
         if text is not None:
             address[key] = text
-    v.country(address.get("country"), "address.country")
+    v.country(address.get("country"), f"{prefix}address.country")
     return address
 
 
@@ -53,18 +58,19 @@ def check_payment_gaps(vendor: dict) -> list[str]:
     return gaps
 
 
-def _payment_information(value: dict) -> tuple[dict, str | None]:
+def _payment_information(value: dict, prefix: str = "") -> tuple[dict, str | None]:
     """Checked ``paymentInformation`` (account number masked) and the full account number."""
-    payee = v.string(value, "payeeName", "paymentInformation.payeeName", max_len=100)
+    path = f"{prefix}paymentInformation"
+    payee = v.string(value, "payeeName", f"{path}.payeeName", max_len=100)
     info: dict = {}
     full_number = None
-    bank = v.sub_object(value, "bankAccount", "paymentInformation.bankAccount", required=False)
+    bank = v.sub_object(value, "bankAccount", f"{path}.bankAccount", required=False)
     if bank is not None:
         if payee is None or not payee.strip():
             raise ValidationFailed(
-                "paymentInformation.payeeName", "must not be blank for electronic (ACH) payments"
+                f"{path}.payeeName", "must not be blank for electronic (ACH) payments"
             )
-        info["bankAccount"], full_number = _bank_account(bank, "paymentInformation.bankAccount")
+        info["bankAccount"], full_number = _bank_account(bank, f"{path}.bankAccount")
     if payee is not None:
         info = {"payeeName": payee, **info}
     return info, full_number
@@ -89,51 +95,86 @@ def _bank_account(bank: dict, path: str) -> tuple[dict, str]:
         "ownerType": v.enum(
             bank, "ownerType", OWNER_TYPES, f"{path}.ownerType", default="BUSINESS"
         ),
+        "paymentCurrency": v.enum(
+            bank, "paymentCurrency", CURRENCIES, f"{path}.paymentCurrency", default="USD"
+        ),
     }
     return account, full_number
 
 
-def _common(body: dict, doc: dict, *, creating: bool) -> None:
+def _common(body: dict, doc: dict, *, creating: bool, prefix: str = "") -> None:
     """Fields that create and PATCH check the same way (PATCH only those present)."""
 
     def present(key: str) -> bool:
         return creating or key in body
 
+    p = prefix
     if present("name"):
-        doc["name"] = v.string(body, "name", required=True, max_len=100)
+        doc["name"] = v.string(body, "name", f"{p}name", required=True, max_len=100)
     if present("shortName"):
-        doc["shortName"] = v.string(body, "shortName", max_len=40)
+        doc["shortName"] = v.string(body, "shortName", f"{p}shortName", max_len=40)
     if present("accountType"):
         doc["accountType"] = v.enum(
-            body, "accountType", ACCOUNT_TYPES, default="BUSINESS", required=not creating
+            body,
+            "accountType",
+            ACCOUNT_TYPES,
+            f"{p}accountType",
+            default="BUSINESS",
+            required=not creating,
         )
     if present("email"):
-        doc["email"] = v.email(v.string(body, "email", max_len=255), "email")
+        doc["email"] = v.email(v.string(body, "email", f"{p}email", max_len=255), f"{p}email")
     if present("phone"):
-        doc["phone"] = v.string(body, "phone", max_len=30)
+        doc["phone"] = v.string(body, "phone", f"{p}phone", max_len=30)
     if present("billCurrency"):
         doc["billCurrency"] = v.enum(
-            body, "billCurrency", CURRENCIES, default="USD", required=not creating
+            body,
+            "billCurrency",
+            CURRENCIES,
+            f"{p}billCurrency",
+            default="USD",
+            required=not creating,
         )
     if present("address"):
-        doc["address"] = _address(v.sub_object(body, "address", "address", required=True))
+        address = v.sub_object(body, "address", f"{p}address", required=True)
+        doc["address"] = _address(address, p)
     for key in [k for k, val in doc.items() if val is None]:
         del doc[key]
 
 
+def _vendor_doc(body: object, prefix: str = "") -> dict:
+    """A new vendor's document from its request body."""
+    if prefix and not isinstance(body, dict):
+        raise ValidationFailed(prefix.rstrip("."), "must be an object")
+    body = v.body_object(body)
+    doc: dict = {}
+    _common(body, doc, creating=True, prefix=prefix)
+    path = f"{prefix}paymentInformation"
+    info = v.sub_object(body, "paymentInformation", path, required=False)
+    if info is not None:
+        doc["paymentInformation"], full_number = _payment_information(info, prefix)
+        if full_number:
+            doc["_accountNumber"] = full_number
+    return doc
+
+
 class VendorsMixin(BackendBase):
     def create_vendor(self, caller: Caller, body: object) -> dict:
-        body = v.body_object(body)
-        doc: dict = {}
-        _common(body, doc, creating=True)
-        info = v.sub_object(body, "paymentInformation", "paymentInformation", required=False)
-        if info is not None:
-            doc["paymentInformation"], full_number = _payment_information(info)
-            if full_number:
-                doc["_accountNumber"] = full_number
+        doc = _vendor_doc(body)
         with self.store.write():
             doc = self._insert("vendor", caller.org_id, doc)
         return public(doc)
+
+    def bulk_create_vendors(self, caller: Caller, body: object) -> dict:
+        """A JSON array of vendors -> ``{"vendors": [...]}``; all or none."""
+        if not isinstance(body, list) or not body:
+            raise MalformedRequest("Request body must be a JSON array of at least one vendor.")
+        if len(body) > BULK_MAX:
+            raise ValidationFailed("[]", f"must hold at most {BULK_MAX} vendors")
+        docs = [_vendor_doc(item, f"[{i}].") for i, item in enumerate(body)]
+        with self.store.write():
+            created = [self._insert("vendor", caller.org_id, doc) for doc in docs]
+        return {"vendors": [public(doc) for doc in created]}
 
     def get_vendor(self, caller: Caller, vendor_id: str) -> dict:
         return public(self._load("vendor", caller, vendor_id))
@@ -201,7 +242,7 @@ class VendorsMixin(BackendBase):
             self._save(doc)
         return account
 
-    def delete_vendor_bank_account(self, caller: Caller, vendor_id: str) -> dict:
+    def delete_vendor_bank_account(self, caller: Caller, vendor_id: str) -> None:
         with self.store.write():
             doc = self._load("vendor", caller, vendor_id)
             if "bankAccount" not in doc.get("paymentInformation", {}):
@@ -209,4 +250,3 @@ class VendorsMixin(BackendBase):
             del doc["paymentInformation"]["bankAccount"]
             doc.pop("_accountNumber", None)
             self._save(doc)
-        return {}

@@ -103,3 +103,31 @@ def test_html_escapes_values():
         data={"name": "<script>"},
     )
     assert "<script>" not in resp._repr_html_()
+
+
+def test_created_and_empty_answers_show_bills_status_line():
+    created = ApiResponse(method="POST", path="/v3/vendors", status_code=201, reason="", data={})
+    assert created.status_line() == "HTTP 201 Created"  # the standard phrase when none was sent
+    deleted = ApiResponse(
+        method="DELETE",
+        path="/v3/vendors/00901SBX000000000001/bank-account",
+        status_code=204,
+        reason="No Content",
+        data=None,
+    )
+    assert deleted.ok and len(deleted) == 0 and "id" not in deleted
+    assert repr(deleted).splitlines()[-2:] == ["HTTP 204 No Content", "(no body)"]
+    assert "(no body)" in deleted._repr_html_()
+    try:
+        deleted["id"]
+    except KeyError as err:
+        assert "no body" in str(err)
+    else:
+        raise AssertionError("an empty answer has no keys")
+
+
+def test_client_shows_201_and_an_empty_200_from_the_emulator(client):
+    made = client.request("POST", "/v3/vendors", json={"name": "Shown", "address": {}})
+    assert made.status_line() == "HTTP 201 Created"
+    bye = client.request("POST", "/v3/logout")
+    assert (bye.status_line(), bye.data) == ("HTTP 200 OK", None)

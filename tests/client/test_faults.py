@@ -184,7 +184,7 @@ def test_payment_rate_limited_before_processing_then_sent_once(trusted, bill, sl
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(bill["id"], "25.00"))
     assert not resp.recovered
-    assert [r["status"] for r in _posts(trusted)] == [429, 200]
+    assert [r["status"] for r in _posts(trusted)] == [429, 201]
     assert sleeps == [1.0]
 
 

@@ -135,7 +135,8 @@ def error_of(resp: requests.Response) -> tuple[int, str, str]:
     body = resp.json()
     assert isinstance(body, list) and len(body) == 1, body
     err = body[0]
-    assert set(err) == {"timestamp", "code", "severity", "category", "message"}
+    assert {"timestamp", "code", "severity", "category", "message"} <= set(err)
+    assert set(err) <= {"timestamp", "code", "severity", "category", "message", "params"}
     return resp.status_code, err["code"], err["message"]
 
 

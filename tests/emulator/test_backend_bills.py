@@ -140,15 +140,27 @@ def test_create_bill_duplicate_invoice_number_per_vendor(backend, caller, vendor
 
 def test_update_bill_lines_recalculate_amount(backend, caller, vendor):
     bill = backend.create_bill(caller, bill_body(vendor["id"]))
-    updated = backend.update_bill(caller, bill["id"], {"billLineItems": [{"amount": 10}]})
-    assert (updated["amount"], updated["dueAmount"]) == (Decimal("10.00"), Decimal("10.00"))
+    first, second = bill["billLineItems"]
+    line = {"id": first["id"], "amount": 10}
+    updated = backend.update_bill(caller, bill["id"], {"billLineItems": [line]})
+    # BILL's PATCH changes the line named by id; the other line stays, ids never change
+    assert [(li["id"], li["amount"]) for li in updated["billLineItems"]] == [
+        (first["id"], Decimal("10.00")),
+        (second["id"], second["amount"]),
+    ]
+    assert updated["billLineItems"][0]["description"] == first["description"]
+    with pytest.raises(ValidationFailed) as err:
+        backend.update_bill(caller, bill["id"], {"billLineItems": [{"amount": 10}]})
+    assert err.value.message.startswith("billLineItems[0].id: must name a line of this bill")
+    assert (updated["amount"], updated["dueAmount"]) == (Decimal("35.25"), Decimal("35.25"))
 
 
 def test_update_bill_with_payment_cannot_change_lines(backend, trusted, vendor):
     bill = backend.create_bill(trusted, bill_body(vendor["id"]))
     backend.create_payment(trusted, payment_body(bill["id"]))
     with pytest.raises(InvalidState):
-        backend.update_bill(trusted, bill["id"], {"billLineItems": [{"amount": 10}]})
+        line = {"id": bill["billLineItems"][0]["id"], "amount": 10}
+        backend.update_bill(trusted, bill["id"], {"billLineItems": [line]})
 
 
 def test_payment_status_follows_payments(backend, trusted, vendor):
@@ -176,3 +188,42 @@ def test_archive_and_restore_bill(backend, caller, vendor):
     bill = backend.create_bill(caller, bill_body(vendor["id"]))
     assert backend.archive_bill(caller, bill["id"])["archived"] is True
     assert backend.restore_bill(caller, bill["id"])["archived"] is False
+
+
+def test_bill_carries_bills_amount_fields_as_payments_are_booked(backend, trusted, vendor):
+    bill = backend.create_bill(trusted, bill_body(vendor["id"]))
+    amounts = ("scheduledAmount", "paidAmount", "creditAmount")
+    assert tuple(bill[k] for k in amounts) == (Decimal("0.00"),) * 3
+    payment = backend.create_payment(trusted, payment_body(bill["id"], "25.50"))
+    booked = backend.get_bill(trusted, bill["id"])
+    assert (booked["scheduledAmount"], booked["dueAmount"]) == (Decimal("25.50"), Decimal("100"))
+    assert booked["paidAmount"] == Decimal("0.00")  # nothing clears on the emulator
+    backend.cancel_payment(trusted, payment["id"])
+    assert backend.get_bill(trusted, bill["id"])["scheduledAmount"] == Decimal("0.00")
+
+
+def test_line_items_keep_an_id_and_their_classifications(backend, caller, vendor):
+    body = bill_body(vendor["id"])
+    body["billLineItems"][0]["classifications"] = {"chartOfAccountId": "0ca01", "bogus": "x"}
+    bill = backend.create_bill(caller, body)
+    ids = [line["id"] for line in bill["billLineItems"]]
+    assert ids == ["bli01SBX000000000001001", "bli01SBX000000000001002"]
+    assert bill["billLineItems"][0]["classifications"] == {"chartOfAccountId": "0ca01"}
+    assert "classifications" not in bill["billLineItems"][1]
+
+
+def test_bulk_bills_all_or_nothing_names_the_bad_one(backend, caller, vendor):
+    good = bill_body(vendor["id"])
+    bad = bill_body(vendor["id"], dueDate="31/12/2026")
+    bad["invoice"] = {"invoiceNumber": "OTHER-1", "invoiceDate": "2026-12-01"}
+    with pytest.raises(ValidationFailed) as err:
+        backend.bulk_create_bills(caller, [good, bad])
+    assert err.value.message.startswith("[1].dueDate: must be a date in yyyy-MM-dd format")
+    assert _count(backend, caller) == 0
+    other = {**good, "invoice": {"invoiceNumber": "OTHER-2", "invoiceDate": "2026-12-01"}}
+    made = backend.bulk_create_bills(caller, [good, other])
+    assert [b["id"] for b in made] == ["00n01SBX000000000001", "00n01SBX000000000002"]
+    with pytest.raises(ValidationFailed) as err:  # the same invoice number again: nothing made
+        backend.bulk_create_bills(caller, [good])
+    assert err.value.message.startswith("[0].invoice.invoiceNumber:")
+    assert _count(backend, caller) == 2

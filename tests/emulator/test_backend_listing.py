@@ -189,5 +189,5 @@ def test_bill_filters_by_vendor_and_due_date(backend, caller, five):
 
 
 def test_bank_filter_status(backend, caller):
-    page = backend.list_banks(caller, {"filters": ['status:eq:"UNVERIFIED"']})
-    assert [b["status"] for b in page["results"]] == ["UNVERIFIED"]
+    page = backend.list_banks(caller, {"filters": ['status:eq:"NOT_VERIFIED"']})
+    assert [b["status"] for b in page["results"]] == ["NOT_VERIFIED"]

@@ -202,3 +202,30 @@ def test_reset_restores_fresh_ids(backend, caller):
     fresh = backend.authenticate(caller.dev_key, session["sessionId"])
     assert backend.list_vendors(fresh, {})["results"] == []
     assert backend.create_vendor(fresh, vendor_body())["id"] == "00901SBX000000000001"
+
+
+def test_bulk_vendors_all_or_nothing_within_bills_limit(backend, caller):
+    from bill_emulator.backend.errors import MalformedRequest
+
+    good = vendor_body()
+    with pytest.raises(ValidationFailed) as err:
+        backend.bulk_create_vendors(caller, [good, {**good, "name": ""}])
+    assert err.value.message == "[1].name: must not be blank"
+    with pytest.raises(ValidationFailed):
+        backend.bulk_create_vendors(caller, [good] * 21)  # BILL's limit is 20
+    with pytest.raises(MalformedRequest):
+        backend.bulk_create_vendors(caller, good)  # an array, not an object
+    assert backend.list_vendors(caller, {"max": ["100"]})["results"] == []
+    made = backend.bulk_create_vendors(caller, [good] * 20)["vendors"]
+    assert len(made) == 20 and made[0]["id"] == "00901SBX000000000001"
+
+
+def test_vendor_bank_owner_type_is_spelt_as_bill_spells_it(backend, caller):
+    body = vendor_body()
+    body["paymentInformation"]["bankAccount"]["ownerType"] = "PERSONAL"
+    vendor = backend.create_vendor(caller, body)
+    bank = vendor["paymentInformation"]["bankAccount"]
+    assert (bank["ownerType"], bank["paymentCurrency"]) == ("PERSONAL", "USD")
+    body["paymentInformation"]["bankAccount"]["ownerType"] = "PERSON"
+    with pytest.raises(ValidationFailed):
+        backend.create_vendor(caller, body)

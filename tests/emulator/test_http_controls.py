@@ -35,7 +35,7 @@ def test_request_log_has_no_secrets(signed_in):
     log = signed_in.get("/_emulator/requests").json()
     assert [(e["method"], e["path"], e["status"]) for e in log] == [
         ("GET", "/v3/nope", 404),
-        ("POST", "/v3/vendors", 200),
+        ("POST", "/v3/vendors", 201),
         ("POST", "/v3/login", 200),
     ]
     text = json.dumps(log)

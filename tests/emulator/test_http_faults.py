@@ -34,7 +34,7 @@ def test_fault_status_and_code_before_processing(signed_in):
     resp = signed_in.post("/v3/vendors", vendor_body())
     assert error_of(resp) == (503, "BDC_1001", "System error occurred.")
     assert _vendor_names(signed_in) == []
-    assert signed_in.post("/v3/vendors", vendor_body()).status_code == 200  # count was 1
+    assert signed_in.post("/v3/vendors", vendor_body()).status_code == 201  # count was 1
 
 
 def test_fault_rate_limit_default_code(signed_in):

@@ -46,7 +46,7 @@ def wsgi(tmp_path):
 @pytest.fixture
 def vendor_id(wsgi):
     resp = wsgi.call("POST", "/v3/vendors", VENDOR)
-    assert resp.status_code == 200, resp.json
+    assert resp.status_code == 201, resp.json
     return resp.json["id"]
 
 

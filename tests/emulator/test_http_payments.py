@@ -90,7 +90,7 @@ def test_payment_untrusted_is_403_bdc_1361(signed_in, bill):
 def test_payment_after_mfa_is_scheduled(signed_in, bill):
     signed_in.trust()
     resp = signed_in.post("/v3/payments", _pay_json(bill["id"], transactionNumber="T-1"))
-    assert resp.status_code == 200
+    assert resp.status_code == 201
     payment = resp.json()
     assert payment["id"].startswith("stp") and len(payment["id"]) == 20
     assert (payment["status"], payment["singleStatus"]) == ("SCHEDULED", "SCHEDULED")
@@ -129,7 +129,7 @@ def test_payment_cancel_restores_due(signed_in, bill):
     signed_in.trust()
     payment = signed_in.post("/v3/payments", _pay_json(bill["id"])).json()
     resp = signed_in.post(f"/v3/payments/{payment['id']}/cancel")
-    assert resp.json()["singleStatus"] == "CANCELED"
+    assert (resp.json()["status"], resp.json()["singleStatus"]) == ("CANCELLED", "CANCELED")
     assert signed_in.get(f"/v3/bills/{bill['id']}").json()["dueAmount"] == 125.5
     again = signed_in.post(f"/v3/payments/{payment['id']}/cancel")
     assert error_of(again)[:2] == (400, "BDC_1000")
@@ -143,7 +143,7 @@ def test_bulk_payments_over_http(signed_in, bill):
         "payments": [{"billId": bill["id"], "amount": 25.5}, {"billId": bill["id"], "amount": 100}],
     }
     resp = signed_in.post("/v3/payments/bulk", body)
-    assert resp.status_code == 200
+    assert resp.status_code == 201
     assert [p["amount"] for p in resp.json()["payments"]] == [25.5, 100]
     assert signed_in.get(f"/v3/bills/{bill['id']}").json()["paymentStatus"] == "SCHEDULED"
 

@@ -179,7 +179,7 @@ def test_chunked_body_is_read_whole(signed_in):
     resp = signed_in.http.post(
         signed_in.url + "/v3/vendors", data=chunks(), headers=signed_in.headers(), timeout=10
     )
-    assert resp.status_code == 200, resp.text
+    assert resp.status_code == 201, resp.text
     assert resp.json()["name"] == "Chunky"
     assert signed_in.get("/v3/login/session").status_code == 200  # the connection still works
 

@@ -12,7 +12,7 @@ def _count(api) -> int:
 
 def test_create_vendor_returns_id_and_masked_bank(signed_in):
     resp = signed_in.post("/v3/vendors", vendor_body())
-    assert resp.status_code == 200
+    assert resp.status_code == 201
     vendor = resp.json()
     assert vendor["id"] == "00901SBX000000000001"
     assert vendor["archived"] is False
@@ -76,7 +76,8 @@ def test_vendor_bank_account_replace_by_delete_then_create(signed_in):
         "BDC_1000",
         f"Vendor {vendor['id']} already has a bank account; delete it first.",
     )
-    assert signed_in.call("DELETE", path).status_code == 200
+    deleted = signed_in.call("DELETE", path)
+    assert (deleted.status_code, deleted.content) == (204, b"")
     assert error_of(signed_in.get(path))[:2] == (404, "BDC_1004")
     assert signed_in.post(path, new).json()["accountNumber"] == "****4444"
     got = signed_in.get(f"/v3/vendors/{vendor['id']}").json()

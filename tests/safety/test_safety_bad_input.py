@@ -353,7 +353,7 @@ def test_payment_from_unverified_bank_refused_by_emulator(trusted, unpaid_bill):
     err = _refused_by_emulator(trusted, unpaid_bill, body)
     assert isinstance(err, bh.ValidationError) and err.code == "BDC_1000"
     assert err.message == (
-        f"fundingAccount.id: bank account {seed.UNVERIFIED_BANK_ID} is UNVERIFIED; "
+        f"fundingAccount.id: bank account {seed.UNVERIFIED_BANK_ID} is NOT_VERIFIED; "
         "payments need a VERIFIED account"
     )
 

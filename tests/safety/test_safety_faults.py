@@ -77,7 +77,7 @@ def test_payment_session_expired_before_processing_relogs_and_pays_once(trusted,
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert not resp.recovered
-    assert _payment_calls(trusted) == [("POST", 401), ("GET", 200), ("POST", 200)]
+    assert _payment_calls(trusted) == [("POST", 401), ("GET", 200), ("POST", 201)]
     assert ("POST", "/v3/login", 200) in bill_calls(trusted)
     assert trusted.is_trusted  # the remembered device trusted the new session
     assert _paid_once(trusted, unpaid_bill)["id"] == resp["id"]
