@@ -57,7 +57,7 @@ class Payments(Resource):
         opt-in, and, with ``check_bill``, that the bill still has a ``dueAmount`` covering
         ``amount`` and belongs to ``vendorId``.
         """
-        self.client._guard_production("POST", self.path, "creating a payment")
+        self.client.guard_production("POST", self.path, "creating a payment")
         body = validation.check_payment(body)
         body.setdefault("transactionNumber", new_transaction_number())
         if check_bill and body.get("billId"):
@@ -67,7 +67,7 @@ class Payments(Resource):
     def bulk_create(self, body: dict) -> ApiResponse:
         """``POST /v3/payments/bulk``: ``{"payments": [payment, ...], ...}``; each entry gets
         its own transactionNumber and the same checks and safety net as :meth:`create`."""
-        self.client._guard_production("POST", self.path + "/bulk", "creating a bulk payment")
+        self.client.guard_production("POST", self.path + "/bulk", "creating a bulk payment")
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("payments"), list)
@@ -206,13 +206,13 @@ class Payments(Resource):
         client = self.client
         attempt, relogged = 0, False
         while True:
-            session_id = client._session_id
+            session_id = client.session.id
             try:
                 return client.request("POST", path, json=body, safe=False, relogin=False)
             except SessionError as err:
                 if err.code != "BDC_1109":
                     raise
-                client._relogin(session_id)  # the look-up needs a session too
+                client.session.renew(session_id)  # the look-up needs a session too
                 what = "the session had expired (BDC_1109)"
                 recorded = self._lookup(path, body, txns, what, err)
                 if recorded is not None:
@@ -234,7 +234,7 @@ class Payments(Resource):
                         "later (it keeps that transactionNumber), not a new body."
                     )
                     raise
-                client.sleep(client._backoff(attempt, err.retry_after))
+                client.sleep(client.backoff(attempt, err.retry_after))
                 attempt += 1
             except (ConnectionProblem, ServerError) as err:
                 what = _describe(err)

@@ -33,9 +33,9 @@ def test_login_reuses_session_across_clients_without_second_login(make_client):
 
 def test_login_force_opens_new_session(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.login(force=True)
-    assert client._session_id != old
+    assert client.session.id != old
 
 
 def test_first_call_logs_in_lazily(client):
@@ -45,12 +45,12 @@ def test_first_call_logs_in_lazily(client):
 
 def test_session_expiry_relogs_in_and_repeats_call(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.emulator.advance_clock(EXPIRE)
     client.emulator.clear_requests()
     resp = client.vendors.list(max=1)
     assert resp.status_code == 200
-    assert client._session_id != old
+    assert client.session.id != old
     assert _bill_calls(client) == [
         ("GET", "/v3/vendors", 401),
         ("POST", "/v3/login", 200),
@@ -66,7 +66,7 @@ def test_session_expiry_between_kernels_adopts_refreshed_session(make_client):
     a.vendors.list(max=1)  # kernel A logs in again and caches the new session
     b.emulator.clear_requests()
     b.vendors.list(max=1)  # kernel B adopts it instead of logging in
-    assert b._session_id == a._session_id
+    assert b.session.id == a.session.id
     assert ("POST", "/v3/login", 200) not in _bill_calls(b)
 
 
@@ -86,11 +86,11 @@ def test_session_info_reports_mfa_status(client):
 
 def test_logout_ends_session_and_next_call_logs_in_again(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.logout()
     assert not client.is_logged_in
     client.vendors.list(max=1)
-    assert client._session_id != old
+    assert client.session.id != old
 
 
 def test_login_wrong_password_raises_session_error(make_client):

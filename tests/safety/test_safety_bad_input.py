@@ -57,7 +57,7 @@ def test_blank_credentials_caught_before_sending(client, make_client, override, 
     assert err.field == field and str(err).startswith(f"{field}: is blank")
     assert fix in err.hint
     assert bill_calls(client) == []
-    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad._key)
+    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad.session.key)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def _refused_login(client, bad) -> bh.SessionError:
     with pytest.raises(bh.SessionError) as info:
         bad.login()
     assert bill_calls(client) == [("POST", "/v3/login", 401)]  # one attempt, not repeated
-    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad._key)
+    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad.session.key)
     return info.value
 
 

@@ -54,12 +54,12 @@ def test_new_chapter_after_expiry_relogs_trusted_without_new_mfa(trusted, make_c
     ]
     assert chapter.is_trusted
     assert len(chapter.emulator.outbox()) == texts  # no new MFA text message
-    assert chapter.cache.get(chapter._key)["sessionId"] == chapter._session_id
+    assert chapter.cache.get(chapter.session.key)["sessionId"] == chapter.session.id
 
 
 def test_session_expired_mid_call_relogs_and_repeats(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.emulator.add_fault(path="/v3/vendors", method="GET", status=401, code="BDC_1109")
     client.emulator.clear_requests()
     assert client.vendors.list(max=1).status_code == 200
@@ -68,8 +68,8 @@ def test_session_expired_mid_call_relogs_and_repeats(client):
         ("POST", "/v3/login", 200),
         ("GET", "/v3/vendors", 200),
     ]
-    assert client._session_id != old
-    assert client.cache.get(client._key)["sessionId"] == client._session_id
+    assert client.session.id != old
+    assert client.cache.get(client.session.key)["sessionId"] == client.session.id
 
 
 def test_payment_session_expired_before_processing_relogs_and_pays_once(trusted, unpaid_bill):

@@ -1,0 +1,46 @@
+"""The client's dependency rules (docs/architecture.md), checked on its source."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import billhelpers
+
+CLIENT = Path(billhelpers.__file__).parent
+#: ``client._x`` / ``self.client._x`` / ``client.session._x``: a resource reaching into the
+#: client's (or its session's) private attributes.
+_PRIVATE = re.compile(r"\bclient\.(?:session\.)?_\w+")
+
+
+def test_resources_use_only_public_attributes_of_client_and_session():
+    found = []
+    for path in sorted((CLIENT / "resources").glob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if _PRIVATE.search(line):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []
+
+
+def test_the_private_access_check_can_fail():
+    assert _PRIVATE.search("self.client._session_id")
+    assert _PRIVATE.search("client.session._try(x)")
+    assert not _PRIVATE.search("self.client.session.id")
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_does_not_import_pandas_or_widgets_at_module_level():
+    heavy = {"pandas", "ipywidgets", "IPython"}
+    for name in ("client.py", "sessions.py", "cache.py", "_errormap.py", "paging.py"):
+        tops = {n.split(".")[0] for n in _module_level_imports(CLIENT / name)}
+        assert not tops & heavy, name
