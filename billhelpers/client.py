@@ -8,7 +8,8 @@ Why one ``requests.Session`` per client: keep-alive saves a TLS handshake per ca
 headers BILL needs (``devKey``, ``sessionId``) are set in one place, never in a URL (BILL warns
 that URLs end up in logs). Every call goes through :meth:`Client.request`, which applies the
 timeout, turns errors into exceptions (via :mod:`billhelpers._errormap`, the only place that
-reads error bodies), logs in again once on BDC_1109 and retries what is safe to repeat.
+reads error bodies), logs in again once on BDC_1109 and retries what :mod:`billhelpers.retry`
+says is safe to repeat: the only retry loop of the kit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import requests
 import urllib3
 
-from billhelpers import _errormap, money
+from billhelpers import _errormap, money, retry
 from billhelpers._version import __version__
 from billhelpers.cache import SessionCache, cache_key
 from billhelpers.config import Config
@@ -31,16 +32,12 @@ from billhelpers.exceptions import (
     ConnectionProblem,
     InputError,
     ProductionGuardError,
-    ServerError,
 )
 from billhelpers.masking import mask_secret, scrub_text
 from billhelpers.sessions import Session
 
 log = logging.getLogger("billhelpers")
 
-#: Calls that change nothing when repeated, beyond GET: a second login just opens another
-#: session, step-up and logout are idempotent.
-_SAFE_POSTS = frozenset({"/v3/login", "/v3/logout", "/v3/mfa/step-up"})
 #: Paths where anything but a read moves money: guarded in production (see
 #: :meth:`Client.request`). Cancelling a payment moves none, so it is not here.
 MONEY_PATHS = frozenset({"/v3/payments", "/v3/payments/bulk"})
@@ -188,44 +185,52 @@ class Client:
         safe: bool | None = None,
         relogin: bool = True,
         auth: bool = True,
+        recovery: retry.Recovery | None = None,
     ) -> ApiResponse:
         """Send one call and return its :class:`ApiResponse`, or raise a :class:`BillError`.
 
         ``safe`` (default: GET and the idempotent session calls) decides whether rate limits,
         5xx and connection errors are retried with back-off (1, 2, 4, … s, capped). BDC_1109
         is answered by logging in again and repeating the call once, when ``relogin``.
+        ``recovery`` (e.g. a payment's look-up by transactionNumber) checks the outcome of a
+        failed call before anything is repeated or raised; :mod:`billhelpers.retry` decides.
         A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
         nothing sent) until :meth:`allow_production_payments`.
         """
         method = method.upper()
         self.guard_production(method, path)
         if safe is None:
-            safe = method == "GET" or path in _SAFE_POSTS
+            safe = retry.safe_by_default(method, path)
         if auth and self.session.id is None:
             self.session.login()
-        attempt, relogged = 0, False
+        attempt, renewed = 0, False
         while True:
             session_id = self.session.id
             try:
                 return self._send(method, path, params, json, auth)
-            except ConnectionProblem:
-                if not safe or attempt >= self.config.max_retries:
-                    raise
-                delay = self.backoff(attempt, None)
-            except BillAPIError as err:
-                if err.code == _errormap.SESSION_EXPIRED_CODE and auth and relogin and not relogged:
-                    log.info(
-                        "session expired (BDC_1109); logging in again and repeating %s %s",
-                        method,
-                        path,
-                    )
-                    self.session.renew(session_id)
-                    relogged = True
+            except (BillAPIError, ConnectionProblem) as err:
+                expired = auth and relogin and retry.session_expired(err)
+                if expired and (not renewed or recovery is not None):
+                    log.info("session expired (BDC_1109); logging in again for %s %s", method, path)
+                    self.session.renew(session_id)  # a look-up needs a session too
+                checked = recovery is not None and retry.may_hide_a_result(err)
+                recorded = recovery.look_up(err) if checked else None
+                if recorded is not None:
+                    return recorded
+                if expired and not renewed:
+                    renewed = True
                     continue
-                retryable = _errormap.is_rate_limited(err) or isinstance(err, ServerError)
-                if not (retryable and safe and attempt < self.config.max_retries):
-                    raise
-                delay = self.backoff(attempt, getattr(err, "retry_after", None))
+                retries = self.config.max_retries
+                if expired or not retry.may_repeat(
+                    err, safe=safe, checked=checked, attempt=attempt, retries=retries
+                ):
+                    final = recovery.give_up(err) if recovery is not None else err
+                    if final is err:
+                        raise
+                    raise final from err
+                delay = retry.backoff(
+                    attempt, getattr(err, "retry_after", None), self.config.backoff_cap
+                )
             log.warning(
                 "%s %s failed; retrying in %.0f s (attempt %d of %d)",
                 method,
@@ -236,12 +241,6 @@ class Client:
             )
             self.sleep(delay)
             attempt += 1
-
-    def backoff(self, attempt: int, retry_after: float | None) -> float:
-        delay = min(self.config.backoff_cap, float(2**attempt))
-        if retry_after is not None:
-            delay = min(self.config.backoff_cap, max(delay, retry_after))
-        return delay
 
     def _send(self, method, path, params, body, auth) -> ApiResponse:
         headers = {"devKey": self.config.dev_key or ""}
@@ -350,7 +349,7 @@ def _never_sent(err: requests.ConnectionError) -> bool:
 
 
 def _unknown_outcome(method: str, path: str) -> str:
-    if method in ("GET", "HEAD") or path in _SAFE_POSTS:
+    if retry.safe_by_default(method, path):
         return "Nothing was changed; run the cell again."
     return (
         "BILL may or may not have processed it: check (list or get the object) before "

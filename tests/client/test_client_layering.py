@@ -44,3 +44,11 @@ def test_core_does_not_import_pandas_or_widgets_at_module_level():
     for name in ("client.py", "sessions.py", "cache.py", "_errormap.py", "paging.py"):
         tops = {n.split(".")[0] for n in _module_level_imports(CLIENT / name)}
         assert not tops & heavy, name
+
+
+def test_payments_run_no_retry_loop_of_their_own():
+    """One pipeline: payments hand a recovery policy to ``client.request``; the decision
+    "safe to repeat?" lives in billhelpers/retry.py only."""
+    source = (CLIENT / "resources" / "payments.py").read_text()
+    for banned in ("while True", "BDC_", "RateLimitError", ".sleep(", "renew("):
+        assert banned not in source, banned
