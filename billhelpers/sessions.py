@@ -17,7 +17,7 @@ import logging
 import threading
 from typing import Any
 
-from billhelpers import validation
+from billhelpers import preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import SessionError
 
@@ -149,7 +149,7 @@ class Session:
 
     def _login_fresh(self) -> ApiResponse:
         c = self.client.config
-        validation.check_credentials(
+        preflight.check_credentials(
             username=c.username,
             password=c.password,
             organization_id=c.organization_id,

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from billhelpers import tutorial
+from billhelpers import harness, tutorial
 from billhelpers.forms import MfaForm, PaymentConfirmation
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -24,9 +24,9 @@ from billhelpers.forms import MfaForm, PaymentConfirmation
 @pytest.fixture
 def demo_world(tmp_path, monkeypatch):
     """A fresh demo world (emulator data + session cache) for this test, as in the notebooks."""
-    for name, value in tutorial.demo_environment(tmp_path).items():
+    for name, value in harness.demo_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
-    for name in tutorial.DEMO_CLEARED:
+    for name in harness.DEMO_CLEARED:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setitem(tutorial._state, "client", None)
     yield tmp_path

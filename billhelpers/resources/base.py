@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from billhelpers import filters as _filters
-from billhelpers import paging, validation
+from billhelpers import paging, preflight
 from billhelpers.display import ApiResponse
 
 
@@ -98,7 +98,7 @@ class Vendors(_Crud):
     path, kind = "/v3/vendors", "vendors"
 
     def _check(self, body, *, partial=False):
-        return validation.check_vendor(body, partial=partial)
+        return preflight.check_vendor(body, partial=partial)
 
 
 class Bills(_Crud):
@@ -107,7 +107,7 @@ class Bills(_Crud):
     path, kind = "/v3/bills", "bills"
 
     def _check(self, body, *, partial=False):
-        return validation.check_bill(body, partial=partial)
+        return preflight.check_bill(body, partial=partial)
 
 
 class FundingAccounts(Resource):

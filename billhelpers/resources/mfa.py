@@ -12,7 +12,7 @@ login, so the next chapter's session is trusted without a new token.
 
 from __future__ import annotations
 
-from billhelpers import validation
+from billhelpers import preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
 
@@ -57,7 +57,7 @@ class Mfa:
         device = device or self.client.config.mfa_device
         body = {
             "challengeId": str(challenge_id).strip(),
-            "token": validation.check_token(token),
+            "token": preflight.check_token(token),
             "rememberMe": bool(remember_me),
         }
         if remember_me:

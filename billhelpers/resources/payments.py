@@ -21,7 +21,7 @@ import datetime as _dt
 import secrets
 from decimal import Decimal
 
-from billhelpers import retry, validation
+from billhelpers import preflight, retry
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
     AlreadyPaidError,
@@ -56,7 +56,7 @@ class Payments(Resource):
         ``amount`` and belongs to ``vendorId``.
         """
         self.client.guard_production("POST", self.path, "creating a payment")
-        body = validation.check_payment(body)
+        body = preflight.check_payment(body)
         body.setdefault("transactionNumber", new_transaction_number())
         if check_bill and body.get("billId"):
             self._check_bill(body)
@@ -85,12 +85,12 @@ class Payments(Resource):
             )
         body = copy.deepcopy(body)
         if body.get("processDate") is not None:
-            body["processDate"] = validation.check_date(
+            body["processDate"] = preflight.check_date(
                 body["processDate"], "processDate", not_before=_dt.date.today()
             )
         items = []
         for i, item in enumerate(body["payments"]):
-            item = validation.check_payment(item, item=f"payments[{i}].", shared=body)
+            item = preflight.check_payment(item, item=f"payments[{i}].", shared=body)
             item.setdefault("transactionNumber", new_transaction_number())
             items.append(item)
         body["payments"] = items

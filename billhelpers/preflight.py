@@ -1,6 +1,6 @@
 """
-billhelpers.validation
-~~~~~~~~~~~~~~~~~~~~~~
+billhelpers.preflight
+~~~~~~~~~~~~~~~~~~~~~
 
 Client-side checks run before a request is sent, each naming the field and the fix.
 
