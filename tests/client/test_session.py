@@ -1,15 +1,11 @@
 """Sessions against the emulator: login, reuse across kernels, expiry, sign-in errors."""
 
 import pytest
+from kit_helpers import bill_calls
 
 import billhelpers as bh
 
 EXPIRE = 36 * 60  # BILL: 35 idle minutes
-
-
-def _bill_calls(client):
-    """The emulator's request log, oldest first (it lists newest first)."""
-    return [(r["method"], r["path"], r["status"]) for r in reversed(client.emulator.requests())]
 
 
 def test_login_returns_session_and_masks_it(client):
@@ -28,7 +24,7 @@ def test_login_reuses_session_across_clients_without_second_login(make_client):
     second = make_client()  # a new notebook kernel, same cache
     resp = second.login()
     assert resp.note == "reused the cached session"
-    assert ("POST", "/v3/login", 200) not in _bill_calls(second)
+    assert ("POST", "/v3/login", 200) not in bill_calls(second)
 
 
 def test_login_force_opens_new_session(client):
@@ -40,7 +36,7 @@ def test_login_force_opens_new_session(client):
 
 def test_first_call_logs_in_lazily(client):
     client.vendors.list(max=1)
-    assert [c[1] for c in _bill_calls(client)][:2] == ["/v3/login", "/v3/vendors"]
+    assert [c[1] for c in bill_calls(client)][:2] == ["/v3/login", "/v3/vendors"]
 
 
 def test_session_expiry_relogs_in_and_repeats_call(client):
@@ -51,7 +47,7 @@ def test_session_expiry_relogs_in_and_repeats_call(client):
     resp = client.vendors.list(max=1)
     assert resp.status_code == 200
     assert client.session.id != old
-    assert _bill_calls(client) == [
+    assert bill_calls(client) == [
         ("GET", "/v3/vendors", 401),
         ("POST", "/v3/login", 200),
         ("GET", "/v3/vendors", 200),
@@ -67,7 +63,7 @@ def test_session_expiry_between_kernels_adopts_refreshed_session(make_client):
     b.emulator.clear_requests()
     b.vendors.list(max=1)  # kernel B adopts it instead of logging in
     assert b.session.id == a.session.id
-    assert ("POST", "/v3/login", 200) not in _bill_calls(b)
+    assert ("POST", "/v3/login", 200) not in bill_calls(b)
 
 
 def test_expired_cached_session_is_replaced_on_login(make_client):
@@ -126,7 +122,7 @@ def test_login_bad_credentials_caught_before_sending(make_client, override, fiel
     with pytest.raises(bh.InputError) as info:
         client.login()
     assert info.value.field == field
-    assert _bill_calls(good) == []
+    assert bill_calls(good) == []
 
 
 def test_cache_file_is_owner_only(client, isolated_env):

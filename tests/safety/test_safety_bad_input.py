@@ -15,11 +15,10 @@ from decimal import Decimal
 
 import pytest
 from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from kit_helpers import bill_calls, payments_for, posts
 
 import billhelpers as bh
 from bill_emulator import seed
-
-from .safety_helpers import bill_calls, payments_for, posts
 
 # -- sign-in ---------------------------------------------------------------------------------
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from kit_helpers import bill_calls, posts
 
 import billhelpers as bh
 from billhelpers.config import DEMO_CREDENTIALS
-
-from .safety_helpers import bill_calls, posts
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT, ROUTING = "000123456789", "021000021"  # client_bodies.vendor_body()'s bank numbers

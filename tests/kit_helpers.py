@@ -1,13 +1,24 @@
-"""Helpers shared by the safety tests (the emulator's request log, payments of a bill)."""
+"""Helpers shared by the tests: the emulator's request log, the payments of a bill, waiting."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 
 def bill_calls(client) -> list[tuple[str, str, int]]:
-    """The emulator's request log, oldest first: (method, path, status). ``path`` has no query."""
-    return [(r["method"], r["path"], r["status"]) for r in reversed(client.emulator.requests())]
+    """The BILL calls in the emulator's request log, oldest first: (method, path, status).
+    ``path`` has no query; the emulator's own ``/_emulator/`` controls are left out."""
+    return [
+        (r["method"], r["path"], r["status"])
+        for r in reversed(client.emulator.requests())
+        if not r["path"].startswith("/_emulator")
+    ]
+
+
+def call_counts(client) -> Counter:
+    """:func:`bill_calls` counted by ``"METHOD path"``."""
+    return Counter(f"{method} {path}" for method, path, _ in bill_calls(client))
 
 
 def posts(client, path: str) -> list[tuple[str, str, int]]:
