@@ -21,7 +21,7 @@ import datetime as _dt
 import secrets
 from decimal import Decimal
 
-from billhelpers import preflight, retry
+from billhelpers import paging, preflight, retry
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
     AlreadyPaidError,
@@ -116,19 +116,14 @@ class Payments(Resource):
             return self._scan(wanted, None)
 
     def _scan(self, wanted: str, filters: str | None) -> dict | None:
-        page = None
-        for _ in range(LOOKUP_PAGES):
-            resp = self.client.request(
-                "GET",
-                self.path,
-                params={"max": 100, "page": page, "filters": filters, "sort": "createdTime:desc"},
-            )
+        def fetch(*, max, page):
+            params = {"max": max, "page": page, "filters": filters, "sort": "createdTime:desc"}
+            return self.client.request("GET", self.path, params=params)
+
+        for resp in paging.iter_pages(fetch, limit_pages=LOOKUP_PAGES):
             for payment in resp.get("results") or []:
                 if payment.get("transactionNumber") == wanted:
                     return payment
-            page = resp.get("nextPage")
-            if not page:
-                break
         return None
 
     # -- internals -----------------------------------------------------------------------------
