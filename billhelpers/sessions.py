@@ -20,6 +20,7 @@ from typing import Any
 from billhelpers import preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import SessionError
+from billhelpers.masking import mask_secret
 
 log = logging.getLogger("billhelpers")
 
@@ -38,8 +39,6 @@ class Session:
         self.lock = threading.RLock()
 
     def __repr__(self) -> str:
-        from billhelpers.masking import mask_secret  # noqa: PLC0415 - only for the repr
-
         state = f"id {mask_secret(self.id)}" if self.id else "not logged in"
         return f"<Session {state} trusted={self.is_trusted}>"
 

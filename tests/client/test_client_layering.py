@@ -52,3 +52,31 @@ def test_payments_run_no_retry_loop_of_their_own():
     source = (CLIENT / "resources" / "payments.py").read_text()
     for banned in ("while True", "BDC_", "RateLimitError", ".sleep(", "renew("):
         assert banned not in source, banned
+
+
+def _all_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+#: The notebook-facing layers: only tutorial.py (and the package's lazy __init__) use them.
+_UPPER = {"tutorial", "harness", "forms", "tables"}
+
+
+def test_dependencies_point_one_way():
+    """As drawn in docs/architecture.md: the core never imports the notebook layers; the
+    session, the retry policy and the checks never import the client or the resources."""
+    for path in CLIENT.rglob("*.py"):
+        if path.name in ("tutorial.py", "__init__.py") and path.parent == CLIENT:
+            continue
+        imported = {n.removeprefix("billhelpers.") for n in _all_imports(path)}
+        assert not imported & (_UPPER - {path.stem}), path.name
+    for name in ("sessions.py", "retry.py", "preflight.py", "harness.py", "_errormap.py"):
+        imported = {n.removeprefix("billhelpers.") for n in _all_imports(CLIENT / name)}
+        assert not imported & {"client", "resources"}, name
+        assert not any(n.startswith("resources.") for n in imported), name
