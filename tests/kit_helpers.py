@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import time
 from collections import Counter
+from pathlib import Path
 
 
 def bill_calls(client) -> list[tuple[str, str, int]]:
@@ -40,3 +42,16 @@ def wait_until(predicate, timeout: float = 5.0):
     while not predicate():
         assert time.monotonic() < deadline, "timed out waiting for the emulator"
         time.sleep(0.01)
+
+
+def imported_names(path: Path, *, module_level: bool = False) -> set[str]:
+    """The modules a source file imports (``from a import b`` gives ``a`` and ``a.b``), for the
+    layering tests; ``module_level`` leaves out imports inside functions (lazy ones)."""
+    tree = ast.parse(Path(path).read_text())
+    names = set()
+    for node in tree.body if module_level else ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return names

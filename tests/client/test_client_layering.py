@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
+
+from kit_helpers import imported_names
 
 import billhelpers
 
@@ -29,20 +30,10 @@ def test_the_private_access_check_can_fail():
     assert not _PRIVATE.search("self.client.session.id")
 
 
-def _module_level_imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 def test_core_does_not_import_pandas_or_widgets_at_module_level():
     heavy = {"pandas", "ipywidgets", "IPython"}
     for name in ("client.py", "sessions.py", "cache.py", "_errormap.py", "paging.py"):
-        tops = {n.split(".")[0] for n in _module_level_imports(CLIENT / name)}
+        tops = {n.split(".")[0] for n in imported_names(CLIENT / name, module_level=True)}
         assert not tops & heavy, name
 
 
@@ -52,16 +43,6 @@ def test_payments_run_no_retry_loop_of_their_own():
     source = (CLIENT / "resources" / "payments.py").read_text()
     for banned in ("while True", "BDC_", "RateLimitError", ".sleep(", "renew("):
         assert banned not in source, banned
-
-
-def _all_imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
-    return names
 
 
 #: The notebook-facing layers: only tutorial.py (and the package's lazy __init__) use them.
@@ -74,9 +55,9 @@ def test_dependencies_point_one_way():
     for path in CLIENT.rglob("*.py"):
         if path.name in ("tutorial.py", "__init__.py") and path.parent == CLIENT:
             continue
-        imported = {n.removeprefix("billhelpers.") for n in _all_imports(path)}
+        imported = {n.removeprefix("billhelpers.") for n in imported_names(path)}
         assert not imported & (_UPPER - {path.stem}), path.name
     for name in ("sessions.py", "retry.py", "preflight.py", "harness.py", "_errormap.py"):
-        imported = {n.removeprefix("billhelpers.") for n in _all_imports(CLIENT / name)}
+        imported = {n.removeprefix("billhelpers.") for n in imported_names(CLIENT / name)}
         assert not imported & {"client", "resources"}, name
         assert not any(n.startswith("resources.") for n in imported), name
