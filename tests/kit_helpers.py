@@ -33,6 +33,7 @@ def payments_for(client, bill_id: str) -> list[dict]:
         p
         for p in client.payments.list_all(progress=False)
         if any(bp.get("billId") == bill_id for bp in p.get("billPayments") or [])
+        or p.get("billId") == bill_id
     ]
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 import requests
-from client_bodies import payment_body
+from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
 from fake_bill import EXPIRED, LOGIN_OK, FakeBill, error
 from kit_helpers import bill_calls, payments_for, posts, wait_until
 
@@ -486,3 +486,30 @@ def test_session_expiry_mid_payment_relogs_without_double_payment(trusted, unpai
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp["id"].startswith("stp")
     assert trusted.bills.get(unpaid_bill["id"])["dueAmount"] == 0
+
+
+# -- a covered bill, a bulk payment -------------------------------------------------------------
+
+
+def test_second_payment_for_covered_bill_refused(trusted, unpaid_bill):
+    trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
+    with pytest.raises(bh.AlreadyPaidError):
+        trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
+    assert len(payments_for(trusted, unpaid_bill["id"])) == 1
+
+
+def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
+    trusted.emulator.add_fault(
+        path="/v3/payments/bulk", method="POST", count=1, drop=True, afterProcessing=True
+    )
+    resp = trusted.payments.bulk_create(
+        {
+            "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+            "processingOptions": {},
+            "payments": [{"billId": bill["id"], "amount": "30.00"}],
+        }
+    )
+    assert resp.recovered
+    assert len(payments_for(trusted, bill["id"])) == 1
