@@ -217,17 +217,21 @@ class Client:
                 recorded = recovery.look_up(err) if checked else None
                 if recorded is not None:
                     return recorded
-                if expired and not renewed:
-                    renewed = True
-                    continue
-                retries = self.config.max_retries
-                if expired or not retry.may_repeat(
-                    err, safe=safe, checked=checked, attempt=attempt, retries=retries
+                if not retry.may_repeat(
+                    err,
+                    safe=safe,
+                    checked=checked,
+                    attempt=attempt,
+                    retries=self.config.max_retries,
+                    renewed=renewed or not expired,
                 ):
                     final = recovery.give_up(err) if recovery is not None else err
                     if final is err:
                         raise
                     raise final from err
+                if expired:  # repeated once on the new session, without back-off
+                    renewed = True
+                    continue
                 delay = retry.backoff(
                     attempt, getattr(err, "retry_after", None), self.config.backoff_cap
                 )

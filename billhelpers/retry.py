@@ -48,15 +48,20 @@ def may_hide_a_result(err: BillError) -> bool:
     return session_expired(err) or transient(err)
 
 
-def may_repeat(err: BillError, *, safe: bool, checked: bool, attempt: int, retries: int) -> bool:
-    """Whether a call that failed with ``err`` (not a BDC_1109, which the pipeline answers by
-    renewing the session) may be sent again.
+def may_repeat(
+    err: BillError, *, safe: bool, checked: bool, attempt: int, retries: int, renewed: bool
+) -> bool:
+    """Whether a call that failed with ``err`` may be sent again: the one place that decides.
 
-    ``safe``: repeating it changes nothing. ``checked``: a :class:`Recovery` looked the outcome
-    up and found nothing recorded. A rate limit is BILL refusing the call unprocessed, so once
-    checked it may be repeated too; a 5xx or a lost answer of an unsafe call is not, because
-    the server may still be processing it.
+    BDC_1109: BILL refused the call for its session, so it is repeated once on a new session
+    (unless ``renewed`` already, or the caller asked for no re-login). Otherwise ``safe``:
+    repeating it changes nothing; ``checked``: a :class:`Recovery` looked the outcome up and
+    found nothing recorded. A rate limit is BILL refusing the call unprocessed, so once checked
+    it may be repeated too; a 5xx or a lost answer of an unsafe call is not, because the server
+    may still be processing it.
     """
+    if session_expired(err):
+        return not renewed
     if attempt >= retries or not transient(err):
         return False
     return safe or (checked and rate_limited(err))

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from billhelpers import retry
-from billhelpers.exceptions import ConnectionProblem, RateLimitError, ServerError, ValidationError
+from billhelpers.exceptions import (
+    ConnectionProblem,
+    RateLimitError,
+    ServerError,
+    SessionError,
+    ValidationError,
+)
 
 
 def _rate_limit():
@@ -29,11 +35,16 @@ def _server_error():
     ],
 )
 def test_may_repeat(err, safe, checked, expected):
-    assert retry.may_repeat(err, safe=safe, checked=checked, attempt=0, retries=3) is expected
+    assert (
+        retry.may_repeat(err, safe=safe, checked=checked, attempt=0, retries=3, renewed=False)
+        is expected
+    )
 
 
 def test_no_repeat_once_the_retries_are_spent():
-    assert not retry.may_repeat(_rate_limit(), safe=True, checked=False, attempt=3, retries=3)
+    assert not retry.may_repeat(
+        _rate_limit(), safe=True, checked=False, attempt=3, retries=3, renewed=False
+    )
 
 
 def test_backoff_doubles_honours_retry_after_and_is_capped():
@@ -46,3 +57,11 @@ def test_safe_by_default():
     assert retry.safe_by_default("get", "/v3/vendors")
     assert retry.safe_by_default("POST", "/v3/login")
     assert not retry.safe_by_default("POST", "/v3/payments")
+
+
+def test_expired_session_repeated_once_whatever_the_call():
+    expired = SessionError("gone", code="BDC_1109", http_status=401)
+    assert retry.may_repeat(expired, safe=False, checked=False, attempt=9, retries=0, renewed=False)
+    assert not retry.may_repeat(
+        expired, safe=True, checked=True, attempt=0, retries=3, renewed=True
+    )
