@@ -30,9 +30,10 @@ def demo_environment(root=None, *, data_dir=None, cache_dir=None) -> dict[str, s
     credentials (so a learner's ``.env`` cannot point the run at BILL), and the emulator data
     folder and session cache every chapter's kernel shares (``root/emulator``, ``root/cache``
     unless given)."""
-    root = Path(root) if root is not None else None
-    data_dir = data_dir if data_dir is not None else root / "emulator"
-    cache_dir = cache_dir if cache_dir is not None else root / "cache"
+    if root is None and (data_dir is None or cache_dir is None):
+        raise TypeError("demo_environment() needs root, or both data_dir and cache_dir")
+    data_dir = data_dir if data_dir is not None else Path(root) / "emulator"
+    cache_dir = cache_dir if cache_dir is not None else Path(root) / "cache"
     return {
         "BILL_ENVIRONMENT": "demo",
         "BILL_USERNAME": DEMO_CREDENTIALS["username"],
