@@ -5,7 +5,7 @@ billhelpers._errormap
 Turns BILL's error answer into the most specific :mod:`billhelpers.exceptions` class.
 
 This is the one boundary where raw responses become exceptions (the client calls
-:func:`raise_for_error` and nothing else inspects error bodies), so the code → class → hint
+:func:`error_from_response` and nothing else inspects error bodies), so the code → class → hint
 table below is the single place to extend when BILL's 500+ codes surprise us.
 """
 
@@ -98,11 +98,6 @@ _BY_STATUS: dict[int, tuple[type[exc.BillAPIError], str]] = {
 RATE_LIMIT_CODES = frozenset({"BDC_1144", "BDC_1322"})
 #: The session is gone: log in again and repeat once.
 SESSION_EXPIRED_CODE = "BDC_1109"
-
-
-def register(code: str, cls: type[exc.BillAPIError], hint: str) -> None:
-    """Add or override one code (for codes met in the wild that the table lacks)."""
-    CODES[code] = (cls, hint)
 
 
 def error_from_response(

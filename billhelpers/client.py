@@ -8,21 +8,21 @@ Why one ``requests.Session`` per client: keep-alive saves a TLS handshake per ca
 headers BILL needs (``devKey``, ``sessionId``) are set in one place, never in a URL (BILL warns
 that URLs end up in logs). Every call goes through :meth:`Client.request`, which applies the
 timeout, turns errors into exceptions (via :mod:`billhelpers._errormap`, the only place that
-reads error bodies), logs in again once on BDC_1109 and retries what is safe to repeat.
+reads error bodies), logs in again once on BDC_1109 and retries what :mod:`billhelpers.retry`
+says is safe to repeat: the only retry loop of the kit.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
-import threading
 import time
 from typing import Any
 
 import requests
 import urllib3
 
-from billhelpers import _errormap, money, validation
+from billhelpers import _errormap, money, retry
 from billhelpers._version import __version__
 from billhelpers.cache import SessionCache, cache_key
 from billhelpers.config import Config
@@ -32,16 +32,12 @@ from billhelpers.exceptions import (
     ConnectionProblem,
     InputError,
     ProductionGuardError,
-    ServerError,
-    SessionError,
 )
 from billhelpers.masking import mask_secret, scrub_text
+from billhelpers.sessions import Session
 
 log = logging.getLogger("billhelpers")
 
-#: Calls that change nothing when repeated, beyond GET: a second login just opens another
-#: session, step-up and logout are idempotent.
-_SAFE_POSTS = frozenset({"/v3/login", "/v3/logout", "/v3/mfa/step-up"})
 #: Paths where anything but a read moves money: guarded in production (see
 #: :meth:`Client.request`). Cancelling a payment moves none, so it is not here.
 MONEY_PATHS = frozenset({"/v3/payments", "/v3/payments/bulk"})
@@ -91,11 +87,10 @@ class Client:
         #: Injected in tests so back-off does not really wait.
         self.sleep = sleep
         self.cache = SessionCache(config.cache_dir)
-        self._key = cache_key(config.cache_identity(self.base_url), config.dev_key)
-        self._session_id: str | None = None
-        self._trusted = False
+        #: The session: id, trust, cache entry, remembered MFA device.
+        key = cache_key(config.cache_identity(self.base_url), config.dev_key)
+        self.session = Session(self, key)
         self._production_payments_allowed = False
-        self._lock = threading.RLock()
         #: The last :class:`ApiResponse` (handy in a notebook after an exception).
         self.last_response: ApiResponse | None = None
         self.mfa = Mfa(self)
@@ -107,10 +102,11 @@ class Client:
 
     # -- niceties ------------------------------------------------------------------------------
     def __repr__(self) -> str:
-        state = f"session {mask_secret(self._session_id)}" if self._session_id else "not logged in"
+        sid = self.session.id
+        state = f"session {mask_secret(sid)}" if sid else "not logged in"
         return (
             f"<billhelpers.Client {self.config.environment} {self.base_url} "
-            f"{self.config.username!r} ({state}, trusted={self._trusted})>"
+            f"{self.config.username!r} ({state}, trusted={self.session.trusted})>"
         )
 
     def __enter__(self):
@@ -127,18 +123,18 @@ class Client:
     def is_trusted(self) -> bool:
         """Whether the current session is MFA-trusted, as last reported by BILL (login,
         validate, step-up or :meth:`session_info`). No call is made."""
-        return bool(self._session_id) and self._trusted
+        return self.session.is_trusted
 
     @property
     def is_logged_in(self) -> bool:
-        return self._session_id is not None
+        return self.session.is_logged_in
 
     def allow_production_payments(self) -> None:
         """Opt in to money-moving calls in ``production`` for this client only."""
         self._production_payments_allowed = True
         log.warning("production payments enabled for this client: payments move real money")
 
-    def _guard_production(self, method: str, path: str, what: str | None = None) -> None:
+    def guard_production(self, method: str, path: str, what: str | None = None) -> None:
         """Refuse ``method path`` when it moves money in production without the opt-in.
 
         The one place the rule lives: :meth:`request` applies it to every call, so no helper
@@ -157,114 +153,26 @@ class Client:
 
     def _secrets(self) -> list[str]:
         c = self.config
-        return [s for s in (c.password, c.dev_key, self._session_id) if s]
+        return [s for s in (c.password, c.dev_key, self.session.id) if s]
 
-    # -- the session ---------------------------------------------------------------------------
+    # -- the session (see billhelpers.sessions) ----------------------------------------------
     def login(self, *, force: bool = False) -> ApiResponse:
-        """Open a session, or reuse the cached one while BILL still accepts it.
-
-        Reuse is checked with ``GET /v3/login/session`` (one cheap call that also says whether
-        the session is trusted). A remembered MFA device in the cache is sent along, so the new
-        session is trusted without a token. ``force=True`` always opens a new session.
-        """
-        with self._lock:
-            if not force:
-                cached = self.cache.get(self._key).get("sessionId")
-                for candidate in dict.fromkeys(c for c in (self._session_id, cached) if c):
-                    reused = self._try_session(candidate)
-                    if reused is not None:
-                        return reused
-            return self._login_fresh()
+        """Open a session, or reuse the cached one while BILL still accepts it (see
+        :meth:`Session.login <billhelpers.sessions.Session.login>`)."""
+        return self.session.login(force=force)
 
     def resume(self) -> bool:
-        """Adopt the session an earlier kernel cached, without a call; False if none is cached.
-
-        Why no check: it saves a ``GET /v3/login/session`` per notebook. If BILL has ended the
-        session since, the next call answers BDC_1109 and :meth:`request` signs in again by
-        itself (trusted again through a remembered device). Use :meth:`login` to check now.
-        """
-        with self._lock:
-            if self._session_id:
-                return True
-            entry = self.cache.get(self._key)
-            if not entry.get("sessionId"):
-                return False
-            self._session_id = entry["sessionId"]
-            self._trusted = bool(entry.get("trusted"))
-            return True
-
-    def _try_session(self, session_id: str) -> ApiResponse | None:
-        previous = self._session_id
-        self._session_id = session_id
-        try:
-            resp = self.session_info(_relogin=False)
-        except SessionError:
-            self._session_id = previous if previous != session_id else None
-            return None
-        resp.note = "reused the cached session"
-        return resp
-
-    def _login_fresh(self) -> ApiResponse:
-        c = self.config
-        validation.check_credentials(
-            username=c.username,
-            password=c.password,
-            organization_id=c.organization_id,
-            dev_key=c.dev_key,
-        )
-        body = {
-            "username": c.username.strip(),
-            "password": c.password,
-            "organizationId": c.organization_id.strip(),
-            "devKey": c.dev_key.strip(),
-        }
-        entry = self.cache.get(self._key)
-        remembered = bool(entry.get("rememberMeId") and entry.get("device"))
-        if remembered:
-            body["rememberMeId"], body["device"] = entry["rememberMeId"], entry["device"]
-        self._session_id = None
-        resp = self.request("POST", "/v3/login", json=body, auth=False)
-        self._session_id = resp.get("sessionId")
-        self._trusted = bool(resp.get("trusted"))
-        self.cache.update(
-            self._key, sessionId=self._session_id, userId=resp.get("userId"), trusted=self._trusted
-        )
-        if remembered and not self._trusted:  # BILL no longer honours that device
-            self.cache.forget(self._key, "rememberMeId", "device")
-            resp.note = "the remembered MFA device has expired; run client.mfa.challenge()"
-        elif remembered:
-            resp.note = "trusted through the remembered MFA device"
-        log.info("logged in to %s (trusted=%s)", self.config.environment, self._trusted)
-        return resp
-
-    def _relogin(self, failed_session_id: str | None) -> None:
-        """After BDC_1109: adopt a session another kernel already refreshed, else log in."""
-        with self._lock:
-            if self._session_id and self._session_id != failed_session_id:
-                return  # another thread of this process already did it
-            cached = self.cache.get(self._key).get("sessionId")
-            if cached and cached != failed_session_id and self._try_session(cached):
-                return
-            self._login_fresh()
+        """Adopt the session an earlier kernel cached, without a call; False if none is cached
+        (see :meth:`Session.resume <billhelpers.sessions.Session.resume>`)."""
+        return self.session.resume()
 
     def logout(self) -> ApiResponse:
         """End the session at BILL and drop it from the cache (the remembered device stays)."""
-        with self._lock:
-            try:
-                return self.request("POST", "/v3/logout", relogin=False)
-            finally:
-                self._session_id, self._trusted = None, False
-                self.cache.forget(self._key, "sessionId", "trusted", "userId")
+        return self.session.logout()
 
-    def session_info(self, *, _relogin: bool = True) -> ApiResponse:
+    def session_info(self) -> ApiResponse:
         """``GET /v3/login/session``: organization, user and ``mfaStatus`` (COMPLETE = trusted)."""
-        resp = self.request("GET", "/v3/login/session", relogin=_relogin)
-        self._trusted = resp.get("mfaStatus") == "COMPLETE"
-        return resp
-
-    def _set_trusted(self, trusted: bool, **cache_fields: Any) -> None:
-        self._trusted = trusted
-        self.cache.update(self._key, sessionId=self._session_id, trusted=trusted, **cache_fields)
+        return self.session.info()
 
     # -- the one request pipeline ---------------------------------------------------------------
     def request(
@@ -277,44 +185,56 @@ class Client:
         safe: bool | None = None,
         relogin: bool = True,
         auth: bool = True,
+        recovery: retry.Recovery | None = None,
     ) -> ApiResponse:
         """Send one call and return its :class:`ApiResponse`, or raise a :class:`BillError`.
 
         ``safe`` (default: GET and the idempotent session calls) decides whether rate limits,
         5xx and connection errors are retried with back-off (1, 2, 4, … s, capped). BDC_1109
         is answered by logging in again and repeating the call once, when ``relogin``.
+        ``recovery`` (e.g. a payment's look-up by transactionNumber) checks the outcome of a
+        failed call before anything is repeated or raised; :mod:`billhelpers.retry` decides.
         A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
         nothing sent) until :meth:`allow_production_payments`.
         """
         method = method.upper()
-        self._guard_production(method, path)
+        self.guard_production(method, path)
         if safe is None:
-            safe = method == "GET" or path in _SAFE_POSTS
-        if auth and self._session_id is None:
-            self.login()
-        attempt, relogged = 0, False
+            safe = retry.safe_by_default(method, path)
+        if auth and self.session.id is None:
+            self.session.login()
+        attempt, renewed = 0, False
         while True:
-            session_id = self._session_id
+            session_id = self.session.id
             try:
                 return self._send(method, path, params, json, auth)
-            except ConnectionProblem:
-                if not safe or attempt >= self.config.max_retries:
-                    raise
-                delay = self._backoff(attempt, None)
-            except BillAPIError as err:
-                if err.code == _errormap.SESSION_EXPIRED_CODE and auth and relogin and not relogged:
-                    log.info(
-                        "session expired (BDC_1109); logging in again and repeating %s %s",
-                        method,
-                        path,
-                    )
-                    self._relogin(session_id)
-                    relogged = True
+            except (BillAPIError, ConnectionProblem) as err:
+                expired = auth and relogin and retry.session_expired(err)
+                if expired and (not renewed or recovery is not None):
+                    log.info("session expired (BDC_1109); logging in again for %s %s", method, path)
+                    self.session.renew(session_id)  # a look-up needs a session too
+                checked = recovery is not None and retry.may_hide_a_result(err)
+                recorded = recovery.look_up(err) if checked else None
+                if recorded is not None:
+                    return recorded
+                if not retry.may_repeat(
+                    err,
+                    safe=safe,
+                    checked=checked,
+                    attempt=attempt,
+                    retries=self.config.max_retries,
+                    renewed=renewed or not expired,
+                ):
+                    final = recovery.give_up(err) if recovery is not None else err
+                    if final is err:
+                        raise
+                    raise final from err
+                if expired:  # repeated once on the new session, without back-off
+                    renewed = True
                     continue
-                retryable = _errormap.is_rate_limited(err) or isinstance(err, ServerError)
-                if not (retryable and safe and attempt < self.config.max_retries):
-                    raise
-                delay = self._backoff(attempt, getattr(err, "retry_after", None))
+                delay = retry.backoff(
+                    attempt, getattr(err, "retry_after", None), self.config.backoff_cap
+                )
             log.warning(
                 "%s %s failed; retrying in %.0f s (attempt %d of %d)",
                 method,
@@ -326,16 +246,10 @@ class Client:
             self.sleep(delay)
             attempt += 1
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        delay = min(self.config.backoff_cap, float(2**attempt))
-        if retry_after is not None:
-            delay = min(self.config.backoff_cap, max(delay, retry_after))
-        return delay
-
     def _send(self, method, path, params, body, auth) -> ApiResponse:
         headers = {"devKey": self.config.dev_key or ""}
-        if auth and self._session_id:
-            headers["sessionId"] = self._session_id
+        if auth and self.session.id:
+            headers["sessionId"] = self.session.id
         data = None
         if body is not None:
             data = money.dumps(body).encode("utf-8")
@@ -439,7 +353,7 @@ def _never_sent(err: requests.ConnectionError) -> bool:
 
 
 def _unknown_outcome(method: str, path: str) -> str:
-    if method in ("GET", "HEAD") or path in _SAFE_POSTS:
+    if retry.safe_by_default(method, path):
         return "Nothing was changed; run the cell again."
     return (
         "BILL may or may not have processed it: check (list or get the object) before "

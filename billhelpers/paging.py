@@ -38,7 +38,8 @@ def iter_pages(
     limit_pages: int | None = None,
 ) -> Iterator:
     """Yield each page's :class:`~billhelpers.display.ApiResponse`: ``fetch(max=, page=)`` is
-    called with the previous answer's ``nextPage`` until there is none."""
+    called with the previous answer's ``nextPage`` until there is none, or ``limit_pages``
+    pages were read (the payment look-up scans only the newest pages)."""
     check_max(max)
     count = 0
     while True:
@@ -68,8 +69,3 @@ def iter_results(
     finally:
         if bar is not None:
             bar.close()
-
-
-def collect(fetch: Callable, **kwargs) -> list[dict]:
-    """``list(iter_results(...))``."""
-    return list(iter_results(fetch, **kwargs))

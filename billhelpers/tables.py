@@ -14,6 +14,7 @@ when a table is built, so ``import billhelpers`` stays fast.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 from decimal import Decimal
 
 from billhelpers.masking import mask_bank_number
@@ -136,3 +137,30 @@ def to_frame(records, kind: str | None = None):
         if convert in (_money, _date):
             frame[title] = frame[title].astype(object)
     return frame
+
+
+# -- display helpers the chapters use next to their tables ------------------------------------
+def with_vendor_names(frame, vendors):
+    """A copy of a bills/payments DataFrame with a "Vendor" name column after "Vendor ID"."""
+    names = {v["id"]: v.get("name") for v in vendors}
+    frame = frame.copy()
+    columns = list(frame.columns)
+    position = columns.index("Vendor ID") + 1 if "Vendor ID" in columns else 0
+    frame.insert(position, "Vendor", frame["Vendor ID"].map(names))
+    return frame
+
+
+def side_by_side(**frames):
+    """DataFrames next to each other, each under its title (an HTML display object)."""
+    from IPython.display import HTML
+
+    parts = []
+    for title, frame in frames.items():
+        table = frame.to_html(index=False, border=0) if len(frame) else "<p><i>none</i></p>"
+        parts.append(
+            "<div style='flex:1 1 0;min-width:16em'>"
+            f"<h4 style='margin:.2em 0'>{html.escape(title)}</h4>{table}</div>"
+        )
+    return HTML(
+        f"<div style='display:flex;gap:1.5em;align-items:flex-start'>{''.join(parts)}</div>"
+    )

@@ -19,7 +19,6 @@ supplies the code and payments are confirmed for you, saying so.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -30,6 +29,7 @@ from billhelpers.config import Config
 from billhelpers.exceptions import BillError, InputError
 from billhelpers.filters import where
 from billhelpers.masking import mask_bank_number
+from billhelpers.tables import side_by_side, with_vendor_names
 
 __all__ = (
     "INVOICE_NUMBER",
@@ -45,7 +45,6 @@ __all__ = (
     "connect",
     "create_bill_once",
     "create_vendor_once",
-    "demo_environment",
     "credentials_form",
     "demo_autofill",
     "demo_phone_code",
@@ -88,32 +87,6 @@ class PersonNeeded(BillError):
 
     def _render_traceback_(self) -> list[str]:  # IPython's hook for how an error is shown
         return [f"⏸  {type(self).__name__}: {self}"]
-
-
-def demo_environment(root) -> dict[str, str]:
-    """Environment variables for running the chapters non-interactively in a fresh demo world
-    under the folder ``root`` (nbval, ``scripts/run_notebooks.py``): demo mode, the demo
-    organization's public credentials (so a learner's ``.env`` cannot point the run at BILL),
-    and a new emulator data folder and session cache shared by every chapter's kernel."""
-    from pathlib import Path
-
-    from billhelpers.config import DEMO_CREDENTIALS
-
-    root = Path(root)
-    return {
-        "BILL_ENVIRONMENT": "demo",
-        "BILL_USERNAME": DEMO_CREDENTIALS["username"],
-        "BILL_PASSWORD": DEMO_CREDENTIALS["password"],
-        "BILL_ORGANIZATION_ID": DEMO_CREDENTIALS["organization_id"],
-        "BILL_DEV_KEY": DEMO_CREDENTIALS["dev_key"],
-        "BILL_MFA_DEVICE": "billhelpers-tutorial",
-        "BILL_EMULATOR_DATA_DIR": str(root / "emulator"),
-        "BILL_CACHE_DIR": str(root / "cache"),
-    }
-
-
-#: Variables removed for such a run (they would point the client somewhere else).
-DEMO_CLEARED = ("BILL_BASE_URL",)
 
 
 # -- the kernel's client ---------------------------------------------------------------------
@@ -378,32 +351,45 @@ def find_vendor(client, name: str = VENDOR_NAME) -> dict | None:
     return matches[0] if matches else None
 
 
+def _find_or_create(existing, *, create, restore, restoring, found, missing=None):
+    """The one shape of every find-or-create step: nothing found → create (after saying
+    ``missing``); archived by chapter 6 → restore; else reuse. The messages take the record."""
+    if existing is None:
+        if missing:
+            print(missing)
+        return create()
+    if existing.get("archived"):
+        print(restoring(existing))
+        return restore(existing["id"])
+    print(found(existing))
+    return existing
+
+
 def create_vendor_once(client, body: dict):
     """Create the vendor unless one with that name exists (restored if chapter 6 archived it)."""
-    existing = find_vendor(client, body["name"])
-    if existing is None:
-        return client.vendors.create(body)
-    if existing.get("archived"):
-        print(f"Restoring “{existing['name']}” ({existing['id']}), archived by chapter 6.")
-        return client.vendors.restore(existing["id"])
-    print(
-        f"Found “{existing['name']}” ({existing['id']}) from an earlier run: "
-        "not creating a second one."
+    return _find_or_create(
+        find_vendor(client, body["name"]),
+        create=lambda: client.vendors.create(body),
+        restore=client.vendors.restore,
+        restoring=lambda v: f"Restoring “{v['name']}” ({v['id']}), archived by chapter 6.",
+        found=lambda v: (
+            f"Found “{v['name']}” ({v['id']}) from an earlier run: not creating a second one."
+        ),
     )
-    return existing
 
 
 def ensure_vendor(client) -> dict:
     """Chapter 3's vendor: found, or created now with chapter 3's body (saying so)."""
-    existing = find_vendor(client)
-    if existing is None:
-        print("Chapter 3's vendor is not there yet: creating it now with chapter 3's body.")
-        return create_vendor_once(client, vendor_body())
-    if existing.get("archived"):
-        print(f"Chapter 3's vendor ({existing['id']}) was archived in chapter 6: restoring it.")
-        return client.vendors.restore(existing["id"])
-    print(f"Using chapter 3's vendor “{existing['name']}” ({existing['id']}).")
-    return existing
+    return _find_or_create(
+        find_vendor(client),
+        missing="Chapter 3's vendor is not there yet: creating it now with chapter 3's body.",
+        create=lambda: create_vendor_once(client, vendor_body()),
+        restore=client.vendors.restore,
+        restoring=lambda v: (
+            f"Chapter 3's vendor ({v['id']}) was archived in chapter 6: restoring it."
+        ),
+        found=lambda v: f"Using chapter 3's vendor “{v['name']}” ({v['id']}).",
+    )
 
 
 # -- chapter 4: the bill ---------------------------------------------------------------------
@@ -441,40 +427,32 @@ def create_bill_once(client, body: dict):
     """Create the bill unless the vendor has one with that invoice number (restored if
     archived)."""
     number = (body.get("invoice") or {}).get("invoiceNumber")
-    existing = find_bill(client, body["vendorId"], number)
-    if existing is None:
-        return client.bills.create(body)
-    if existing.get("archived"):
-        print(f"Restoring bill {number} ({existing['id']}), archived by chapter 6.")
-        return client.bills.restore(existing["id"])
-    print(f"Found bill {number} ({existing['id']}) from an earlier run: not creating a second one.")
-    return existing
+    return _find_or_create(
+        find_bill(client, body["vendorId"], number),
+        create=lambda: client.bills.create(body),
+        restore=client.bills.restore,
+        restoring=lambda b: f"Restoring bill {number} ({b['id']}), archived by chapter 6.",
+        found=lambda b: (
+            f"Found bill {number} ({b['id']}) from an earlier run: not creating a second one."
+        ),
+    )
 
 
 def ensure_bill(client, vendor: Mapping) -> dict:
     """Chapter 4's bill: found, or created now with chapter 4's body (saying so)."""
-    existing = find_bill(client, vendor["id"])
-    if existing is None:
-        print("Chapter 4's bill is not there yet: creating it now with chapter 4's body.")
-        return create_bill_once(client, bill_body(vendor["id"]))
-    if existing.get("archived"):
-        print(f"Chapter 4's bill ({existing['id']}) was archived in chapter 6: restoring it.")
-        return client.bills.restore(existing["id"])
-    print(
-        f"Using chapter 4's bill {INVOICE_NUMBER} ({existing['id']}): "
-        f"{money.fmt(existing['amount'])}, {existing.get('paymentStatus')}."
+    return _find_or_create(
+        find_bill(client, vendor["id"]),
+        missing="Chapter 4's bill is not there yet: creating it now with chapter 4's body.",
+        create=lambda: create_bill_once(client, bill_body(vendor["id"])),
+        restore=client.bills.restore,
+        restoring=lambda b: (
+            f"Chapter 4's bill ({b['id']}) was archived in chapter 6: restoring it."
+        ),
+        found=lambda b: (
+            f"Using chapter 4's bill {INVOICE_NUMBER} ({b['id']}): "
+            f"{money.fmt(b['amount'])}, {b.get('paymentStatus')}."
+        ),
     )
-    return existing
-
-
-def with_vendor_names(frame, vendors):
-    """A copy of a bills/payments DataFrame with a "Vendor" name column after "Vendor ID"."""
-    names = {v["id"]: v.get("name") for v in vendors}
-    frame = frame.copy()
-    columns = list(frame.columns)
-    position = columns.index("Vendor ID") + 1 if "Vendor ID" in columns else 0
-    frame.insert(position, "Vendor", frame["Vendor ID"].map(names))
-    return frame
 
 
 # -- chapter 5: paying -----------------------------------------------------------------------
@@ -573,22 +551,6 @@ def confirm_payment(form, client):
 
 
 # -- chapter 6: tidy-up ----------------------------------------------------------------------
-def side_by_side(**frames):
-    """DataFrames next to each other, each under its title (an HTML display object)."""
-    from IPython.display import HTML
-
-    parts = []
-    for title, frame in frames.items():
-        table = frame.to_html(index=False, border=0) if len(frame) else "<p><i>none</i></p>"
-        parts.append(
-            "<div style='flex:1 1 0;min-width:16em'>"
-            f"<h4 style='margin:.2em 0'>{html.escape(title)}</h4>{table}</div>"
-        )
-    return HTML(
-        f"<div style='display:flex;gap:1.5em;align-items:flex-start'>{''.join(parts)}</div>"
-    )
-
-
 def cancel_tutorial_payment(client):
     """Cancel the tutorial bill's scheduled payment, if there is one (else say why not)."""
     vendor = find_vendor(client)

@@ -7,7 +7,7 @@ environment (``--nbval-current-env``). Flags given on the command line win (``--
 another sanitize file, ``--nbval-kernel-name``).
 
 Every notebook kernel of the run shares one fresh, temporary demo world: before the first
-notebook cell runs, ``billhelpers.tutorial.demo_environment`` (demo mode, the demo
+notebook cell runs, ``billhelpers.harness.demo_environment`` (demo mode, the demo
 organization's public credentials, a new ``BILL_EMULATOR_DATA_DIR`` and ``BILL_CACHE_DIR``) is
 put in ``os.environ``, which the kernels inherit. Environment variables beat ``.env``, so a
 learner's own ``.env`` cannot send the test to BILL. The chapters then run in order, 00 to 06,
@@ -16,7 +16,6 @@ as a learner would: one login, one MFA round. The previous environment is restor
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -47,24 +46,18 @@ def pytest_runtest_setup(item):
     """Before the first notebook's kernel starts: the shared demo world, in os.environ."""
     if _saved or not str(getattr(item, "path", "")).endswith(".ipynb"):
         return
-    from billhelpers.tutorial import DEMO_CLEARED, demo_environment
+    from billhelpers import harness
 
     root = tempfile.mkdtemp(prefix="billhelpers-nbval-")
     _temp_dirs.append(root)
-    for name, value in demo_environment(Path(root)).items():
-        _saved.setdefault(name, os.environ.get(name))
-        os.environ[name] = value
-    for name in DEMO_CLEARED:
-        _saved.setdefault(name, os.environ.get(name))
-        os.environ.pop(name, None)
+    _saved.update(harness.apply(harness.demo_environment(root)))
 
 
 def pytest_unconfigure(config):
-    for name, value in _saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    if _saved:
+        from billhelpers import harness
+
+        harness.restore(_saved)
     _saved.clear()
     for root in _temp_dirs:
         shutil.rmtree(root, ignore_errors=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 import re
 import shutil
 import sys
@@ -129,13 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     sanitize = _sanitizer()
 
     sys.path.insert(0, str(ROOT))
-    from billhelpers.tutorial import DEMO_CLEARED, demo_environment
+    from billhelpers import harness
 
     world = tempfile.mkdtemp(prefix="billhelpers-run-notebooks-")
-    saved = dict(os.environ)
-    os.environ.update(demo_environment(Path(world)))
-    for name in DEMO_CLEARED:
-        os.environ.pop(name, None)
+    saved = harness.apply(harness.demo_environment(world))
     started = time.monotonic()
     failed = False
     try:
@@ -157,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 nbformat.write(notebook, path)
             print(f"✓ {path.name} ({time.monotonic() - t0:.1f} s{note})")
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        harness.restore(saved)
         shutil.rmtree(world, ignore_errors=True)
     print(f"total {time.monotonic() - started:.1f} s")
     if failed:

@@ -14,8 +14,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from kit_helpers import call_counts
 
-from billhelpers import tutorial
+from billhelpers import harness, tutorial
 from billhelpers.forms import MfaForm, PaymentConfirmation
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -24,9 +25,9 @@ from billhelpers.forms import MfaForm, PaymentConfirmation
 @pytest.fixture
 def demo_world(tmp_path, monkeypatch):
     """A fresh demo world (emulator data + session cache) for this test, as in the notebooks."""
-    for name, value in tutorial.demo_environment(tmp_path).items():
+    for name, value in harness.demo_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
-    for name in tutorial.DEMO_CLEARED:
+    for name in harness.DEMO_CLEARED:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setitem(tutorial._state, "client", None)
     yield tmp_path
@@ -42,14 +43,6 @@ def new_kernel():
         old.close()
     tutorial._state["client"] = None
     return tutorial.connect()
-
-
-def bill_calls(client) -> Counter:
-    return Counter(
-        f"{r['method']} {r['path']}"
-        for r in client.emulator.requests()
-        if not r["path"].startswith("/_emulator")
-    )
 
 
 def payment_body(bill, vendor, bank, days=3):
@@ -101,7 +94,7 @@ def chapters_1_to_5(capsys=None):
 
 def test_tutorial_uses_one_login_and_one_mfa_round(demo_world):
     client, vendor, bill, payment = chapters_1_to_5()
-    calls = bill_calls(client)
+    calls = call_counts(client)
     assert calls["POST /v3/login"] == 1
     assert calls["POST /v3/mfa/challenge"] == 1
     assert calls["POST /v3/mfa/challenge/validate"] == 1
@@ -119,7 +112,7 @@ def test_later_chapters_reuse_the_session_without_a_call(demo_world):
     client = new_kernel()  # chapter 6 starts like any later chapter
     tutorial.ensure_signed_in()
     assert client.is_trusted
-    assert bill_calls(client) == Counter()
+    assert call_counts(client) == Counter()
 
 
 def test_session_expired_between_chapters_signs_in_again_trusted(demo_world):
@@ -133,7 +126,7 @@ def test_session_expired_between_chapters_signs_in_again_trusted(demo_world):
     vendor = tutorial.ensure_vendor(client)
     assert vendor["id"].startswith("009")
     assert client.is_trusted  # the re-login was trusted by the remembered device
-    calls = bill_calls(client)
+    calls = call_counts(client)
     assert calls["POST /v3/login"] == 2
     assert calls["POST /v3/mfa/challenge"] == 1  # no second text message
 
@@ -144,7 +137,7 @@ def test_rerunning_every_chapter_creates_nothing_twice(demo_world, capsys):
     out = capsys.readouterr().out
     assert "not creating a second one" in out
     assert "Already paid in an earlier run" not in out  # that is the widget's status line
-    calls = bill_calls(client)
+    calls = call_counts(client)
     assert calls["POST /v3/login"] == 1
     assert calls["POST /v3/mfa/challenge"] == 1
     assert calls["POST /v3/mfa/step-up"] == 1
@@ -166,7 +159,7 @@ def test_confirmation_of_a_paid_bill_is_done_and_never_pays(demo_world):
     assert box.confirm_button.disabled
     assert "Already paid in an earlier run" in box.status.text
     box.confirm_button.click()
-    assert bill_calls(client)["POST /v3/payments"] == 1
+    assert call_counts(client)["POST /v3/payments"] == 1
 
 
 # -- chapters on their own ----------------------------------------------------------------------
@@ -205,7 +198,7 @@ def test_typed_mfa_code_is_not_disturbed_by_the_autofill_cell(demo_world, capsys
     assert form.verified
     assert tutorial.demo_autofill(form, client) is None
     assert "nothing to fill in" in capsys.readouterr().out
-    assert bill_calls(client)["POST /v3/mfa/challenge/validate"] == 1
+    assert call_counts(client)["POST /v3/mfa/challenge/validate"] == 1
 
 
 def test_trusted_session_sends_no_challenge(demo_world, capsys):
@@ -215,7 +208,7 @@ def test_trusted_session_sends_no_challenge(demo_world, capsys):
     assert tutorial.send_mfa_challenge(client) is None
     form = tutorial.mfa_form(client, None)
     assert form.verified
-    assert bill_calls(client)["POST /v3/mfa/challenge"] == 1
+    assert call_counts(client)["POST /v3/mfa/challenge"] == 1
 
 
 # -- chapter 0 ----------------------------------------------------------------------------------
@@ -245,7 +238,7 @@ def test_check_environment_makes_no_login(demo_world, capsys):
     out = capsys.readouterr().out
     assert "✅ Settings complete for demo (user demo@example.com)." in out
     assert "✅ The local BILL emulator answers at http://127.0.0.1:" in out
-    assert bill_calls(tutorial.connect())["POST /v3/login"] == 0
+    assert call_counts(tutorial.connect())["POST /v3/login"] == 0
 
 
 # -- chapter 6 ----------------------------------------------------------------------------------
@@ -267,7 +260,7 @@ def test_tidy_up_cancels_archives_and_a_rerun_restores(demo_world, capsys):
     restored = tutorial.create_vendor_once(client, tutorial.vendor_body())
     assert restored["id"] == vendor["id"]
     assert restored["archived"] is False
-    assert bill_calls(client)["POST /v3/vendors"] == 1
+    assert call_counts(client)["POST /v3/vendors"] == 1
 
 
 def test_side_by_side_shows_each_title():
@@ -403,7 +396,7 @@ def test_tutorial_after_tidy_up_restores_and_pays_again(demo_world, capsys):
     assert (vendor2["id"], bill2["id"]) == (vendor["id"], bill["id"])
     assert second["id"] != first["id"]
     assert second["status"] == "SCHEDULED"
-    calls = bill_calls(client)
+    calls = call_counts(client)
     assert calls["POST /v3/vendors"] == 1
     assert calls["POST /v3/bills"] == 1
     assert calls["POST /v3/payments"] == 2
@@ -442,4 +435,4 @@ def test_production_payment_needs_the_opt_in_in_code_not_just_a_click(demo_world
     box.confirm_button.click()
     assert not box.confirmed
     assert "allow_production_payments()" in box.status.text
-    assert "POST /v3/payments" not in bill_calls(demo)
+    assert "POST /v3/payments" not in call_counts(demo)

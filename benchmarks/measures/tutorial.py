@@ -16,15 +16,13 @@ coming back another day) and the tutorial runs again: the recipe needs 5 calls t
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import os
 import re
 import time
 from collections import Counter
 from pathlib import Path
 
-from measures.common import DEV_KEY, emulator, median, not_available, rounded, spread
+from measures.common import emulator, median, not_available, rounded, spread
 
 TARGET_S = 20.0
 TARGET_CALLS = {"first_run": 8, "remembered_device": 5}
@@ -163,32 +161,11 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
     }
 
 
-@contextlib.contextmanager
 def demo_world(box):
     """os.environ for the kernels (they inherit it): demo mode in ``box``'s folders."""
-    from billhelpers.config import DEMO_CREDENTIALS
+    from billhelpers.harness import demo_world as world
 
-    values = {
-        "BILL_ENVIRONMENT": "demo",
-        "BILL_USERNAME": DEMO_CREDENTIALS["username"],
-        "BILL_PASSWORD": DEMO_CREDENTIALS["password"],
-        "BILL_ORGANIZATION_ID": DEMO_CREDENTIALS["organization_id"],
-        "BILL_DEV_KEY": DEV_KEY,
-        "BILL_MFA_DEVICE": "billhelpers-tutorial",
-        "BILL_EMULATOR_DATA_DIR": str(box.data_dir),
-        "BILL_CACHE_DIR": str(box.cache_dir),
-    }
-    saved = {k: os.environ.get(k) for k in [*values, "BILL_BASE_URL"]}
-    os.environ.update(values)
-    os.environ.pop("BILL_BASE_URL", None)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return world(data_dir=box.data_dir, cache_dir=box.cache_dir)
 
 
 def run_tutorial(box, paths: list[Path], timeout: int) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from billhelpers import filters as _filters
-from billhelpers import paging, validation
+from billhelpers import paging, preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
 
@@ -125,7 +125,7 @@ class Vendors(_Crud):
     path, kind, bulk_max = "/v3/vendors", "vendors", 20
 
     def _check(self, body, *, partial=False):
-        return validation.check_vendor(body, partial=partial)
+        return preflight.check_vendor(body, partial=partial)
 
 
 class Bills(_Crud):
@@ -134,7 +134,7 @@ class Bills(_Crud):
     path, kind, bulk_max = "/v3/bills", "bills", 100
 
     def _check(self, body, *, partial=False):
-        return validation.check_bill(body, partial=partial)
+        return preflight.check_bill(body, partial=partial)
 
 
 class FundingAccounts(Resource):

@@ -12,7 +12,7 @@ login, so the next chapter's session is trusted without a new token.
 
 from __future__ import annotations
 
-from billhelpers import validation
+from billhelpers import preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
 
@@ -27,8 +27,7 @@ class Mfa:
     @property
     def remembered_device(self) -> bool:
         """Whether a ``rememberMeId`` for this environment/org/user is cached."""
-        entry = self.client.cache.get(self.client._key)
-        return bool(entry.get("rememberMeId") and entry.get("device"))
+        return self.client.session.remembered_device is not None
 
     def challenge(self, *, use_backup: bool = False) -> ApiResponse:
         """``POST /v3/mfa/challenge``: BILL texts a 6-digit token; keep ``["challengeId"]``.
@@ -58,7 +57,7 @@ class Mfa:
         device = device or self.client.config.mfa_device
         body = {
             "challengeId": str(challenge_id).strip(),
-            "token": validation.check_token(token),
+            "token": preflight.check_token(token),
             "rememberMe": bool(remember_me),
         }
         if remember_me:
@@ -73,32 +72,31 @@ class Mfa:
         resp = self.client.request("POST", "/v3/mfa/challenge/validate", json=body)
         remember_id = resp.get("rememberMeId") or resp.get("mfaId")
         if remember_id:
-            self.client._set_trusted(True, rememberMeId=remember_id, device=device)
+            self.client.session.remember_device(remember_id, device)
         else:
-            self.client._set_trusted(True)
+            self.client.session.set_trusted(True)
         return resp
 
     def step_up(self) -> ApiResponse:
         """``POST /v3/mfa/step-up`` with the remembered ``rememberMeId`` + device: trusts the
         current session without a token. An expired device answers ``trusted: false`` (BILL
         sends no error); the client then forgets it, and a new challenge is needed."""
-        entry = self.client.cache.get(self.client._key)
-        if not (entry.get("rememberMeId") and entry.get("device")):
+        body = self.client.session.remembered_device
+        if body is None:
             raise InputError(
                 "no remembered MFA device for this user",
                 field="rememberMeId",
                 hint="run client.mfa.challenge() and client.mfa.validate(challenge_id,"
                 " token, remember_me=True) once",
             )
-        body = {"rememberMeId": entry["rememberMeId"], "device": entry["device"]}
         resp = self.client.request("POST", "/v3/mfa/step-up", json=body)
         trusted = bool(resp.get("trusted"))
-        self.client._set_trusted(trusted)
+        self.client.session.set_trusted(trusted)
         if not trusted:
-            self.client.cache.forget(self.client._key, "rememberMeId", "device")
+            self.client.session.forget_device()
             resp.note = "the remembered device has expired; run client.mfa.challenge()"
         return resp
 
     def forget_device(self) -> None:
         """Drop the cached ``rememberMeId`` (e.g. on a shared machine)."""
-        self.client.cache.forget(self.client._key, "rememberMeId", "device")
+        self.client.session.forget_device()

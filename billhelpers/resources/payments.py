@@ -10,8 +10,8 @@ caller gave none) and is never repeated blindly: after an uncertain outcome (tim
 connection, 5xx, rate limit, expired session) the client looks the transactionNumber up in
 ``GET /v3/payments`` *before* repeating or giving up, and either returns the payment BILL
 recorded or raises saying what happened and whether a retry is safe (see
-``Payments._post_once``). Before sending, it also refuses a bill whose ``dueAmount`` is already
-covered.
+:class:`PaymentRecovery`, which the client's one request pipeline applies). Before sending,
+it also refuses a bill whose ``dueAmount`` is already covered.
 """
 
 from __future__ import annotations
@@ -21,16 +21,14 @@ import datetime as _dt
 import secrets
 from decimal import Decimal
 
-from billhelpers import validation
+from billhelpers import paging, preflight, retry
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
     AlreadyPaidError,
     BillError,
     ConnectionProblem,
     InputError,
-    RateLimitError,
     ServerError,
-    SessionError,
     UncertainPaymentError,
     ValidationError,
 )
@@ -57,8 +55,8 @@ class Payments(Resource):
         opt-in, and, with ``check_bill``, that the bill still has a ``dueAmount`` covering
         ``amount`` and belongs to ``vendorId``.
         """
-        self.client._guard_production("POST", self.path, "creating a payment")
-        body = validation.check_payment(body)
+        self.client.guard_production("POST", self.path, "creating a payment")
+        body = preflight.check_payment(body)
         body.setdefault("transactionNumber", new_transaction_number())
         if check_bill and body.get("billId"):
             self._check_bill(body)
@@ -67,7 +65,7 @@ class Payments(Resource):
     def bulk_create(self, body: dict) -> ApiResponse:
         """``POST /v3/payments/bulk``: ``{"payments": [payment, ...], ...}``; each entry gets
         its own transactionNumber and the same checks and safety net as :meth:`create`."""
-        self.client._guard_production("POST", self.path + "/bulk", "creating a bulk payment")
+        self.client.guard_production("POST", self.path + "/bulk", "creating a bulk payment")
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("payments"), list)
@@ -87,12 +85,12 @@ class Payments(Resource):
             )
         body = copy.deepcopy(body)
         if body.get("processDate") is not None:
-            body["processDate"] = validation.check_date(
+            body["processDate"] = preflight.check_date(
                 body["processDate"], "processDate", not_before=_dt.date.today()
             )
         items = []
         for i, item in enumerate(body["payments"]):
-            item = validation.check_payment(item, item=f"payments[{i}].", shared=body)
+            item = preflight.check_payment(item, item=f"payments[{i}].", shared=body)
             item.setdefault("transactionNumber", new_transaction_number())
             items.append(item)
         body["payments"] = items
@@ -118,19 +116,14 @@ class Payments(Resource):
             return self._scan(wanted, None)
 
     def _scan(self, wanted: str, filters: str | None) -> dict | None:
-        page = None
-        for _ in range(LOOKUP_PAGES):
-            resp = self.client.request(
-                "GET",
-                self.path,
-                params={"max": 100, "page": page, "filters": filters, "sort": "createdTime:desc"},
-            )
+        def fetch(*, max, page):
+            params = {"max": max, "page": page, "filters": filters, "sort": "createdTime:desc"}
+            return self.client.request("GET", self.path, params=params)
+
+        for resp in paging.iter_pages(fetch, limit_pages=LOOKUP_PAGES):
             for payment in resp.get("results") or []:
                 if payment.get("transactionNumber") == wanted:
                     return payment
-            page = resp.get("nextPage")
-            if not page:
-                break
         return None
 
     # -- internals -----------------------------------------------------------------------------
@@ -182,137 +175,109 @@ class Payments(Resource):
             )
 
     def _post_once(self, path: str, body: dict, txns: list[str]) -> ApiResponse:
-        """POST the payment; after any failure that might hide a recorded payment, look its
-        transactionNumber up *before* repeating or giving up, so that neither the client nor
-        the learner re-running the cell can pay twice.
+        recovery = PaymentRecovery(self, path, body, txns)
+        return self.client.request("POST", path, json=body, safe=False, recovery=recovery)
 
-        - Expired session (BDC_1109) or rate limit (BDC_1144/BDC_1322): BILL answered, so it
-          is done with the request; a payment it recorded anyway is returned, otherwise the
-          POST is repeated (once after a re-login; with back-off up to ``max_retries`` for a
-          rate limit). The last rate limit is raised (``RateLimitError``) only after the
-          look-up, carrying ``transaction_number`` and ``body`` and saying nothing was paid.
-        - HTTP 500/503 or a connection that could not be opened: BILL is done with it (or never
-          saw it). Nothing recorded means nothing paid: ``UncertainPaymentError`` with
-          ``safe_to_retry``.
-        - Read timeout, a connection dropped or reset after the request went out, or a
-          gateway's 502/504: the request reached BILL (or may have), and with real BILL that
-          says nothing about whether it is still working on it: a gateway or a lost connection
-          does not stop the server behind it. (The emulator ends processing before it
-          drops a connection; real BILL makes no such promise, so the client does not rely on
-          it.) An empty look-up then only means "not recorded *yet*": ``UncertainPaymentError``
-          with ``recorded=None``, telling the learner to ask ``client.payments.find(...)`` again
-          in a moment before resending the same body.
-        """
-        client = self.client
-        attempt, relogged = 0, False
-        while True:
-            session_id = client._session_id
-            try:
-                return client.request("POST", path, json=body, safe=False, relogin=False)
-            except SessionError as err:
-                if err.code != "BDC_1109":
-                    raise
-                client._relogin(session_id)  # the look-up needs a session too
-                what = "the session had expired (BDC_1109)"
-                recorded = self._lookup(path, body, txns, what, err)
-                if recorded is not None:
-                    return recorded
-                if relogged:
-                    raise
-                relogged = True
-            except RateLimitError as err:
-                what = f"BILL answered {err.code or err.http_status} (rate limit)"
-                recorded = self._lookup(path, body, txns, what, err)
-                if recorded is not None:
-                    return recorded
-                if attempt >= client.config.max_retries:
-                    err.transaction_number = ",".join(txns)
-                    err.body = body
-                    err.hint = (
-                        f"{err.hint} Nothing was paid: BILL has no payment with "
-                        f"transactionNumber {', '.join(txns)}. To pay, send err.body again "
-                        "later (it keeps that transactionNumber), not a new body."
-                    )
-                    raise
-                client.sleep(client._backoff(attempt, err.retry_after))
-                attempt += 1
-            except (ConnectionProblem, ServerError) as err:
-                what = _describe(err)
-                if isinstance(err, ConnectionProblem) and not err.sent:
-                    recorded = None  # it never left: there is nothing to look up
-                else:
-                    recorded = self._lookup(path, body, txns, what, err)
-                if recorded is not None:
-                    return recorded
-                raise self._not_recorded(path, body, txns, what, err) from err
 
-    def _not_recorded(self, path, body, txns, what, err) -> UncertainPaymentError:
-        """The error for a payment POST whose look-up found nothing (see :meth:`_post_once`)."""
-        listed = ", ".join(txns)
-        number = txns[0] if len(txns) == 1 else ",".join(txns)
+class PaymentRecovery:
+    """The pipeline's :class:`~billhelpers.retry.Recovery` for a payment POST: after any failure
+    that might hide a recorded payment, look its transactionNumber(s) up *before* the call is
+    repeated or the error raised, so neither the client nor a re-run cell can pay twice.
+
+    Found: that payment is the answer. Not found after BILL refused the call unprocessed (rate
+    limit, expired session): the pipeline may repeat it. Not found after a 5xx or a lost
+    answer: the error says whether a retry is safe; a read timeout, dropped connection or
+    gateway 502/504 means BILL may still be processing it (real BILL promises nothing).
+    """
+
+    def __init__(self, payments: Payments, path: str, body: dict, txns: list[str]):
+        self.payments, self.path, self.body, self.txns = payments, path, body, txns
+        #: For messages (``a, b``) and for ``err.transaction_number`` (``a`` or ``a,b``).
+        self.listed, self.number = ", ".join(txns), ",".join(txns)
+
+    def look_up(self, err: BillError) -> ApiResponse | None:
+        if isinstance(err, ConnectionProblem) and not err.sent:
+            return None  # it never left: there is nothing to look up
+        return self._find_all(_describe(err), err)
+
+    def give_up(self, err: BillError) -> BillError:
+        if retry.rate_limited(err):
+            err.transaction_number = self.number
+            err.body = self.body
+            err.hint = (
+                f"{err.hint} Nothing was paid: BILL has no payment with "
+                f"transactionNumber {self.listed}. To pay, send err.body again "
+                "later (it keeps that transactionNumber), not a new body."
+            )
+        elif isinstance(err, ConnectionProblem | ServerError):
+            return self._not_recorded(_describe(err), err)
+        return err
+
+    def _not_recorded(self, what, err) -> UncertainPaymentError:
+        """The error for a payment POST whose look-up found nothing."""
         if _may_still_be_processing(err):
-            finds = " and ".join(f"client.payments.find({t!r})" for t in txns)
+            finds = " and ".join(f"client.payments.find({t!r})" for t in self.txns)
             return UncertainPaymentError(
-                f"POST {path}: {what}. The request reached BILL, which may still be processing "
-                f"it: BILL has no payment with transactionNumber {listed} yet, but that is not "
-                f"proof it will not be paid. Do NOT retry now: call {finds} again in a moment, "
-                "and resend err.body (the same transactionNumber) only if it still finds "
-                "nothing.",
-                transaction_number=number,
+                f"POST {self.path}: {what}. The request reached BILL, which may still be "
+                f"processing it: BILL has no payment with transactionNumber {self.listed} yet, "
+                "but that is not proof it will not be paid. Do NOT retry now: call "
+                f"{finds} again in a moment, and resend err.body (the same transactionNumber) "
+                "only if it still finds nothing.",
+                transaction_number=self.number,
                 recorded=None,
-                path=path,
-                body=body,
+                path=self.path,
+                body=self.body,
             )
         if isinstance(err, ConnectionProblem) and not err.sent:
             why = "the request never reached BILL"
         else:
-            why = f"BILL has no payment with transactionNumber {listed}"
+            why = f"BILL has no payment with transactionNumber {self.listed}"
         return UncertainPaymentError(
-            f"POST {path}: {what}. {why[0].upper()}{why[1:]}, so nothing was paid: it is safe "
-            "to retry with the same body (err.body keeps the transactionNumber).",
-            transaction_number=number,
+            f"POST {self.path}: {what}. {why[0].upper()}{why[1:]}, so nothing was paid: it is "
+            "safe to retry with the same body (err.body keeps the transactionNumber).",
+            transaction_number=self.number,
             recorded=False,
-            path=path,
-            body=body,
+            path=self.path,
+            body=self.body,
         )
 
-    def _lookup(self, path, body, txns, what, cause) -> ApiResponse | None:
-        """The payment(s) BILL recorded under ``txns`` (recovered), ``None`` when none is, or
+    def _find_all(self, what, cause) -> ApiResponse | None:
+        """The payment(s) BILL recorded under ``self.txns`` (recovered), ``None`` when none is, or
         ``UncertainPaymentError`` when the look-up fails or finds part of a bulk payment."""
         try:
-            found = [self.find(t) for t in txns]
+            found = [self.payments.find(t) for t in self.txns]
         except BillError as err:
             raise UncertainPaymentError(
-                f"POST {path}: {what}, and looking up transactionNumber {', '.join(txns)} "
+                f"POST {self.path}: {what}, and looking up transactionNumber {self.listed} "
                 f"failed too ({err}). The payment may or may not exist: do NOT retry until "
-                f"client.payments.find({txns[0]!r}) returns None.",
-                transaction_number=txns[0] if len(txns) == 1 else ",".join(txns),
+                f"client.payments.find({self.txns[0]!r}) returns None.",
+                transaction_number=self.number,
                 recorded=None,
-                path=path,
-                body=body,
+                path=self.path,
+                body=self.body,
             ) from (cause or err)
         if all(found):
             return self._recovered(found, what)
         if any(found):
-            missing = [t for t, f in zip(txns, found, strict=True) if not f]
+            missing = [t for t, f in zip(self.txns, found, strict=True) if not f]
             raise UncertainPaymentError(
-                f"POST {path}: {what}; BILL recorded only part of the bulk payment (missing "
+                f"POST {self.path}: {what}; BILL recorded only part of the bulk payment (missing "
                 f"transactionNumbers: {', '.join(missing)}). Check the bills before paying again.",
-                transaction_number=",".join(txns),
+                transaction_number=self.number,
                 recorded=None,
-                path=path,
-                body=body,
+                path=self.path,
+                body=self.body,
             )
         return None
 
     def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
         note = f"recovered: {what}; BILL had recorded the payment, it was not sent again"
         if len(payments) == 1:
-            resp = self.client.payments.get(payments[0]["id"])
+            resp = self.payments.get(payments[0]["id"])
         else:
             resp = ApiResponse(
                 method="GET",
-                path=self.path,
+                path=self.payments.path,
                 status_code=200,
                 reason="OK",
                 data={"payments": payments},
@@ -339,6 +304,10 @@ def _may_still_be_processing(err: BillError) -> bool:
 
 
 def _describe(err: BillError) -> str:
+    if retry.session_expired(err):
+        return f"the session had expired ({err.code})"
+    if retry.rate_limited(err):
+        return f"BILL answered {err.code or err.http_status} (rate limit)"
     if isinstance(err, ServerError):
         return f"BILL answered HTTP {err.http_status} {err.code or ''}".rstrip()
     if isinstance(err, ConnectionProblem) and not err.sent:

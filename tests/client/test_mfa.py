@@ -39,7 +39,7 @@ def test_step_up_trusts_untrusted_session(make_client):
 
 
 def test_step_up_with_unknown_device_forgets_it(client):
-    client.cache.update(client._key, rememberMeId="unknown-remember-me-id", device="x")
+    client.cache.update(client.session.key, rememberMeId="unknown-remember-me-id", device="x")
     resp = client.mfa.step_up()
     assert resp["trusted"] is False
     assert not client.is_trusted and not client.mfa.remembered_device

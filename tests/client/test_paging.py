@@ -59,3 +59,10 @@ def test_progress_bar_only_for_multi_page(monkeypatch):
     fetch, _ = _fake([[1, 2], [3]])
     list(paging.iter_results(fetch, progress=False))
     assert len(created) == 1
+
+
+def test_iter_pages_stops_after_limit_pages():
+    fetch, calls = _fake([[1], [2], [3], [4]])
+    pages = list(paging.iter_pages(fetch, max=1, limit_pages=2))
+    assert [p["results"] for p in pages] == [[1], [2]]
+    assert calls == [(1, None), (1, "1")]

@@ -16,11 +16,11 @@ def test_whole_flow_leaks_no_secret(trusted, caplog):
     payment = client.payments.create(payment_body(bill["id"], "100.00"))
     with pytest.raises(bh.BillError) as info:
         client.vendors.get("00901NOSUCHVENDOR001")
-    entry = client.cache.get(client._key)
+    entry = client.cache.get(client.session.key)
     secrets = [
         client.config.password,
         client.config.dev_key,
-        client._session_id,
+        client.session.id,
         entry["rememberMeId"],
         "000123456789",
     ]

@@ -1,15 +1,11 @@
 """Sessions against the emulator: login, reuse across kernels, expiry, sign-in errors."""
 
 import pytest
+from kit_helpers import bill_calls
 
 import billhelpers as bh
 
 EXPIRE = 36 * 60  # BILL: 35 idle minutes
-
-
-def _bill_calls(client):
-    """The emulator's request log, oldest first (it lists newest first)."""
-    return [(r["method"], r["path"], r["status"]) for r in reversed(client.emulator.requests())]
 
 
 def test_login_returns_session_and_masks_it(client):
@@ -28,30 +24,30 @@ def test_login_reuses_session_across_clients_without_second_login(make_client):
     second = make_client()  # a new notebook kernel, same cache
     resp = second.login()
     assert resp.note == "reused the cached session"
-    assert ("POST", "/v3/login", 200) not in _bill_calls(second)
+    assert ("POST", "/v3/login", 200) not in bill_calls(second)
 
 
 def test_login_force_opens_new_session(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.login(force=True)
-    assert client._session_id != old
+    assert client.session.id != old
 
 
 def test_first_call_logs_in_lazily(client):
     client.vendors.list(max=1)
-    assert [c[1] for c in _bill_calls(client)][:2] == ["/v3/login", "/v3/vendors"]
+    assert [c[1] for c in bill_calls(client)][:2] == ["/v3/login", "/v3/vendors"]
 
 
 def test_session_expiry_relogs_in_and_repeats_call(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.emulator.advance_clock(EXPIRE)
     client.emulator.clear_requests()
     resp = client.vendors.list(max=1)
     assert resp.status_code == 200
-    assert client._session_id != old
-    assert _bill_calls(client) == [
+    assert client.session.id != old
+    assert bill_calls(client) == [
         ("GET", "/v3/vendors", 401),
         ("POST", "/v3/login", 200),
         ("GET", "/v3/vendors", 200),
@@ -66,8 +62,8 @@ def test_session_expiry_between_kernels_adopts_refreshed_session(make_client):
     a.vendors.list(max=1)  # kernel A logs in again and caches the new session
     b.emulator.clear_requests()
     b.vendors.list(max=1)  # kernel B adopts it instead of logging in
-    assert b._session_id == a._session_id
-    assert ("POST", "/v3/login", 200) not in _bill_calls(b)
+    assert b.session.id == a.session.id
+    assert ("POST", "/v3/login", 200) not in bill_calls(b)
 
 
 def test_expired_cached_session_is_replaced_on_login(make_client):
@@ -86,11 +82,11 @@ def test_session_info_reports_mfa_status(client):
 
 def test_logout_ends_session_and_next_call_logs_in_again(client):
     client.login()
-    old = client._session_id
+    old = client.session.id
     client.logout()
     assert not client.is_logged_in
     client.vendors.list(max=1)
-    assert client._session_id != old
+    assert client.session.id != old
 
 
 def test_login_wrong_password_raises_session_error(make_client):
@@ -126,7 +122,7 @@ def test_login_bad_credentials_caught_before_sending(make_client, override, fiel
     with pytest.raises(bh.InputError) as info:
         client.login()
     assert info.value.field == field
-    assert _bill_calls(good) == []
+    assert bill_calls(good) == []
 
 
 def test_cache_file_is_owner_only(client, isolated_env):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from emulator_helpers import FROZEN, Api, login_body
 
-from bill_emulator import EmulatorServer, seed
+from bill_emulator import seed
 from bill_emulator.backend import EmulatorBackend
 
 
@@ -37,13 +37,9 @@ def trusted(backend, caller):
 
 
 @pytest.fixture
-def server(tmp_path):
-    srv = EmulatorServer(data_dir=tmp_path / "emulator", host="127.0.0.1", port=0)
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
+def server(emulator):
+    """The shared ``emulator`` fixture (tests/conftest.py): a real server on 127.0.0.1:0."""
+    return emulator
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from kit_helpers import imported_names
 
 import bill_emulator
 
@@ -11,13 +12,7 @@ EMULATOR = Path(bill_emulator.__file__).parent
 
 
 def _imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
+    return imported_names(path)
 
 
 def test_emulator_imports_nothing_of_the_client():

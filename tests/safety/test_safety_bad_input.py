@@ -15,11 +15,10 @@ from decimal import Decimal
 
 import pytest
 from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from kit_helpers import bill_calls, payments_for, posts
 
 import billhelpers as bh
 from bill_emulator import seed
-
-from .safety_helpers import bill_calls, payments_for, posts
 
 # -- sign-in ---------------------------------------------------------------------------------
 
@@ -57,7 +56,7 @@ def test_blank_credentials_caught_before_sending(client, make_client, override, 
     assert err.field == field and str(err).startswith(f"{field}: is blank")
     assert fix in err.hint
     assert bill_calls(client) == []
-    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad._key)
+    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad.session.key)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +91,7 @@ def _refused_login(client, bad) -> bh.SessionError:
     with pytest.raises(bh.SessionError) as info:
         bad.login()
     assert bill_calls(client) == [("POST", "/v3/login", 401)]  # one attempt, not repeated
-    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad._key)
+    assert not bad.is_logged_in and "sessionId" not in bad.cache.get(bad.session.key)
     return info.value
 
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from kit_helpers import bill_calls, posts
 
 import billhelpers as bh
 from billhelpers.config import DEMO_CREDENTIALS
-
-from .safety_helpers import bill_calls, posts
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT, ROUTING = "000123456789", "021000021"  # client_bodies.vendor_body()'s bank numbers
@@ -49,11 +48,11 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
         return info.value
 
     show(client.login(force=True), client.last_response)
-    session_ids.append(client._session_id)
+    session_ids.append(client.session.id)
     challenge = client.mfa.challenge()
     token = client.emulator.latest_token(challenge["challengeId"])
     show(challenge, client.mfa.validate(challenge["challengeId"], token, remember_me=True))
-    remember_me_id = client.cache.get(client._key)["rememberMeId"]
+    remember_me_id = client.cache.get(client.session.key)["rememberMeId"]
 
     failing(lambda: make_client(password=WRONG_PASSWORD).login(force=True))
     failing(lambda: make_client(dev_key=WRONG_DEV_KEY).login(force=True))
@@ -68,7 +67,7 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
     client.emulator.add_fault(path="/v3/vendors/*", method="GET", status=401, code="BDC_1109")
     client.emulator.add_fault(path="/v3/vendors", method="GET", status=429, code="BDC_1322")
     show(client.vendors.get(vendor["id"]), client.vendors.list(max=5))
-    session_ids.append(client._session_id)
+    session_ids.append(client.session.id)
     client.emulator.add_fault(path="/v3/vendors", method="POST", drop=True)
     failing(lambda: client.vendors.create(vendor_body("Dropped Co")))
     # an uncertain payment (safe to retry), then one recovered after its answer was lost
@@ -79,7 +78,7 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
     show(client.payments.create(err.body), client)
     client.emulator.advance_clock(36 * 60)  # an expired session, found by the next call
     show(client.payments.create(payment_body(bill["id"], "30.00")), client.config, client.mfa)
-    session_ids.append(client._session_id)
+    session_ids.append(client.session.id)
 
     assert len(set(session_ids)) == 3  # three sessions, each of which must stay hidden
     assert any(r.name.startswith("urllib3") for r in caplog.records)  # its DEBUG lines are here
@@ -106,7 +105,7 @@ def test_session_cache_holds_no_password_or_dev_key_and_stays_owner_only(
     trusted.emulator.advance_clock(36 * 60)
     make_client().vendors.list(max=1)  # a new kernel re-logs in and rewrites the cache
     text = (isolated_env / "sessions.json").read_text()
-    assert trusted.cache.get(trusted._key)["rememberMeId"]  # it does hold the session secrets
+    assert trusted.session.entry()["rememberMeId"]  # it does hold the session secrets
     assert DEMO_CREDENTIALS["password"] not in text
     assert DEMO_CREDENTIALS["dev_key"] not in text
     assert DEMO_CREDENTIALS["username"] not in text  # the key is a hash, it names no one

@@ -1,4 +1,11 @@
-"""Fixtures: a real local BILL emulator on 127.0.0.1:0 per test, and clients talking to it."""
+"""Fixtures shared by every test folder: a real local BILL emulator on 127.0.0.1:0 per test
+(``emulator``), a private environment (``isolated_env``: tmp ``BILL_CACHE_DIR``, no ``BILL_*``
+variables), the injected back-off sleep (``sleeps``), clients talking to the emulator
+(``make_client``, ``client``, ``trusted``) and the records tests start from.
+
+The helpers beside this file (``client_bodies``, ``kit_helpers``, ``fake_bill``) are importable
+from every folder because pytest puts this folder on ``sys.path`` for this conftest.
+"""
 
 from __future__ import annotations
 
@@ -74,3 +81,16 @@ def bill(client):
     """A vendor and an unpaid bill of 100.00; returns the bill dict."""
     vendor = client.vendors.create(vendor_body())
     return client.bills.create(bill_body(vendor["id"])).data
+
+
+@pytest.fixture
+def vendor(client):
+    """A vendor with ACH bank details (the client fixture's session)."""
+    return client.vendors.create(vendor_body()).data
+
+
+@pytest.fixture
+def unpaid_bill(trusted):
+    """An unpaid bill of 25.00 from a trusted (MFA) session."""
+    vendor = trusted.vendors.create(vendor_body()).data
+    return trusted.bills.create(bill_body(vendor["id"], "25.00")).data

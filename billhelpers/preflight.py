@@ -1,6 +1,6 @@
 """
-billhelpers.validation
-~~~~~~~~~~~~~~~~~~~~~~
+billhelpers.preflight
+~~~~~~~~~~~~~~~~~~~~~
 
 Client-side checks run before a request is sent, each naming the field and the fix.
 
@@ -32,12 +32,14 @@ _COUNTRY_CODES = (
     "SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM "
     "US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW "
 )
-_COUNTRIES = frozenset(_COUNTRY_CODES.split())
+COUNTRIES = frozenset(_COUNTRY_CODES.split())
 _ORG_ID = re.compile(r"^008[0-9A-Za-z]{17}$")
-_ID_PREFIX = {"vendorId": "009", "billId": "00n", "fundingAccount.id": "bac"}
-_FUNDING_TYPES = ("BANK_ACCOUNT", "CARD_ACCOUNT", "WALLET", "AP_CARD")
+ID_PREFIXES = {"vendorId": "009", "billId": "00n", "fundingAccount.id": "bac"}
+FUNDING_TYPES = ("BANK_ACCOUNT", "CARD_ACCOUNT", "WALLET", "AP_CARD")
 #: The kit's own limit (BILL documents none): what fits a check memo / bank descriptor.
 PAYMENT_DESCRIPTION_MAX = 70
+#: BILL: a payment's transactionNumber holds at most 50 characters.
+TRANSACTION_NUMBER_MAX = 50
 
 
 def _fail(field: str, message: str, hint: str):
@@ -144,7 +146,7 @@ def check_length(value, field: str, maximum: int, *, minimum: int = 0) -> None:
 
 
 def check_id(value, field: str) -> str:
-    prefix = _ID_PREFIX[field]
+    prefix = ID_PREFIXES[field]
     text = str(value or "").strip()
     if not text.startswith(prefix) or len(text) != 20:
         _fail(
@@ -187,8 +189,8 @@ def check_vendor(body, *, partial: bool = False) -> dict:
         country = address.get("country")
         if _blank(country) and not partial:
             _fail("address.country", "is required", "use the 2-letter ISO code, e.g. US")
-        if not _blank(country) and str(country) not in _COUNTRIES:
-            if str(country).upper() in _COUNTRIES:
+        if not _blank(country) and str(country) not in COUNTRIES:
+            if str(country).upper() in COUNTRIES:
                 # Refused, not corrected: the body is the learner's own and is shown as sent,
                 # and BILL takes capitals only, so a silent fix here would hide what BILL needs.
                 _fail(
@@ -295,7 +297,7 @@ def check_payment(
     body["amount"] = to_amount(body["amount"], field=item + "amount")
     funding = body.get("fundingAccount")
     if funding is not None:
-        if not isinstance(funding, dict) or funding.get("type") not in _FUNDING_TYPES:
+        if not isinstance(funding, dict) or funding.get("type") not in FUNDING_TYPES:
             _fail(
                 item + "fundingAccount.type",
                 "is missing or unknown",
@@ -310,5 +312,7 @@ def check_payment(
     if body.get("description") is not None:
         check_length(body["description"], item + "description", PAYMENT_DESCRIPTION_MAX)
     if body.get("transactionNumber") is not None:
-        check_length(body["transactionNumber"], item + "transactionNumber", 50, minimum=1)
+        check_length(
+            body["transactionNumber"], item + "transactionNumber", TRANSACTION_NUMBER_MAX, minimum=1
+        )
     return body

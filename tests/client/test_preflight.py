@@ -7,7 +7,7 @@ import pytest
 from client_bodies import vendor_body
 
 import billhelpers as bh
-from billhelpers import validation as v
+from billhelpers import preflight as v
 
 VENDOR = vendor_body()
 BILL = {

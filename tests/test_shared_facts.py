@@ -1,0 +1,59 @@
+"""The facts the client and the emulator each keep about BILL agree.
+
+Why two copies: the emulator never imports the client (it stands in for BILL, and BILL does not
+run our checks), and the client's checks must not depend on the emulator. So each package keeps
+its own constants and rule code; this test imports both, separately, and compares the facts.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bill_emulator.backend import ids as emulator_ids
+from bill_emulator.backend import payments as emulator_payments
+from bill_emulator.backend import validation as emulator_validation
+from billhelpers import preflight
+from billhelpers.resources import payments as client_payments
+
+
+def test_country_codes_agree():
+    assert preflight.COUNTRIES == emulator_validation.COUNTRIES
+    assert "US" in preflight.COUNTRIES and len(preflight.COUNTRIES) == 249
+
+
+def test_payment_length_limits_agree():
+    assert preflight.PAYMENT_DESCRIPTION_MAX == emulator_payments.DESCRIPTION_MAX == 70
+    assert preflight.TRANSACTION_NUMBER_MAX == emulator_payments.TRANSACTION_NUMBER_MAX == 50
+
+
+def test_bulk_limit_agrees():
+    assert client_payments.BULK_MAX == emulator_payments.BULK_MAX == 50
+
+
+def test_generated_transaction_numbers_fit_the_limit():
+    assert len(client_payments.new_transaction_number()) <= emulator_payments.TRANSACTION_NUMBER_MAX
+
+
+def test_id_prefixes_agree():
+    emulator = emulator_ids.PREFIXES
+    assert {
+        "vendorId": emulator["vendor"],
+        "billId": emulator["bill"],
+        "fundingAccount.id": emulator["bank"],
+    } == preflight.ID_PREFIXES
+
+
+def test_funding_types_agree():
+    assert tuple(preflight.FUNDING_TYPES) == tuple(emulator_payments.FUNDING_TYPES)
+
+
+def test_the_emulator_loads_without_the_client():
+    """Imported on its own, in a fresh interpreter, the emulator pulls in no billhelpers."""
+    code = (
+        "import sys, bill_emulator.backend, bill_emulator.app; "
+        "print(any(m.split('.')[0] == 'billhelpers' for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
