@@ -36,6 +36,7 @@ MAX_BODY = 1_000_000
 
 _REASONS = {
     200: "OK",
+    201: "Created",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",

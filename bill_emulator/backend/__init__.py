@@ -41,7 +41,8 @@ class EmulatorBackend(
     """BILL's AP workflow for one organization store (a data directory).
 
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
-    devices; vendors, bills and payments with BILL's validation; bank accounts (read-only); lists
+    devices, and the phone set-up before it; vendors, bills and payments with BILL's validation
+    and business days; bank accounts with their set-up (create, verify, nominate); lists
     with ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
 
     Not emulated (gaps), moto-style:
@@ -51,11 +52,11 @@ class EmulatorBackend(
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
       vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), classifications,
       attachments, recurring bills, autopay, international payments and currencies other than USD.
-    - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
-      fixed); mass payments (``/v3/payments/mass``) and bulk vendor creation.
+    - Updating or archiving organization bank accounts and archiving bank account users (they
+      can be added, verified and nominated); mass payments (``/v3/payments/mass``) and bulk
+      vendor creation.
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
-    - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
-      (two business days after a vendor's bank details changed) is never raised.
+    - BILL's time zone and cut-off times: business days are counted on the UTC date.
     - The concurrent-request limit is counted per server process, not across processes that
       share a data directory. The hourly limits are shared, but each process writes its counts
       (and request-log rows) in batches, so other processes see them about a second late.

@@ -131,6 +131,7 @@ class VendorsMixin(BackendBase):
             doc["paymentInformation"], full_number = _payment_information(info)
             if full_number:
                 doc["_accountNumber"] = full_number
+                doc["_bankAccountAddedMs"] = self.clock.now_ms()  # the 2-business-day rule
         with self.store.write():
             doc = self._insert("vendor", caller.org_id, doc)
         return public(doc)
@@ -198,6 +199,7 @@ class VendorsMixin(BackendBase):
                 )
             info.update(payeeName=payee, bankAccount=account)
             doc["_accountNumber"] = full_number
+            doc["_bankAccountAddedMs"] = self.clock.now_ms()  # the 2-business-day rule
             self._save(doc)
         return account
 
@@ -208,5 +210,6 @@ class VendorsMixin(BackendBase):
                 raise ObjectNotFound("Vendor bank account", vendor_id)
             del doc["paymentInformation"]["bankAccount"]
             doc.pop("_accountNumber", None)
+            doc.pop("_bankAccountAddedMs", None)
             self._save(doc)
         return {}

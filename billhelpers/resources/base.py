@@ -15,6 +15,7 @@ from urllib.parse import quote
 from billhelpers import filters as _filters
 from billhelpers import paging, validation
 from billhelpers.display import ApiResponse
+from billhelpers.resources.setup import BankSetupMixin
 
 
 def _id(value: str) -> str:
@@ -110,7 +111,7 @@ class Bills(_Crud):
         return validation.check_bill(body, partial=partial)
 
 
-class FundingAccounts(Resource):
+class FundingAccounts(BankSetupMixin, Resource):
     """``/v3/funding-accounts/banks``: the organization's bank accounts (payments draw on a
     ``VERIFIED`` one)."""
 

@@ -34,6 +34,8 @@ def fake():
     fake = FakeBill()
     fake.on("POST", "/v3/login", LOGIN_OK)
     fake.on("GET", f"/v3/bills/{BILL_ID}", UNPAID)
+    # read for BILL's 2-business-day wait; no bank account, so there is none
+    fake.on("GET", "/v3/vendors/00901DEMOVENDOR00001", (200, {"id": "00901DEMOVENDOR00001"}))
     return fake
 
 

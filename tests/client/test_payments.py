@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from client_bodies import VERIFIED_BANK, bill_body, pay_date, payment_body, vendor_body
 
 import billhelpers as bh
 
@@ -97,6 +97,7 @@ def test_bulk_payment_pays_several_bills_once(trusted):
         {
             "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
             "processingOptions": {},
+            "processDate": pay_date(),
             "payments": [{"billId": b["id"], "amount": b["dueAmount"]} for b in bills],
         }
     )
@@ -116,6 +117,7 @@ def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
         {
             "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
             "processingOptions": {},
+            "processDate": pay_date(),
             "payments": [{"billId": bill["id"], "amount": "30.00"}],
         }
     )
@@ -133,6 +135,7 @@ def _bulk(items):
     return {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
         "processingOptions": {},
+        "processDate": pay_date(),
         "payments": items,
     }
 
