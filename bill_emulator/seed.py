@@ -89,19 +89,41 @@ def seed_demo(backend) -> None:
         )
         for bank_id, doc in bank_docs():
             backend._insert("bank", ORGANIZATION_ID, doc, obj_id=bank_id)
-        # Ready to pay: a phone for MFA, and the user verified to pay from the verified account.
-        backend.add_phone(ORGANIZATION_ID, USER_ID, DEMO_PHONE_LAST4)
-        backend._insert(
-            "bankUser",
-            ORGANIZATION_ID,
-            {
-                "bankAccountId": VERIFIED_BANK_ID,
-                "userId": USER_ID,
-                "archived": False,
-                "verificationStatus": "VERIFIED",
-            },
-        )
+        _ready_to_pay(backend)
         store.set_seeded(True)
+
+
+def _ready_to_pay(backend) -> None:
+    """The demo user's MFA phone, and the right to pay from the verified account."""
+    backend.add_phone(ORGANIZATION_ID, USER_ID, DEMO_PHONE_LAST4)
+    backend._insert(
+        "bankUser",
+        ORGANIZATION_ID,
+        {
+            "bankAccountId": VERIFIED_BANK_ID,
+            "userId": USER_ID,
+            "archived": False,
+            "verificationStatus": "VERIFIED",
+        },
+    )
+
+
+def upgrade_demo(backend) -> None:
+    """A data directory seeded before phones and bank account users were emulated gets them
+    now, so its demo organization stays ready to pay (idempotent)."""
+    store = backend.store
+    if not store.org_exists(ORGANIZATION_ID):
+        return
+    rows = store.list_objects(
+        "mfaPhone", ORGANIZATION_ID, conditions=[], sort=[], limit=1, offset=0
+    )
+    if rows:
+        return
+    with store.write():
+        if not store.list_objects(
+            "mfaPhone", ORGANIZATION_ID, conditions=[], sort=[], limit=1, offset=0
+        ):
+            _ready_to_pay(backend)
 
 
 def seed_fresh(backend) -> dict:

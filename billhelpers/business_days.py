@@ -37,7 +37,10 @@ __all__ = (
 #: Business days BILL takes to verify a vendor bank account just added.
 VENDOR_BANK_WAIT = 2
 
-_US_HOLIDAYS = holidays.US(observed=False)
+# Years filled in up front, so server threads only read it (later years are added on use).
+_US_HOLIDAYS = holidays.US(
+    observed=False, years=range(_dt.date.today().year - 1, _dt.date.today().year + 11)
+)
 _ONE_DAY = _dt.timedelta(days=1)
 
 

@@ -84,6 +84,7 @@ class EmulatorBackend(
         from bill_emulator import seed
 
         if self.store.control()["seeded"]:
+            seed.upgrade_demo(self)
             return
         with self.store.write():
             if not self.store.control()["seeded"]:

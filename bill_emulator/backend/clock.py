@@ -43,7 +43,10 @@ def iso(ms: int) -> str:
 
 
 #: US federal holidays on their own dates; the Federal Reserve's rule is applied below.
-_US_HOLIDAYS = holidays.US(observed=False)
+# Years filled in up front, so server threads only read it (later years are added on use).
+_US_HOLIDAYS = holidays.US(
+    observed=False, years=range(date.today().year - 1, date.today().year + 11)
+)
 
 
 def is_business_day(day: date) -> bool:

@@ -287,3 +287,21 @@ def test_process_date_on_a_holiday_or_weekend_is_bdc_1152(backend, trusted, bill
         f"Invalid Process Date : {day}",
     )
     assert backend.list_payments(trusted, {})["results"] == []
+
+
+def test_a_demo_organization_seeded_before_phones_is_upgraded(tmp_path):
+    """A data directory from an earlier version (no phone, no bank account user) still pays."""
+    data = tmp_path / "old"
+    old = EmulatorBackend(data, time_source=lambda: FROZEN)
+    with old.store.write():  # what an earlier version's seed left: neither kind of object
+        old.store._run("DELETE FROM objects WHERE kind IN ('mfaPhone', 'bankUser')")
+    old.close()
+    backend = EmulatorBackend(data, time_source=lambda: FROZEN)
+    try:
+        trusted = _trusted_demo(backend)  # a challenge needs the phone
+        vendor = backend.create_vendor(trusted, vendor_body())
+        bill = backend.create_bill(trusted, bill_body(vendor["id"]))
+        assert backend.create_payment(trusted, payment_body(bill["id"]))["status"] == "SCHEDULED"
+        assert len(backend.mfa_phones(trusted)["results"]) == 1
+    finally:
+        backend.close()
