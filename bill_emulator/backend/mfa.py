@@ -1,7 +1,12 @@
 """bill_emulator.backend.mfa
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
-Multi-factor authentication: challenge, validate (with rememberMe), step-up.
+Multi-factor authentication: phone set-up (``/v3/mfa/setup``, ``/setup/validate``,
+``/phones``), then challenge, validate (with rememberMe), step-up.
+
+A user with no registered phone gets no challenge (BILL: set-up comes before sign-in). A set-up
+texts its token like a challenge (same outbox, lifetime, wrong-try and per-minute limits); its
+``setupId`` is marked so it can never pass as a ``challengeId``.
 
 The demo user's "phone" is the outbox (``GET /_emulator/outbox``). Tokens are 6 random digits,
 single use, valid 10 minutes (BILL documents no lifetime: assumed), used up after 5 wrong tries
