@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -15,6 +16,8 @@ import threading
 from bill_emulator.server import EmulatorServer
 
 DEFAULT_DATA_DIR = "~/.cache/billhelpers/emulator"
+#: Where ``--fresh-org`` writes the new organization's credentials (owner-only).
+FRESH_ORG_FILE = "fresh-organization.json"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,11 +50,23 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the SQLite data and server.json "
         "(default: $BILL_EMULATOR_DATA_DIR or ~/.cache/billhelpers/emulator)",
     )
+    parser.add_argument(
+        "--fresh-org",
+        action="store_true",
+        help="also create a fresh organization (a user and a devKey, no MFA phone, no bank "
+        f"account, as a new BILL sandbox account) and write its credentials to {FRESH_ORG_FILE} "
+        "in the data directory (owner-only); the demo organization is unchanged",
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before the URL is out: a clean stop
     server = EmulatorServer(args.data_dir, host=args.host, port=args.port).start()
-    print(f"BILL emulator listening on {server.url}", flush=True)
+    print(f"BILL emulator listening on {server.url}", flush=True)  # first line: launchers read it
+    if args.fresh_org:
+        org = server.app.backend.fresh_organization({"fresh": True})
+        path = write_fresh_org(server.data_dir, {**org, "url": server.url})
+        # the password and devKey stay in the file: never printed
+        print(f"Fresh organization {org['organizationId']} ({org['username']}): {path}", flush=True)
     try:
         stop.wait()
     except KeyboardInterrupt:
@@ -59,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+def write_fresh_org(data_dir, record: dict) -> str:
+    """Write ``record`` to the data directory's credentials file, readable by its owner only."""
+    path = os.path.join(data_dir, FRESH_ORG_FILE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(record, out, indent=1)
+    os.chmod(path, 0o600)
+    return path
 
 
 if __name__ == "__main__":

@@ -122,6 +122,24 @@ def mfa_step_up(backend, req):
     return 200, backend.mfa_step_up(_signed_in(backend, req), req.json())
 
 
+@handler
+def mfa_setup(backend, req):
+    req.no_params()
+    return 200, backend.mfa_setup(_signed_in(backend, req), req.json())
+
+
+@handler
+def mfa_setup_validate(backend, req):
+    req.no_params()
+    return 200, backend.mfa_setup_validate(_signed_in(backend, req), req.json())
+
+
+@handler
+def mfa_phones(backend, req):
+    req.no_params()
+    return 200, backend.mfa_phones(_signed_in(backend, req))
+
+
 # -- vendors, bills, banks, payments ------------------------------------------------------------
 
 
@@ -208,6 +226,29 @@ def get_bank(backend, req, bank_id):
 
 
 @handler
+def create_bank(backend, req):
+    req.no_params()
+    return 201, backend.create_bank(_signed_in(backend, req), req.json())
+
+
+@handler
+def verify_bank(backend, req, bank_id):
+    req.no_params()
+    return 200, backend.verify_bank(_signed_in(backend, req), bank_id, req.json())
+
+
+@handler
+def list_bank_users(backend, req):
+    return 200, backend.list_bank_users(_signed_in(backend, req), req.params())
+
+
+@handler
+def nominate_bank_user(backend, req):
+    req.no_params()
+    return 200, backend.nominate_bank_user(_signed_in(backend, req), req.json())
+
+
+@handler
 def list_payments(backend, req):
     return 200, backend.list_payments(_signed_in(backend, req), req.params())
 
@@ -261,3 +302,9 @@ _control("reset", lambda b, r: b.reset())
 _control("get_limits", lambda b, r: b.limits())
 _control("set_limits", lambda b, r: b.set_limits(r.json()))
 _control("seed_vendors", lambda b, r: b.seed_vendors(r.json()))
+_control("fresh_organization", lambda b, r: b.fresh_organization(r.json()), status=201)
+
+
+@handler
+def verify_bank_user_identity(backend, req, bank_user_id):
+    return 200, backend.verify_bank_user_identity(backend.check_dev_key(req.dev_key), bank_user_id)

@@ -9,6 +9,8 @@ this local emulator, never BILL.
 
 from __future__ import annotations
 
+import secrets
+
 #: Demo sign-in; ``tests/test_env_example.py`` checks these equal ``.env.example``.
 USERNAME = "demo@example.com"
 PASSWORD = "demo-password-1"  # noqa: S105 - public demo credential for the local emulator only
@@ -20,6 +22,8 @@ ORGANIZATION_NAME = "Demo Organization"
 USER_ID = "00601DEMOUSER0000001"
 VERIFIED_BANK_ID = "bac01DEMOVERIFIED001"
 UNVERIFIED_BANK_ID = "bac01DEMOUNVERIFD002"
+#: The last four digits of the demo user's MFA phone (the outbox stands in for it).
+DEMO_PHONE_LAST4 = "0100"
 
 
 def bank_docs() -> list[tuple[str, dict]]:
@@ -85,4 +89,62 @@ def seed_demo(backend) -> None:
         )
         for bank_id, doc in bank_docs():
             backend._insert("bank", ORGANIZATION_ID, doc, obj_id=bank_id)
+        _ready_to_pay(backend)
         store.set_seeded(True)
+
+
+def _ready_to_pay(backend) -> None:
+    """The demo user's MFA phone, and the right to pay from the verified account."""
+    backend.add_phone(ORGANIZATION_ID, USER_ID, DEMO_PHONE_LAST4)
+    backend._insert(
+        "bankUser",
+        ORGANIZATION_ID,
+        {
+            "bankAccountId": VERIFIED_BANK_ID,
+            "userId": USER_ID,
+            "archived": False,
+            "verificationStatus": "VERIFIED",
+        },
+    )
+
+
+def upgrade_demo(backend) -> None:
+    """A data directory seeded before phones and bank account users were emulated gets them
+    now, so its demo organization stays ready to pay (idempotent)."""
+    store = backend.store
+    if not store.org_exists(ORGANIZATION_ID):
+        return
+    rows = store.list_objects(
+        "mfaPhone", ORGANIZATION_ID, conditions=[], sort=[], limit=1, offset=0
+    )
+    if rows:
+        return
+    with store.write():
+        if not store.list_objects(
+            "mfaPhone", ORGANIZATION_ID, conditions=[], sort=[], limit=1, offset=0
+        ):
+            _ready_to_pay(backend)
+
+
+def seed_fresh(backend) -> dict:
+    """A new organization as BILL's sandbox sign-up leaves it: one user and a devKey, no MFA
+    phone, no bank account. Returns its credentials (random password and devKey)."""
+    from bill_emulator.backend.sessions import hash_password
+
+    store = backend.store
+    with store.write():
+        seq = store.next_seq("org")
+        org_id, user_id = f"00801FRESH{seq:010d}", f"00601FRESH{seq:010d}"
+        username = f"fresh-{seq}@example.com"
+        password, dev_key = secrets.token_urlsafe(12), secrets.token_hex(17)
+        store.insert_org(org_id, f"Fresh Organization {seq}")
+        store.insert_dev_key(dev_key, org_id)
+        salt, digest = hash_password(password)
+        store.insert_user(user_id=user_id, org_id=org_id, email=username, salt=salt, hash_=digest)
+    return {
+        "organizationId": org_id,
+        "userId": user_id,
+        "username": username,
+        "password": password,
+        "devKey": dev_key,
+    }

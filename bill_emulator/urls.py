@@ -37,6 +37,9 @@ url_map = Map(
         _r("/v3/mfa/challenge", "mfa_challenge", "POST"),
         _r("/v3/mfa/challenge/validate", "mfa_validate", "POST"),
         _r("/v3/mfa/step-up", "mfa_step_up", "POST"),
+        _r("/v3/mfa/setup", "mfa_setup", "POST"),
+        _r("/v3/mfa/setup/validate", "mfa_setup_validate", "POST"),
+        _r("/v3/mfa/phones", "mfa_phones", "GET"),
         # vendors
         _r("/v3/vendors", "list_vendors", "GET"),
         _r("/v3/vendors", "create_vendor", "POST"),
@@ -58,7 +61,11 @@ url_map = Map(
         _r("/v3/bills/<id:bill_id>/restore", "restore_bill", "POST"),
         # funding accounts
         _r("/v3/funding-accounts/banks", "list_banks", "GET"),
+        _r("/v3/funding-accounts/banks", "create_bank", "POST"),
+        _r("/v3/funding-accounts/banks/users", "list_bank_users", "GET"),
+        _r("/v3/funding-accounts/banks/users/nominate", "nominate_bank_user", "POST"),
         _r("/v3/funding-accounts/banks/<id:bank_id>", "get_bank", "GET"),
+        _r("/v3/funding-accounts/banks/<id:bank_id>/verify", "verify_bank", "POST"),
         # payments
         _r("/v3/payments", "list_payments", "GET"),
         _r("/v3/payments", "create_payment", "POST"),
@@ -79,6 +86,12 @@ url_map = Map(
         _r("/_emulator/limits", "get_limits", "GET"),
         _r("/_emulator/limits", "set_limits", "PUT"),
         _r("/_emulator/seed/vendors", "seed_vendors", "POST"),
+        _r("/_emulator/organizations", "fresh_organization", "POST"),
+        _r(
+            "/_emulator/bank-account-users/<bank_user_id>/verify",
+            "verify_bank_user_identity",
+            "POST",
+        ),
     ],
     converters={"id": IdConverter},
     strict_slashes=False,

@@ -137,6 +137,49 @@ def check_date(value, field: str, *, not_before: _dt.date | None = None) -> str:
     return day.isoformat()
 
 
+def check_process_date(value, field: str, today: _dt.date | None = None) -> str:
+    """A ``processDate``: not in the past, and a business day (BILL refuses weekends and US bank
+    holidays with BDC_1152)."""
+    from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
+
+    text = check_date(value, field, not_before=today or _dt.date.today())
+    day = _dt.date.fromisoformat(text)
+    if not business_days.is_business_day(day):
+        why = business_days.holiday_name(day) or day.strftime("%A")
+        _fail(
+            field,
+            f"{text} is not a business day ({why}): BILL processes payments on business days",
+            f"use {business_days.next_business_day(day).isoformat()}, the next business day",
+        )
+    return text
+
+
+def check_vendor_wait(body: dict, vendor: dict, *, today: _dt.date | None = None) -> None:
+    """BILL's 2-business-day wait after a vendor bank account is added (its create-vendor
+    page; BDC_1402): refuse a ``processDate`` (or the default, the next business day) before
+    the first one BILL can allow, naming that date."""
+    from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
+
+    today = today or _dt.date.today()
+    wait = business_days.bank_account_wait_until(vendor)
+    if wait is None:
+        return
+    if body.get("processDate"):
+        day = _dt.date.fromisoformat(body["processDate"])
+        given = f"{day.isoformat()} is too soon"
+    else:
+        day = business_days.next_business_day(today)
+        given = f"left out, BILL would use {day.isoformat()}, too soon"
+    if day < wait:
+        _fail(
+            "processDate",
+            f"{given}: vendor {vendor.get('id')}'s bank account is new, and BILL takes "
+            f"{business_days.VENDOR_BANK_WAIT} business days to verify it; the earliest valid "
+            f"processDate is {wait.isoformat()}",
+            f"set processDate to {wait.isoformat()} or later",
+        )
+
+
 def check_length(value, field: str, maximum: int, *, minimum: int = 0) -> None:
     text = "" if value is None else str(value)
     if len(text) < minimum:
@@ -306,9 +349,7 @@ def check_payment(
         if funding["type"] == "BANK_ACCOUNT":
             check_id(funding.get("id"), "fundingAccount.id")
     if body.get("processDate") is not None:
-        body["processDate"] = check_date(
-            body["processDate"], item + "processDate", not_before=today or _dt.date.today()
-        )
+        body["processDate"] = check_process_date(body["processDate"], item + "processDate", today)
     if body.get("description") is not None:
         check_length(body["description"], item + "description", PAYMENT_DESCRIPTION_MAX)
     if body.get("transactionNumber") is not None:

@@ -58,6 +58,7 @@ __all__ = (
     "mfa_form",
     "payment_confirmation",
     "pick_bank",
+    "process_date",
     "send_mfa_challenge",
     "settings",
     "side_by_side",
@@ -481,6 +482,26 @@ def pick_bank(banks) -> dict:
         if (bank.get("default") or {}).get("payables"):
             return bank
     return records[0]
+
+
+def process_date(vendor: Mapping, today: _dt.date | None = None) -> str:
+    """The ``processDate`` chapter 5 sends: the earliest BILL accepts for ``vendor``.
+
+    Why not leave it out: BILL's default is the next business day, but for 2 business days
+    after a vendor bank account is added BILL verifies it and refuses earlier dates
+    (``BDC_1402``); chapter 3 created the vendor, bank account included, today.
+    """
+    from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
+
+    day = business_days.earliest_process_date(vendor, today=today)
+    if business_days.bank_account_wait_until(vendor) == day:
+        print(
+            f"processDate {day.isoformat()}: {business_days.VENDOR_BANK_WAIT} business days "
+            "after the vendor's bank account was added, the earliest BILL accepts."
+        )
+    else:
+        print(f"processDate {day.isoformat()}: the first business day BILL accepts.")
+    return day.isoformat()
 
 
 def _payment_bill_ids(payment: Mapping) -> set[str]:

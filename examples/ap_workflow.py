@@ -18,6 +18,7 @@ import sys
 from decimal import Decimal
 
 import billhelpers as bh
+from billhelpers.business_days import earliest_process_date
 from billhelpers.money import fmt
 
 
@@ -98,6 +99,8 @@ def main() -> int:
             "amount": bill["dueAmount"],
             "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank_id},
             "processingOptions": {"requestPayFaster": False},
+            # BILL needs 2 business days to verify the bank account of a vendor created today
+            "processDate": earliest_process_date(vendor),
             "description": f"Invoice INV-{run}",
         }
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from billhelpers.business_days import add_business_days
+
 VERIFIED_BANK = "bac01DEMOVERIFIED001"
 
 
@@ -47,11 +49,18 @@ def bill_body(vendor_id, *amounts, invoice="INV-1"):
     }
 
 
+def pay_date() -> str:
+    """3 business days out: past BILL's 2-business-day wait for a vendor bank account just
+    added (every test vendor is created with one)."""
+    return add_business_days(dt.date.today(), 3).isoformat()
+
+
 def payment_body(bill_id, amount, bank=VERIFIED_BANK, **extra):
     return {
         "billId": bill_id,
         "amount": amount,
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank},
         "processingOptions": {"requestPayFaster": False},
+        "processDate": pay_date(),
         **extra,
     }

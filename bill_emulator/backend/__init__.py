@@ -42,10 +42,10 @@ class EmulatorBackend(
     """BILL's AP workflow for one organization store (a data directory).
 
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
-    devices; vendors, bills and payments (single and bulk) with BILL's validation and BILL's
-    fields (``tests/contract`` holds the emulator to BILL's collection); bank accounts
-    (read-only); lists with ``max``/``page``/``filters``/``sort``; BILL's rate limits and error
-    envelope.
+    devices, and the phone set-up before it; vendors, bills and payments (single and bulk) with
+    BILL's validation, fields and business days (``tests/contract`` holds the emulator to BILL's
+    collection); bank accounts with their set-up (create, verify, nominate); lists with
+    ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
 
     Not emulated (gaps), moto-style:
 
@@ -55,14 +55,14 @@ class EmulatorBackend(
       vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
       classifications (line-item ``classifications`` are kept), attachments, recurring bills,
       autopay, international payments and currencies other than USD.
-    - Adding, verifying or archiving organization bank accounts (the two seeded accounts are
-      fixed); mass payments (``/v3/payments/mass``), ``PUT /v3/bills/{id}``, payment void and
-      ``GET /v3/payments/options`` (all BILL's 404 ``BDC_1121``).
+    - Updating or archiving organization bank accounts and archiving bank account users (they
+      can be added, verified and nominated); mass payments (``/v3/payments/mass``),
+      ``PUT /v3/bills/{id}``, payment void and ``GET /v3/payments/options`` (all BILL's 404
+      ``BDC_1121``).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
-    - Business-day calendars: ``processDate`` may fall on a weekend or bank holiday; BDC_1402
-      (two business days after a vendor's bank details changed) is never raised.
+    - BILL's time zone and cut-off times: business days are counted on the UTC date.
     - The concurrent-request limit is counted per server process, not across processes that
       share a data directory. The hourly limits are shared, but each process writes its counts
       (and request-log rows) in batches, so other processes see them about a second late.
@@ -90,6 +90,7 @@ class EmulatorBackend(
         from bill_emulator import seed
 
         if self.store.control()["seeded"]:
+            seed.upgrade_demo(self)
             return
         with self.store.write():
             if not self.store.control()["seeded"]:

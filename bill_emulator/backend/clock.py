@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
+import holidays
+
 from bill_emulator.store import Store
 
 #: The clock runs at most this far ahead of real time (issue 15: unbounded advances pushed it past
@@ -56,9 +58,39 @@ def iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
 
 
+#: US federal holidays on their own dates; the Federal Reserve's rule is applied below.
+# Years filled in up front, so server threads only read it (later years are added on use).
+_US_HOLIDAYS = holidays.US(
+    observed=False, years=range(date.today().year - 1, date.today().year + 11)
+)
+
+
+def is_business_day(day: date) -> bool:
+    """A weekday on which US banks (the Federal Reserve's ACH) work.
+
+    Why not ``holidays.US()``'s observed days: the Federal Reserve closes the Monday after a
+    holiday that falls on a Sunday, but stays open the Friday before one that falls on a
+    Saturday (federalreserve.gov holiday schedule).
+    """
+    if day.weekday() >= 5 or day in _US_HOLIDAYS:
+        return False
+    return not (day.weekday() == 0 and day - timedelta(days=1) in _US_HOLIDAYS)
+
+
 def next_business_day(day: date) -> date:
-    """The next weekday after ``day`` (bank holidays are not emulated)."""
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
+    """The first business day after ``day``."""
+    return add_business_days(day, 1)
+
+
+def add_business_days(day: date, count: int) -> date:
+    """``count`` business days after ``day`` (``day`` itself need not be one)."""
+    for _ in range(count):
         day += timedelta(days=1)
+        while not is_business_day(day):
+            day += timedelta(days=1)
     return day
+
+
+def first_business_day(day: date) -> date:
+    """``day`` when it is a business day, else the next one."""
+    return day if is_business_day(day) else next_business_day(day)

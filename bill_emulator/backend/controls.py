@@ -169,6 +169,16 @@ class ControlsMixin(BackendBase):
         self._dev_keys.clear()
         return {"status": "reset"}
 
+    def fresh_organization(self, body: object) -> dict:
+        """``POST /_emulator/organizations {"fresh": true}``: a new organization with no phone
+        and no bank account (the demo organization is left as it is); its credentials."""
+        from bill_emulator import seed
+
+        body = v.body_object(body if body is not None else {"fresh": True})
+        if body.get("fresh") is not True or set(body) - {"fresh"}:
+            raise ValidationFailed("fresh", 'send {"fresh": true}: only fresh organizations')
+        return seed.seed_fresh(self)
+
     def seed_vendors(self, body: object) -> dict:
         """Add ``count`` simple vendors (benchmarks and paging demos)."""
         from bill_emulator import seed

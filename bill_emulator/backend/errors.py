@@ -175,6 +175,32 @@ class InvalidProcessDate(EmulatorError):
         super().__init__(f"Invalid Process Date : {value}")
 
 
+class ProcessDateTooSoon(EmulatorError):
+    """A vendor's bank account was added less than 2 business days before ``processDate``.
+
+    BILL's create-vendor page states the rule; integrations observed this code and message
+    with HTTP 400.
+    """
+
+    code = "BDC_1402"
+    message = "Please select a payment processing date two business days out from today."
+    http_status = 400
+    category = "APPLICATION"
+
+
+class MfaNotSetUp(EmulatorError):
+    """An MFA challenge for a user with no validated phone (code and message assumed: BILL
+    documents only that set-up comes before any challenge)."""
+
+    code = "BDC_1000"
+    message = (
+        "MFA is not set up for this user: add a phone with POST /v3/mfa/setup and validate it "
+        "with POST /v3/mfa/setup/validate first."
+    )
+    http_status = 400
+    category = "APPLICATION"
+
+
 class InvalidState(EmulatorError):
     """The object is in a state that forbids the action (e.g. cancel a cleared payment)."""
 

@@ -21,7 +21,14 @@ PREFIXES = {
     "bill": "00n",
     "bank": "bac",
     "payment": "stp",
+    # Not shown by BILL's pages or collection (assumed): bank account users; MFA phones are
+    # never shown by id.
+    "bankUser": "bau",
+    "mfaPhone": "mph",
 }
+
+#: Marks a phone set-up id, so it can never be validated as an MFA challenge (and back).
+SETUP_PREFIX = "setup."
 
 
 def object_id(kind: str, seq: int) -> str:
@@ -40,6 +47,10 @@ def remember_me_id() -> str:
 
 def challenge_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+def setup_id() -> str:
+    return SETUP_PREFIX + secrets.token_urlsafe(16)
 
 
 def mfa_token() -> str:

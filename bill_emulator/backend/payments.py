@@ -6,8 +6,11 @@ Payments: create (single and bulk), list, get, cancel.
 Rules: an MFA-trusted session (else 403 ``BDC_1361``); an existing, unarchived bill of the
 organization; ``vendorId``, when given, equal to the bill's; ``amount`` > 0, two decimals at most,
 and not above the bill's ``dueAmount``; a ``fundingAccount`` of type ``BANK_ACCOUNT`` naming a
-VERIFIED bank account of the organization; ``processDate`` not in the past (default: the next
-business day; a past date is BILL's observed 422 ``BDC_1152``); ``description`` at most 70
+VERIFIED bank account of the organization whose caller is a VERIFIED bank account user (BILL's
+bank account set-up page); ``processDate`` a business day (US bank holidays and weekends are
+not) and not in the past (default: the next business day; else BILL's observed 422
+``BDC_1152``), and, for 2 business days after a vendor's bank account was added, at least that
+far out (BILL's create-vendor page; observed as 400 ``BDC_1402``); ``description`` at most 70
 characters (the kit's assumption); ``transactionNumber`` at most 50 (made when absent). A payment
 starts ``SCHEDULED`` (``status`` and ``singleStatus``) and can be canceled only while
 ``SCHEDULED``, which gives the amount back to the bill; a canceled payment has ``status``
@@ -23,13 +26,16 @@ POST, which is what the fault controls let tests rehearse.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bill_emulator.backend import ids
 from bill_emulator.backend import validation as v
-from bill_emulator.backend.clock import next_business_day
+from bill_emulator.backend.clock import add_business_days, is_business_day, next_business_day
 from bill_emulator.backend.core import BackendBase, Caller, public
 from bill_emulator.backend.errors import (
     InvalidProcessDate,
     InvalidState,
+    ProcessDateTooSoon,
     UntrustedSession,
     ValidationFailed,
 )
@@ -130,7 +136,7 @@ class PaymentsMixin(BackendBase):
         process_date = v.date_field(body, "processDate", f"{prefix}processDate")
         if process_date is None:
             process_date = next_business_day(today)
-        elif process_date < today:
+        elif process_date < today or not is_business_day(process_date):
             raise InvalidProcessDate(process_date.isoformat())
 
         bill = self.store.get_object("bill", caller.org_id, bill_id)
@@ -166,7 +172,11 @@ class PaymentsMixin(BackendBase):
                 f"bank account {bank_id} is {state}; payments need a VERIFIED account",
             )
 
+        self._check_bank_user(caller, bank_id, f"{prefix}fundingAccount.id")
+
         electronic = "bankAccount" in vendor.get("paymentInformation", {})
+        if electronic and process_date < earliest_for_vendor(vendor, today):
+            raise ProcessDateTooSoon()
         gaps = [] if electronic else check_payment_gaps(vendor)
         if gaps:
             raise ValidationFailed(
@@ -198,3 +208,13 @@ class PaymentsMixin(BackendBase):
         payment = self._insert("payment", caller.org_id, doc, obj_id=payment_id, seq=seq)
         self._apply_payment(bill, payment_id, cents)
         return payment
+
+
+def earliest_for_vendor(vendor: dict, today):
+    """The first processDate BILL allows for ``vendor``: 2 business days after its bank account
+    was added (BILL verifies a new vendor bank account in that time), never before today."""
+    added_ms = vendor.get("_bankAccountAddedMs")
+    if added_ms is None:
+        return today
+    added = datetime.fromtimestamp(added_ms / 1000, UTC).date()
+    return max(today, add_business_days(added, 2))

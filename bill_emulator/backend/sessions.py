@@ -151,7 +151,9 @@ class SessionsMixin(BackendBase):
         return {
             "organizationId": caller.org_id,
             "userId": caller.user_id,
-            "mfaStatus": "COMPLETE" if caller.trusted else "CHALLENGE",
+            "mfaStatus": (
+                "COMPLETE" if caller.trusted else "CHALLENGE" if self._phone(caller) else "SETUP"
+            ),
             "mfaBypass": False,
         }
 

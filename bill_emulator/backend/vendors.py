@@ -161,6 +161,8 @@ def _vendor_doc(body: object, prefix: str = "") -> dict:
 class VendorsMixin(BackendBase):
     def create_vendor(self, caller: Caller, body: object) -> dict:
         doc = _vendor_doc(body)
+        if "_accountNumber" in doc:
+            doc["_bankAccountAddedMs"] = self.clock.now_ms()  # the 2-business-day rule
         with self.store.write():
             doc = self._insert("vendor", caller.org_id, doc)
         return public(doc)
@@ -172,6 +174,10 @@ class VendorsMixin(BackendBase):
         if len(body) > BULK_MAX:
             raise ValidationFailed("[]", f"must hold at most {BULK_MAX} vendors")
         docs = [_vendor_doc(item, f"[{i}].") for i, item in enumerate(body)]
+        now_ms = self.clock.now_ms()
+        for doc in docs:
+            if "_accountNumber" in doc:
+                doc["_bankAccountAddedMs"] = now_ms  # the 2-business-day rule
         with self.store.write():
             created = [self._insert("vendor", caller.org_id, doc) for doc in docs]
         return {"vendors": [public(doc) for doc in created]}
@@ -239,6 +245,7 @@ class VendorsMixin(BackendBase):
                 )
             info.update(payeeName=payee, bankAccount=account)
             doc["_accountNumber"] = full_number
+            doc["_bankAccountAddedMs"] = self.clock.now_ms()  # the 2-business-day rule
             self._save(doc)
         return account
 
@@ -249,4 +256,5 @@ class VendorsMixin(BackendBase):
                 raise ObjectNotFound("Vendor bank account", vendor_id)
             del doc["paymentInformation"]["bankAccount"]
             doc.pop("_accountNumber", None)
+            doc.pop("_bankAccountAddedMs", None)
             self._save(doc)

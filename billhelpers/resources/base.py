@@ -16,6 +16,7 @@ from billhelpers import filters as _filters
 from billhelpers import paging, preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
+from billhelpers.resources.setup import BankSetupMixin
 
 
 def _id(value: str) -> str:
@@ -137,7 +138,7 @@ class Bills(_Crud):
         return preflight.check_bill(body, partial=partial)
 
 
-class FundingAccounts(Resource):
+class FundingAccounts(BankSetupMixin, Resource):
     """``/v3/funding-accounts/banks``: the organization's bank accounts (payments draw on a
     ``VERIFIED`` one)."""
 

@@ -85,5 +85,35 @@ class Emulator:
         """``set_limits(requestsPerHour=..., loginsPerHour=..., concurrentRequests=...)``."""
         return self._call("PUT", "limits", limits)
 
+    def fresh_organization(self):
+        """A new organization in the emulator as BILL's sandbox sign-up leaves one: a user and
+        a devKey, but no MFA phone and no bank account (the demo organization is unchanged).
+
+        Returns a signed-out :class:`~billhelpers.Client` for it; its ``config`` holds the
+        credentials (shown masked). Its first steps: ``client.mfa.setup(phone)``, then the bank
+        account (``client.funding_accounts.create_bank(...)``, ``verify_bank``,
+        ``nominate_user``, :meth:`verify_identity`).
+        """
+        import dataclasses  # noqa: PLC0415
+
+        from billhelpers.client import Client  # noqa: PLC0415 - the client imports this module
+
+        org = self._call("POST", "organizations", {"fresh": True})
+        config = dataclasses.replace(
+            self.client.config,
+            username=org["username"],
+            password=org["password"],
+            organization_id=org["organizationId"],
+            dev_key=org["devKey"],
+            base_url=self.client.base_url,
+        )
+        return Client(config, base_url=self.client.base_url)
+
+    def verify_identity(self, bank_account_user_id: str) -> dict:
+        """Stand in for the identity check BILL's web app asks of a nominated bank account
+        user: the user becomes ``VERIFIED`` and may pay from that account."""
+        path = f"bank-account-users/{bank_account_user_id}/verify"
+        return self._call("POST", path)
+
     def seed_vendors(self, count: int, name_prefix: str = "Vendor") -> dict:
         return self._call("POST", "seed/vendors", {"count": count, "namePrefix": name_prefix})

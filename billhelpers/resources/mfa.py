@@ -15,9 +15,10 @@ from __future__ import annotations
 from billhelpers import preflight
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
+from billhelpers.resources.setup import MfaSetupMixin
 
 
-class Mfa:
+class Mfa(MfaSetupMixin):
     def __init__(self, client):
         self.client = client
 

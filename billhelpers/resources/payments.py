@@ -17,7 +17,6 @@ it also refuses a bill whose ``dueAmount`` is already covered.
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import secrets
 from decimal import Decimal
 
@@ -53,13 +52,17 @@ class Payments(Resource):
 
         Checks first (nothing is sent when they fail): the body's fields, the production
         opt-in, and, with ``check_bill``, that the bill still has a ``dueAmount`` covering
-        ``amount`` and belongs to ``vendorId``.
+        ``amount`` and belongs to ``vendorId``, and that ``processDate`` (or BILL's default)
+        is not inside the 2 business days BILL takes to verify a new vendor bank account.
         """
         self.client.guard_production("POST", self.path, "creating a payment")
         body = preflight.check_payment(body)
         body.setdefault("transactionNumber", new_transaction_number())
         if check_bill and body.get("billId"):
-            self._check_bill(body)
+            bill = self._check_bill(body)
+            if bill.get("vendorId"):  # BILL's 2-business-day wait for a new vendor bank account
+                vendor = self.client.vendors.get(bill["vendorId"]).data or {}
+                preflight.check_vendor_wait(body, vendor)
         return self._post_once(self.path, body, [body["transactionNumber"]])
 
     def bulk_create(self, body: dict) -> ApiResponse:
@@ -85,9 +88,7 @@ class Payments(Resource):
             )
         body = copy.deepcopy(body)
         if body.get("processDate") is not None:
-            body["processDate"] = preflight.check_date(
-                body["processDate"], "processDate", not_before=_dt.date.today()
-            )
+            body["processDate"] = preflight.check_process_date(body["processDate"], "processDate")
         items = []
         for i, item in enumerate(body["payments"]):
             item = preflight.check_payment(item, item=f"payments[{i}].", shared=body)
@@ -149,7 +150,7 @@ class Payments(Resource):
                     hint=f"pay at most {due} in total for this bill (one item is enough)",
                 )
 
-    def _check_bill(self, body: dict, bill: dict | None = None) -> None:
+    def _check_bill(self, body: dict, bill: dict | None = None) -> dict:
         if bill is None:
             bill = self.client.bills.get(body["billId"]).data or {}
         due = _due(bill)
@@ -173,6 +174,7 @@ class Payments(Resource):
                 field="vendorId",
                 hint="leave vendorId out (BILL takes it from the bill) or fix it",
             )
+        return bill
 
     def _post_once(self, path: str, body: dict, txns: list[str]) -> ApiResponse:
         recovery = PaymentRecovery(self, path, body, txns)

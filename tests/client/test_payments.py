@@ -4,7 +4,7 @@ pay twice are in tests/safety/test_never_pay_twice.py)."""
 from decimal import Decimal
 
 import pytest
-from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from client_bodies import VERIFIED_BANK, bill_body, pay_date, payment_body, vendor_body
 
 import billhelpers as bh
 
@@ -82,6 +82,7 @@ def test_bulk_payment_pays_several_bills_once(trusted):
         {
             "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
             "processingOptions": {},
+            "processDate": pay_date(),
             "payments": [{"billId": b["id"], "amount": b["dueAmount"]} for b in bills],
         }
     )
@@ -101,6 +102,7 @@ def _bulk(items):
     return {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
         "processingOptions": {},
+        "processDate": pay_date(),
         "payments": items,
     }
 

@@ -297,6 +297,7 @@ def _outbox_token(api: Bill, key: str) -> str:
 
 
 def _mfa_setup(api: Bill, with_validate: bool) -> requests.Response:
+    api.trust()  # the demo user has a phone already: replacing it needs a trusted session
     resp = api.send("POST", "/v3/mfa/setup")
     if not with_validate:
         return resp

@@ -6,11 +6,13 @@ import ...`` picks whichever conftest pytest loaded first when several folders r
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import requests
 
 from bill_emulator import seed
+from bill_emulator.backend.clock import add_business_days
 
 #: A fixed "real time" for backend tests (Wednesday 2026-03-04 12:00:00 UTC); the emulator's
 #: clock control moves time forward from here, so no test sleeps.
@@ -69,12 +71,20 @@ def bill_body(vendor_id: str, **overrides) -> dict:
     return body
 
 
+def pay_date() -> str:
+    """A processDate every payment test may use: a business day 3 business days after the real
+    today, so past the 2 business days BILL gives a vendor bank account just added (backend
+    tests' frozen clock is earlier than the real today)."""
+    return add_business_days(datetime.now(UTC).date(), 3).isoformat()
+
+
 def payment_body(bill_id: str, amount="50.00", **overrides) -> dict:
     body = {
         "billId": bill_id,
         "amount": Decimal(amount),
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": seed.VERIFIED_BANK_ID},
         "processingOptions": {"requestPayFaster": False},
+        "processDate": pay_date(),
     }
     body.update(overrides)
     return body

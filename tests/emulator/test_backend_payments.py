@@ -62,9 +62,18 @@ def test_create_payment_scheduled(backend, trusted, bill):
     assert backend.get_bill(trusted, bill["id"])["dueAmount"] == Decimal("75.40")
 
 
-def test_create_payment_default_date_is_next_business_day(backend, trusted, bill):
+@pytest.fixture
+def check_bill(backend, trusted):
+    """A bill of a vendor paid by check (no bank account, so no 2-business-day wait)."""
+    body = vendor_body(paymentInformation={"payeeName": "Acme Supplies"})
+    vendor = backend.create_vendor(trusted, body)
+    return backend.create_bill(trusted, bill_body(vendor["id"]))
+
+
+def test_create_payment_default_date_is_next_business_day(backend, trusted, check_bill):
     # FROZEN is a Wednesday
-    assert backend.create_payment(trusted, payment_body(bill["id"]))["processDate"] == "2026-03-05"
+    body = payment_body(check_bill["id"], processDate=None)
+    assert backend.create_payment(trusted, body)["processDate"] == "2026-03-05"
 
 
 def test_create_payment_default_date_skips_the_weekend(tmp_path):
@@ -78,8 +87,8 @@ def test_create_payment_default_date_skips_the_weekend(tmp_path):
         friday.close()
 
 
-def test_create_payment_today_is_allowed(backend, trusted, bill):
-    body = payment_body(bill["id"], processDate="2026-03-04")
+def test_create_payment_today_is_allowed(backend, trusted, check_bill):
+    body = payment_body(check_bill["id"], processDate="2026-03-04")
     assert backend.create_payment(trusted, body)["processDate"] == "2026-03-04"
 
 

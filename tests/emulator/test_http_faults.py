@@ -7,7 +7,7 @@ import time
 
 import pytest
 import requests
-from emulator_helpers import error_of, vendor_body
+from emulator_helpers import error_of, pay_date, vendor_body
 
 from bill_emulator import seed
 
@@ -77,6 +77,7 @@ def test_fault_drop_after_payment_was_recorded(signed_in):
         "transactionNumber": "TX-DROP-1",
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": seed.VERIFIED_BANK_ID},
         "processingOptions": {},
+        "processDate": pay_date(),
     }
     with pytest.raises(requests.ConnectionError):
         signed_in.post("/v3/payments", body)

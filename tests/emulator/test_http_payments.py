@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from emulator_helpers import error_of, vendor_body
+from emulator_helpers import error_of, pay_date, vendor_body
 
 from bill_emulator import seed
 
@@ -28,6 +28,7 @@ def _pay_json(bill_id: str, amount=50.10, **overrides) -> dict:
         "amount": amount,
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": seed.VERIFIED_BANK_ID},
         "processingOptions": {"requestPayFaster": False},
+        "processDate": pay_date(),
     }
     body.update(overrides)
     return body
@@ -140,6 +141,7 @@ def test_bulk_payments_over_http(signed_in, bill):
     body = {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": seed.VERIFIED_BANK_ID},
         "processingOptions": {},
+        "processDate": pay_date(),
         "payments": [{"billId": bill["id"], "amount": 25.5}, {"billId": bill["id"], "amount": 100}],
     }
     resp = signed_in.post("/v3/payments/bulk", body)

@@ -144,6 +144,35 @@ def test_cli_prints_the_url_and_serves(tmp_path):
     assert not (tmp_path / "server.json").exists()
 
 
+def test_cli_fresh_org_writes_owner_only_credentials_and_prints_no_secret(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bill_emulator", "--port", "0", "--data-dir", str(tmp_path)]
+        + ["--fresh-org"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = proc.stdout.readline().strip().rsplit(" ", 1)[1]
+        line = proc.stdout.readline().strip()
+        creds_file = tmp_path / "fresh-organization.json"
+        assert line.startswith("Fresh organization 008") and line.endswith(str(creds_file))
+        assert creds_file.stat().st_mode & 0o077 == 0
+        creds = json.loads(creds_file.read_text())
+        assert creds["password"] not in line and creds["devKey"] not in line
+        login = {k: creds[k] for k in ("username", "password", "organizationId", "devKey")}
+        resp = requests.post(url + "/v3/login", json=login, timeout=5)
+        assert resp.status_code == 200
+        phones = requests.get(
+            url + "/v3/mfa/phones",
+            headers={"devKey": creds["devKey"], "sessionId": resp.json()["sessionId"]},
+            timeout=5,
+        )
+        assert phones.json() == {"results": []}
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+
+
 def test_cli_help_documents_the_options():
     out = subprocess.run(
         [sys.executable, "-m", "bill_emulator", "--help"],
@@ -151,7 +180,7 @@ def test_cli_help_documents_the_options():
         text=True,
         check=True,
     ).stdout
-    for text in ("--host", "--port", "--data-dir", "127.0.0.1", "/_emulator/"):
+    for text in ("--host", "--port", "--data-dir", "--fresh-org", "127.0.0.1", "/_emulator/"):
         assert text in out
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 import requests
-from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from client_bodies import VERIFIED_BANK, bill_body, pay_date, payment_body, vendor_body
 from fake_bill import EXPIRED, LOGIN_OK, FakeBill, error
 from kit_helpers import bill_calls, payments_for, posts, wait_until
 
@@ -51,6 +51,8 @@ def fake():
     fake = FakeBill()
     fake.on("POST", "/v3/login", LOGIN_OK)
     fake.on("GET", f"/v3/bills/{BILL_ID}", UNPAID)
+    # read for BILL's 2-business-day wait; no bank account, so there is none
+    fake.on("GET", "/v3/vendors/00901DEMOVENDOR00001", (200, {"id": "00901DEMOVENDOR00001"}))
     return fake
 
 
@@ -508,6 +510,7 @@ def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
         {
             "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
             "processingOptions": {},
+            "processDate": pay_date(),
             "payments": [{"billId": bill["id"], "amount": "30.00"}],
         }
     )

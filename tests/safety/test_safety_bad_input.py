@@ -14,11 +14,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from client_bodies import VERIFIED_BANK, bill_body, payment_body, vendor_body
+from client_bodies import VERIFIED_BANK, bill_body, pay_date, payment_body, vendor_body
 from kit_helpers import bill_calls, payments_for, posts
 
 import billhelpers as bh
 from bill_emulator import seed
+from billhelpers.business_days import first_business_day
 
 # -- sign-in ---------------------------------------------------------------------------------
 
@@ -396,10 +397,14 @@ def test_payment_for_unknown_bill_refused(trusted, unpaid_bill):
 def test_payment_dated_before_bills_today_refused_by_emulator(trusted, unpaid_bill):
     # The client checks processDate against this machine's date; BILL's own date decides. Move
     # the emulator's clock three days on: today (here) is then in the past (there).
-    today = dt.date.today().isoformat()
-    trusted.emulator.advance_clock(3 * 86400)
+    # (A business day, or the client would refuse it first; check_bill=False skips the client's
+    # look at the vendor's new bank account, which the emulator checks after the date.)
+    day = first_business_day(dt.date.today())
+    trusted.emulator.advance_clock(((day - dt.date.today()).days + 3) * 86400)
+    trusted.bills.get(unpaid_bill["id"])  # signs in again: the session expired meanwhile
+    today = day.isoformat()
     body = payment_body(unpaid_bill["id"], "25.00", processDate=today)
-    err = _refused_by_emulator(trusted, unpaid_bill, copy.deepcopy(body))
+    err = _refused_by_emulator(trusted, unpaid_bill, copy.deepcopy(body), check_bill=False)
     assert isinstance(err, bh.ValidationError)
     assert (err.code, err.http_status, err.category) == ("BDC_1152", 422, "APPLICATION")
     assert err.message == f"Invalid Process Date : {today}"
@@ -426,6 +431,7 @@ def test_bulk_paying_one_bill_twice_past_its_due_refused_before_sending_and_by_e
     body = {
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
         "processingOptions": {},
+        "processDate": pay_date(),
         "payments": [{"billId": unpaid_bill["id"], "amount": Decimal("20.00")}] * 2,
     }
     trusted.emulator.clear_requests()
