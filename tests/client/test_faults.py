@@ -149,7 +149,8 @@ def test_payment_rate_limited_on_every_attempt_looks_up_before_giving_up(
     log = reversed(payer.emulator.requests())
     calls = [(r["method"], r["status"]) for r in log if r["path"] == "/v3/payments"]
     assert calls[-1] == ("GET", 200)  # the last 429 was looked up too
-    assert [m for m, _ in calls] == ["POST", "GET", "POST", "GET"]
+    # the first GET asks for the intended payment's transactionNumber before any POST
+    assert [m for m, _ in calls] == ["GET", "POST", "GET", "POST", "GET"]
     assert err.transaction_number == err.body["transactionNumber"]
     assert "Nothing was paid" in err.hint and err.transaction_number in err.hint
     payer.emulator.clear_faults()

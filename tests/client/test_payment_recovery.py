@@ -17,6 +17,7 @@ BODY = {
     "fundingAccount": {"type": "BANK_ACCOUNT", "id": "bac01DEMOVERIFIED001"},
     "processingOptions": {},
 }
+NONE = (200, {"results": []})
 UNPAID = (
     200,
     {
@@ -34,6 +35,7 @@ def fake():
     fake = FakeBill()
     fake.on("POST", "/v3/login", LOGIN_OK)
     fake.on("GET", f"/v3/bills/{BILL_ID}", UNPAID)
+    fake.on("GET", "/v3/payments", NONE)  # the look-up before the POST finds nothing
     return fake
 
 
@@ -52,8 +54,15 @@ def _posts(fake):
 def _recorded_list(request):
     import json
 
-    txn = json.loads(_recorded_list.body)["transactionNumber"]
-    return (200, {"results": [{"id": "stp01DEMOPAYMENT0001", "transactionNumber": txn}]})
+    sent = json.loads(_recorded_list.body)
+    row = {
+        "id": "stp01DEMOPAYMENT0001",
+        "transactionNumber": sent["transactionNumber"],
+        "billId": sent["billId"],
+        "amount": sent["amount"],
+        "singleStatus": "SCHEDULED",
+    }
+    return (200, {"results": [row]})
 
 
 def test_payment_gets_generated_transaction_number(fake, client):
@@ -84,7 +93,7 @@ def test_payment_timeout_recorded_returns_payment(fake, client):
         raise requests.ReadTimeout("slow")
 
     fake.on("POST", "/v3/payments", post)
-    fake.on("GET", "/v3/payments", _recorded_list)
+    fake.script[("GET", "/v3/payments")] = [NONE, _recorded_list]
     fake.on("GET", "/v3/payments/stp01DEMOPAYMENT0001", (200, {"id": "stp01DEMOPAYMENT0001"}))
     resp = client.payments.create(BODY)
     assert resp.recovered and resp["id"] == "stp01DEMOPAYMENT0001"
@@ -94,7 +103,7 @@ def test_payment_timeout_recorded_returns_payment(fake, client):
 
 def test_payment_lookup_failing_says_do_not_retry(fake, client):
     fake.on("POST", "/v3/payments", requests.ConnectionError("dropped"))
-    fake.on("GET", "/v3/payments", requests.ConnectionError("still down"))
+    fake.script[("GET", "/v3/payments")] = [NONE, requests.ConnectionError("still down")]
     with pytest.raises(bh.UncertainPaymentError) as info:
         client.payments.create(BODY)
     assert info.value.recorded is None and not info.value.safe_to_retry
@@ -110,7 +119,7 @@ def test_payment_rate_limited_then_repeated_after_lookup(fake, client):
     assert client.payments.create(BODY)["id"] == "stp2"
     assert len(_posts(fake)) == 2
     gets = [c for c in fake.calls if c[1].startswith("/v3/payments?")]
-    assert len(gets) == 1  # looked up between the two POSTs
+    assert len(gets) == 2  # before the first POST, and between the two
 
 
 def test_payment_session_expired_relogs_and_looks_up(fake, client):
@@ -170,7 +179,8 @@ def test_payment_connection_refused_is_safe_to_retry_without_lookup(fake, client
     err = info.value
     assert err.recorded is False and err.safe_to_retry
     assert "never reached BILL" in str(err) and "safe to retry" in str(err)
-    assert not [c for c in fake.calls if c[1].startswith("/v3/payments?")]  # nothing to look up
+    # only the look-up before the POST: after a refused connection there is nothing to find
+    assert len([c for c in fake.calls if c[1].startswith("/v3/payments?")]) == 1
 
 
 @pytest.mark.parametrize(

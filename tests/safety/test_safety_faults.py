@@ -77,7 +77,7 @@ def test_payment_session_expired_before_processing_relogs_and_pays_once(trusted,
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert not resp.recovered
-    assert _payment_calls(trusted) == [("POST", 401), ("GET", 200), ("POST", 200)]
+    assert _payment_calls(trusted) == [("GET", 200), ("POST", 401), ("GET", 200), ("POST", 200)]
     assert ("POST", "/v3/login", 200) in bill_calls(trusted)
     assert trusted.is_trusted  # the remembered device trusted the new session
     assert _paid_once(trusted, unpaid_bill)["id"] == resp["id"]
@@ -90,7 +90,7 @@ def test_payment_session_expired_after_processing_is_recovered_not_repeated(trus
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered and "not sent again" in resp.note
-    assert _payment_calls(trusted) == [("POST", 401), ("GET", 200)]
+    assert _payment_calls(trusted) == [("GET", 200), ("POST", 401), ("GET", 200)]
     assert _paid_once(trusted, unpaid_bill)["id"] == resp["id"]
 
 
@@ -111,7 +111,7 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
     assert (err.code, err.http_status, err.path) == (code, 429, "/v3/payments")
     assert str(err).startswith(f"{code}: Max number of ") and "hint: " in str(err)
     # every repeat, and the final refusal, came only after a look-up had found nothing
-    assert _payment_calls(payer) == [("POST", 429), ("GET", 200)] * 3
+    assert _payment_calls(payer) == [("GET", 200)] + [("POST", 429), ("GET", 200)] * 3
     assert err.transaction_number and err.body["transactionNumber"] == err.transaction_number
     assert sleeps == [1.0, 2.0]
     payer.emulator.clear_faults()
@@ -128,7 +128,7 @@ def test_payment_rate_limit_after_processing_is_recovered_not_repeated(
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered
-    assert _payment_calls(trusted) == [("POST", 429), ("GET", 200)]
+    assert _payment_calls(trusted) == [("GET", 200), ("POST", 429), ("GET", 200)]
     assert sleeps == []
     _paid_once(trusted, unpaid_bill)
 
@@ -202,14 +202,22 @@ def test_payment_outcome_unknown_when_lookup_fails_says_do_not_retry(
     payer = make_client(max_retries=1)
     payer.login()
     payer.emulator.add_fault(path="/v3/payments", method="POST", drop=True)
-    payer.emulator.add_fault(path="/v3/payments", method="GET", count=2, drop=True)
+    choose = payer.payments._choose_number
+
+    def choose_then_break_lookups(*args, **kwargs):  # the look-ups after the POST fail
+        made = choose(*args, **kwargs)
+        payer.emulator.add_fault(path="/v3/payments", method="GET", count=2, drop=True)
+        return made
+
+    payer.payments._choose_number = choose_then_break_lookups
     payer.emulator.clear_requests()
     with pytest.raises(bh.UncertainPaymentError) as info:
         payer.payments.create(payment_body(unpaid_bill["id"], "25.00"))
+    payer.payments._choose_number = choose
     err = info.value
     assert err.recorded is None and not err.safe_to_retry
     assert "do NOT retry" in str(err) and err.transaction_number in str(err)
-    assert _payment_calls(payer) == [("POST", 0), ("GET", 0), ("GET", 0)]
+    assert _payment_calls(payer) == [("GET", 200), ("POST", 0), ("GET", 0), ("GET", 0)]
     # what the message says to do: look it up, and resend the same body only if it is absent
     assert payer.payments.find(err.transaction_number) is None
     payer.payments.create(err.body)
