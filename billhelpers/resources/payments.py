@@ -269,8 +269,7 @@ class Payments(Resource):
         if any(made):
             done = ", ".join(f"payments[{i}]" for i, m in enumerate(made) if m)
             raise InputError(
-                f"{done} of this bulk payment were already made (an earlier run); nothing "
-                "was sent",
+                f"{done} of this bulk payment were already made (an earlier run); nothing was sent",
                 field="payments",
                 hint="remove the items already paid and send the rest",
             )
@@ -472,8 +471,7 @@ class Payments(Resource):
         items = body["payments"] if path.endswith("/bulk") else [body]
         try:
             found = [
-                self._find_match(t, _with_shared(i, body))
-                for t, i in zip(txns, items, strict=True)
+                self._find_match(t, _with_shared(i, body)) for t, i in zip(txns, items, strict=True)
             ]
         except BillError as err:
             raise UncertainPaymentError(
