@@ -12,6 +12,7 @@ table below is the single place to extend when BILL's 500+ codes surprise us.
 from __future__ import annotations
 
 from billhelpers import exceptions as exc
+from billhelpers import masking
 
 #: BDC code → (exception class, plain-words hint). Codes marked "assumed" are the kit's choice
 #: where BILL documents none (see docs/api-fidelity.md).
@@ -113,14 +114,17 @@ def error_from_response(
     BILL's envelope is a list of ``{timestamp, code, severity, category, message}``; a dict or
     text (a proxy's HTML page) is accepted too. ``scrub`` removes secrets from BILL's text.
     """
+    if scrub is None:
+        scrub = masking.scrub_patterns
     errors = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
+    errors = masking.scrub_data(errors, scrub)  # err.errors never keeps BILL's raw text
     first = errors[0] if errors and isinstance(errors[0], dict) else {}
     code = first.get("code")
+    code = code if isinstance(code, str) else None
     message = first.get("message")
     if message is None:
         message = (str(body)[:200] if body else "") or f"HTTP {status} without an error body"
-    if scrub is not None:
-        message = scrub(message)
+    message = scrub(str(message))
     if code in CODES:
         cls, hint = CODES[code]
     elif status >= 500:

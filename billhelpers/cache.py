@@ -44,7 +44,7 @@ class SessionCache:
     "trusted", "savedAt", "rememberMeId", "device"}``."""
 
     def __init__(self, directory: str | os.PathLike):
-        self.directory = Path(directory).expanduser()
+        self.directory = own_folder(Path(directory).expanduser())
         self.path = self.directory / FILE_NAME
         self._checked = False
 
@@ -132,6 +132,27 @@ class SessionCache:
             else:
                 del data[key]
             self._write_all(data)
+
+
+def own_folder(directory: Path) -> Path:
+    """``directory`` itself when it is new or already this user's owner-only folder; else an
+    owner-only subfolder of it (``billhelpers-<uid>``).
+
+    Why: ``BILL_CACHE_DIR`` may name an existing shared folder (``/tmp``, a team share);
+    making that folder ``0700`` would lock its other users out, and leaving it as it is would
+    put secrets in a folder others can list. The subfolder is ours alone.
+    """
+    try:
+        info = directory.stat()
+    except FileNotFoundError:
+        return directory
+    except OSError:
+        return directory
+    getuid = getattr(os, "getuid", None)
+    mine = getuid is None or info.st_uid == getuid()
+    if mine and not info.st_mode & 0o077:
+        return directory
+    return directory / f"billhelpers-{getuid() if getuid else 'user'}"
 
 
 def _inside_git_checkout(path: Path) -> bool:

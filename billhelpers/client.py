@@ -22,10 +22,11 @@ from typing import Any
 import requests
 import urllib3
 
-from billhelpers import _errormap, money, retry
+from billhelpers import _errormap, guard, jsonsafe, money, retry
 from billhelpers._version import __version__
 from billhelpers.cache import SessionCache, cache_key
 from billhelpers.config import Config
+from billhelpers.deadline import DeadlineExceeded, read_body
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
     BillAPIError,
@@ -143,7 +144,7 @@ class Client:
         """
         if not moves_money(method, path):
             return
-        if self.config.environment == "production" and not self._production_payments_allowed:
+        if self.is_production and not self._production_payments_allowed:
             what = what or f"{method.upper()} {path}"
             raise ProductionGuardError(
                 f"{what} refused: this client talks to BILL production, where payments move "
@@ -151,9 +152,30 @@ class Client:
                 "client.allow_production_payments() first."
             )
 
+    @property
+    def is_production(self) -> bool:
+        """BILL production: by the environment's name *or* by the base URL's host (a
+        ``sandbox`` config pointed at ``gateway.prod.bill.com`` still moves real money)."""
+        return self.config.environment == "production" or guard.is_production_url(self.base_url)
+
+    def _guard_wire(self, prepared: requests.PreparedRequest) -> None:
+        """The guard again on what goes on the wire: the prepared method and URL, decoded
+        and normalised (``/v3/%70ayments``, ``/v3/x/../payments`` …), at the last moment."""
+        if self._production_payments_allowed or not guard.moves_money_on_wire(
+            prepared.method, prepared.url
+        ):
+            return
+        if self.is_production or guard.is_production_url(prepared.url):
+            raise ProductionGuardError(
+                f"{prepared.method} {guard.wire_path(prepared.url)} refused: it creates a "
+                "payment in BILL production, where payments move real money. Nothing was "
+                "sent. If you really mean it, call client.allow_production_payments() first."
+            )
+
     def _secrets(self) -> list[str]:
         c = self.config
-        return [s for s in (c.password, c.dev_key, self.session.id) if s]
+        remembered = (self.session.remembered_device or {}).get("rememberMeId")
+        return [s for s in (c.password, c.dev_key, self.session.id, remembered) if s]
 
     # -- the session (see billhelpers.sessions) ----------------------------------------------
     def login(self, *, force: bool = False) -> ApiResponse:
@@ -252,19 +274,29 @@ class Client:
             headers["sessionId"] = self.session.id
         data = None
         if body is not None:
+            jsonsafe.check_sendable(body)
             data = money.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         clean = {k: v for k, v in (params or {}).items() if v is not None}
+        jsonsafe.check_sendable(clean, "params")
+        prepared = self.http.prepare_request(
+            requests.Request(method, self.base_url + path, params=clean, data=data, headers=headers)
+        )
+        self._guard_wire(prepared)
+        settings = self.http.merge_environment_settings(prepared.url, {}, True, None, None)
         started = time.perf_counter()
+        deadline = time.monotonic() + self.config.total_timeout
         try:
-            raw = self.http.request(
-                method,
-                self.base_url + path,
-                params=clean,
-                data=data,
-                headers=headers,
-                timeout=self.config.timeout,
-            )
+            raw = self.http.send(prepared, timeout=self.config.timeout, **settings)
+            content = read_body(raw, deadline)
+        except DeadlineExceeded:
+            raise ConnectionProblem(
+                f"{method} {path}: the answer did not arrive completely within the call's total "
+                f"deadline of {self.config.total_timeout:g} s (the server is sending it too "
+                f"slowly). {_unknown_outcome(method, path)}",
+                method=method,
+                path=path,
+            ) from None
         except requests.ConnectTimeout as err:
             raise ConnectionProblem(
                 f"{method} {path}: BILL could not be reached within the timeout "
@@ -298,8 +330,8 @@ class Client:
         elapsed = round((time.perf_counter() - started) * 1000)
         log.debug("%s %s -> %s (%d ms)", method, path, raw.status_code, elapsed)
         try:
-            payload = money.loads(raw.content) if raw.content else None
-        except ValueError:
+            payload = money.loads(content) if content else None
+        except (ValueError, RecursionError):
             payload = raw.text
         if raw.status_code >= 400:
             err = _errormap.error_from_response(

@@ -13,6 +13,7 @@ by :meth:`Config.from_env` only.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from pathlib import Path
 
@@ -91,8 +92,7 @@ class Config:
         for name in ("emulator_data_dir", "cache_dir"):
             value = getattr(self, name)
             object.__setattr__(self, name, Path(value).expanduser().resolve())
-        if isinstance(self.timeout, (int, float)):
-            object.__setattr__(self, "timeout", (float(self.timeout), float(self.timeout)))
+        object.__setattr__(self, "timeout", _check_timeout(self.timeout))
         if env == "demo":  # the seeded demo organization, unless told otherwise
             for name, value in DEMO_CREDENTIALS.items():
                 if not getattr(self, name):
@@ -157,6 +157,12 @@ class Config:
             [self.environment, where, self.organization_id or "", (self.username or "").lower()]
         )
 
+    @property
+    def total_timeout(self) -> float:
+        """The wall-clock deadline of one call (connect + read): a server that trickles its
+        answer cannot hold a call longer than this, whatever the per-read timeout."""
+        return self.timeout[0] + self.timeout[1]
+
     def __repr__(self) -> str:
         return (
             f"Config(environment={self.environment!r}, username={self.username!r}, "
@@ -165,3 +171,28 @@ class Config:
             f"dev_key={mask_secret(self.dev_key) if self.dev_key else None!r}, "
             f"mfa_device={self.mfa_device!r}, base_url={self.base_url!r})"
         )
+
+
+_TIMEOUT_HINT = (
+    "give seconds greater than 0: one number (e.g. 30) or a (connect, read) pair such as "
+    "(5, 30); None would let a call wait forever, and every call needs a timeout"
+)
+
+
+def _check_timeout(value) -> tuple[float, float]:
+    """``timeout`` as a (connect, read) pair of positive finite seconds, else InputError."""
+    parts = list(value) if isinstance(value, (tuple, list)) else [value, value]
+    if len(parts) != 2:
+        raise InputError(f"{value!r} is not a timeout", field="timeout", hint=_TIMEOUT_HINT)
+    out = []
+    for part in parts:
+        if isinstance(part, bool) or not isinstance(part, (int, float)):
+            raise InputError(f"{value!r} is not a timeout", field="timeout", hint=_TIMEOUT_HINT)
+        if not (math.isfinite(part) and part > 0):
+            raise InputError(
+                f"{value!r} is not a timeout (each part must be more than 0 seconds)",
+                field="timeout",
+                hint=_TIMEOUT_HINT,
+            )
+        out.append(float(part))
+    return out[0], out[1]

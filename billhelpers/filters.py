@@ -16,6 +16,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from billhelpers.exceptions import InputError
+from billhelpers.jsonsafe import has_lone_surrogate
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin", "sw")
 _RANGE = ("gt", "gte", "lt", "lte")
@@ -116,6 +117,12 @@ def quote(value: object) -> str:
 
 
 def _check_text(text: str) -> None:
+    if has_lone_surrogate(text):
+        raise InputError(
+            "a filter value contains an invalid character (a lone UTF-16 surrogate)",
+            field="value",
+            hint="type the value again",
+        )
     if '"' in text:
         raise InputError(
             f"{text!r} contains a double quote",
@@ -134,6 +141,10 @@ def where(field: str, op: str, value: object, *, resource: str | None = None) ->
     if op not in OPERATORS:
         raise InputError(
             f"unknown operator {op!r}", field="op", hint=f"use one of: {', '.join(OPERATORS)}"
+        )
+    if not isinstance(field, str):
+        raise InputError(
+            f"a {type(field).__name__} is not a field name", field="filters", hint="use text"
         )
     tables = [resource] if resource else list(FILTERABLE)
     _check_field(field, op, tables)
@@ -188,31 +199,88 @@ def build_filters(filters, resource: str) -> str | None:
     a ``(field, op, value)`` tuple, or a list of those (ANDed, comma-separated)."""
     if filters is None or filters == "" or filters == []:
         return None
+    if not isinstance(filters, (str, tuple, list)):
+        raise InputError(
+            f"a {type(filters).__name__} is not a filter",
+            field="filters",
+            hint='pass a string like name:sw:"Acme", bh.where(...), or a list of them',
+        )
     items = [filters] if isinstance(filters, (str, tuple)) else list(filters)
     out = []
     for item in items:
+        if isinstance(item, tuple) and len(item) != 3:
+            raise InputError(
+                f"a tuple of {len(item)} is not (field, op, value)",
+                field="filters",
+                hint='write it as ("name", "sw", "Acme")',
+            )
+        if not isinstance(item, (str, tuple)):
+            raise InputError(
+                f"a {type(item).__name__} is not a filter",
+                field="filters",
+                hint='pass strings like name:sw:"Acme" or bh.where(...)',
+            )
         if isinstance(item, tuple):
             item = where(*item, resource=resource)
         elif isinstance(item, Filter):
             _check_field(item.field, item.op, [resource])
         else:
-            field, sep, rest = str(item).partition(":")
-            op = rest.partition(":")[0]
-            if not sep or not op:
-                raise InputError(
-                    f"{item!r} is not FIELD:OP:VALUE",
-                    field="filters",
-                    hint='write it like name:sw:"Acme" or use bh.where(...)',
-                )
-            if op not in OPERATORS:
-                raise InputError(
-                    f"unknown operator {op!r}",
-                    field="filters",
-                    hint=f"use one of: {', '.join(OPERATORS)}",
-                )
-            _check_field(field, op, [resource])
+            for term in split_terms(str(item)):
+                _check_raw_term(term, resource)
         out.append(str(item))
     return ",".join(out)
+
+
+def split_terms(text: str) -> list[str]:
+    """``'a:eq:"x,y",b:eq:true'`` → ``['a:eq:"x,y"', 'b:eq:true']``: commas inside double
+    quotes belong to the value (an ``in`` list), the others separate terms."""
+    terms, current, quoted = [], [], False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            terms.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    terms.append("".join(current))
+    if quoted:
+        raise InputError(
+            f"{_short(text)} has an unclosed double quote",
+            field="filters",
+            hint='close each quoted value, e.g. name:sw:"Acme"',
+        )
+    return terms
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def _check_raw_term(term: str, resource: str) -> None:
+    """One term of a raw filter string, checked like :func:`where` checks its parts (BILL
+    ignores a term it does not understand and answers with unfiltered rows)."""
+    if has_lone_surrogate(term):
+        raise InputError(
+            "contains an invalid character (a lone UTF-16 surrogate)",
+            field="filters",
+            hint="type the filter again",
+        )
+    field, sep, rest = term.strip().partition(":")
+    op, sep2, value = rest.partition(":")
+    if not sep or not op or not sep2 or not value:
+        raise InputError(
+            f"{_short(term)} is not FIELD:OP:VALUE",
+            field="filters",
+            hint='write it like name:sw:"Acme" or use bh.where(...); join terms with commas',
+        )
+    if op not in OPERATORS:
+        raise InputError(
+            f"unknown operator {op!r}",
+            field="filters",
+            hint=f"use one of: {', '.join(OPERATORS)}",
+        )
+    _check_field(field, op, [resource])
 
 
 def build_sort(sort, resource: str) -> str | None:

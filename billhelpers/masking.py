@@ -10,6 +10,7 @@ same two functions, so a new secret field is masked everywhere by adding its nam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 #: Fields whose whole value is secret: ids shown as their first 4 characters and "…" (enough
@@ -70,12 +71,41 @@ def mask(data: object) -> object:
     return data
 
 
+#: ``name: value`` / ``"name": "value"`` / ``name=value`` for a secret field, in free text.
+_NAMED_SECRET = re.compile(
+    r"(?i)(\b(?:password|devKey|dev_key|sessionId|session_id|rememberMeId|remember_me_id|mfaId"
+    r"|token|deviceId)\b[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}\]]+)"
+)
+#: A run of 8 or more digits standing alone: a bank account (or routing) number. Ids such as
+#: ``00n01DEMOBILL0000001`` are not touched (their digits touch letters).
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9]{8,}(?![0-9A-Za-z])")
+
+
+def scrub_patterns(text: str) -> str:
+    """Mask what looks secret in free text whoever wrote it: values named as secrets
+    (``rememberMeId: …``) and long digit runs (shown as their last four, like BILL)."""
+    text = _NAMED_SECRET.sub(lambda m: m.group(1) + HIDDEN, text)
+    return _DIGIT_RUN.sub(lambda m: mask_bank_number(m.group(0)), text)
+
+
 def scrub_text(text: str, secrets: Iterable[object]) -> str:
-    """Replace each known secret value occurring in free ``text`` with its masked form.
+    """Replace each known secret value occurring in free ``text`` with its masked form, then
+    mask what :func:`scrub_patterns` recognises.
 
     Used on BILL's error messages and exception text, in case a server echoes a value back.
     """
+    text = str(text)
     for secret in secrets:
         if secret and isinstance(secret, str) and len(secret) >= 6 and secret in text:
             text = text.replace(secret, HIDDEN)
-    return text
+    return scrub_patterns(text)
+
+
+def scrub_data(data: object, scrub) -> object:
+    """A copy of JSON-like ``data`` with secret fields masked and ``scrub`` applied to every
+    string (BILL's error array, kept as ``err.errors``)."""
+    if isinstance(data, dict):
+        return {k: scrub_data(mask_field(str(k), v), scrub) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [scrub_data(v, scrub) for v in data]
+    return scrub(data) if isinstance(data, str) else data

@@ -18,6 +18,9 @@ from decimal import Decimal, InvalidOperation
 from billhelpers.exceptions import InputError
 
 CENT = Decimal("0.01")
+#: The kit's own ceiling (BILL documents none): a trillion dollars is a typo, and an exponent
+#: such as ``1e999999`` would otherwise be written out as a million digits.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 def loads(text: str | bytes) -> object:
@@ -78,7 +81,7 @@ def to_amount(value: object, *, field: str = "amount", allow_zero: bool = False)
         )
     if isinstance(value, float):
         amount = Decimal(repr(value))
-        if amount.as_tuple().exponent < -2:
+        if amount.is_finite() and amount.as_tuple().exponent < -2:
             raise InputError(
                 f"the float {value!r} is not an exact amount (binary floating point)",
                 field=field,
@@ -88,7 +91,7 @@ def to_amount(value: object, *, field: str = "amount", allow_zero: bool = False)
     else:
         try:
             amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-        except InvalidOperation:
+        except (InvalidOperation, ValueError):
             raise InputError(
                 f"{value!r} is not a number",
                 field=field,
@@ -97,6 +100,12 @@ def to_amount(value: object, *, field: str = "amount", allow_zero: bool = False)
     if not amount.is_finite():
         raise InputError(
             f"{value!r} is not a finite amount", field=field, hint="give a number such as 125.50"
+        )
+    if abs(amount) >= MAX_AMOUNT:
+        raise InputError(
+            f"{amount:.2E} is far more than any payment",
+            field=field,
+            hint=f"amounts must be below {MAX_AMOUNT:,}; check the number of digits",
         )
     if amount < 0 or (amount == 0 and not allow_zero):
         raise InputError(

@@ -68,7 +68,7 @@ def check_credentials(*, username, password, organization_id, dev_key) -> None:
     if not _ORG_ID.match(str(organization_id).strip()):
         _fail(
             "BILL_ORGANIZATION_ID",
-            f"{organization_id!r} is not an organization id",
+            f"{_preview(organization_id)} is not an organization id",
             "organization ids are 20 characters and begin with 008",
         )
     if _blank(dev_key):
@@ -81,10 +81,28 @@ def check_credentials(*, username, password, organization_id, dev_key) -> None:
         )
 
 
+def _preview(value) -> str:
+    """A pasted value shown without giving it away (a devKey pasted into the wrong field must
+    not be quoted in full): its first 3 characters and its length."""
+    text = str(value).strip()
+    return f"{text[:3]!r}… ({len(text)} characters)" if len(text) > 3 else repr(text)
+
+
+def _check_object(value, field: str) -> dict:
+    """``value`` when it is a dict (the nested objects of BILL's bodies), else InputError."""
+    if not isinstance(value, dict):
+        _fail(
+            field,
+            f"must be an object (a dict), not {type(value).__name__}",
+            "give it as a dict shaped like BILL's example",
+        )
+    return value
+
+
 def check_token(token) -> str:
     """The 6-digit MFA token from the text message (spaces allowed, e.g. ``'123 456'``)."""
     text = re.sub(r"\s", "", str(token if token is not None else ""))
-    if not re.fullmatch(r"\d{6}", text):
+    if not re.fullmatch(r"[0-9]{6}", text):  # ASCII: '١٢٣٤٥٦' is \d too
         _fail("token", "must be exactly 6 digits", "type the 6-digit code from the text message")
     return text
 
@@ -92,7 +110,7 @@ def check_token(token) -> str:
 def check_routing_number(value, field: str = "routingNumber") -> str:
     """A 9-digit ABA routing number whose checksum (3-7-1 weights) adds up to a multiple of 10."""
     text = str(value or "").strip()
-    if not re.fullmatch(r"\d{9}", text):
+    if not re.fullmatch(r"[0-9]{9}", text):  # ASCII only: int() reads other digits too
         _fail(field, "must be 9 digits", "US routing numbers (ABA) have exactly 9 digits")
     digits = [int(c) for c in text]
     total = sum(w * d for w, d in zip((3, 7, 1) * 3, digits, strict=True))
@@ -108,7 +126,7 @@ def check_routing_number(value, field: str = "routingNumber") -> str:
 def check_account_number(value, field: str = "accountNumber") -> str:
     """Digits only, 4 to 17 long (US bank accounts)."""
     text = str(value or "").strip()
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]+", text):  # not isdigit(): '١٢٣٤' and '²' pass it
         _fail(field, "must contain digits only", "remove letters, spaces and dashes")
     if not 4 <= len(text) <= 17:
         _fail(field, "must have 4 to 17 digits", "check the account number on a statement")
@@ -248,8 +266,12 @@ def check_vendor(body, *, partial: bool = False) -> dict:
                 "use the 2-letter ISO 3166 code, e.g. US, CA, GB",
             )
     info = body.get("paymentInformation")
+    if info is not None:
+        _check_object(info, "paymentInformation")
     if info:
         bank = info.get("bankAccount")
+        if bank is not None:
+            _check_object(bank, "paymentInformation.bankAccount")
         if bank:  # electronic (ACH) payments need all four
             if _blank(info.get("payeeName")):
                 _fail(
@@ -290,6 +312,7 @@ def check_bill(body, *, partial: bool = False) -> dict:
     if invoice is None and not partial:
         _fail("invoice", "is required", "add invoice {invoiceNumber, invoiceDate}")
     if invoice is not None:
+        _check_object(invoice, "invoice")
         if _blank(invoice.get("invoiceNumber")) and not partial:
             _fail("invoice.invoiceNumber", "is required", "give the vendor's invoice number")
         if invoice.get("invoiceDate") is not None or not partial:
@@ -303,8 +326,15 @@ def check_bill(body, *, partial: bool = False) -> dict:
             "needs at least one line",
             "add billLineItems [{'amount': Decimal('100.00'), 'description': '...'}]",
         )
+    if lines is not None and not isinstance(lines, list):
+        _fail(
+            "billLineItems",
+            f"must be a list of lines, not {type(lines).__name__}",
+            "add billLineItems [{'amount': Decimal('100.00'), 'description': '...'}]",
+        )
     for i, line in enumerate(lines or []):
         where = f"billLineItems[{i}]"
+        _check_object(line, where)
         if line.get("amount") is None and line.get("price") is None:
             _fail(where + ".amount", "is required", "give each line an amount")
         if line.get("amount") is not None:
@@ -328,7 +358,8 @@ def check_payment(
             "is required",
             "add processingOptions, e.g. {'requestPayFaster': False} (or {})",
         )
-    options = body.get("processingOptions") or {}
+    options = body.get("processingOptions")
+    options = {} if options is None else _check_object(options, item + "processingOptions")
     if not options.get("createBill") or "billId" in body:
         body["billId"] = check_id(body.get("billId"), "billId")
     if body.get("vendorId") is not None:

@@ -12,11 +12,21 @@ connection, 5xx, rate limit, expired session) the client looks the transactionNu
 recorded or raises saying what happened and whether a retry is safe (see
 :class:`PaymentRecovery`, which the client's one request pipeline applies). Before sending,
 it also refuses a bill whose ``dueAmount`` is already covered.
+
+The transactionNumber the client makes is *deterministic* for one intended payment: a hash of
+the organization, bill, vendor, amount, processDate and a payment number (1 unless asked). So
+re-running a cell, or retrying after ``UncertainPaymentError(recorded=None)``, asks BILL for
+that number first and returns the payment already made instead of paying again; a second
+payment of the same bill and amount is a deliberate act (``again=True`` or
+``payment_number=2``). A payment found under a transactionNumber counts only when it is for the
+same bill, vendor and amount and still live (not CANCELED/CANCELLED/VOIDED/FAILED); a caller's
+own transactionNumber that already belongs to another payment is refused before sending.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import secrets
 from decimal import Decimal
 
@@ -44,26 +54,165 @@ def new_transaction_number() -> str:
     return "bh-" + secrets.token_hex(10)
 
 
+def intended_transaction_number(org_id: str | None, item: dict, payment_number=1) -> str:
+    """The same ``bh-`` + 24 hex digits for the same intended payment: organization, bill,
+    vendor, amount (in cents), processDate and ``payment_number`` (1 for the first payment of
+    that bill and amount; a bulk item adds its position)."""
+    amount = Decimal(str(item.get("amount"))).quantize(Decimal("0.01"))
+    parts = [
+        org_id or "",
+        str(item.get("billId") or ""),
+        str(item.get("vendorId") or ""),
+        str(amount),
+        str(item.get("processDate") or ""),
+        str(payment_number),
+    ]
+    return "bh-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+#: Statuses of a payment that does not (or no longer) pay its bill: BILL's ``singleStatus``
+#: CANCELED/VOIDED, ``status`` CANCELLED/VOID, and anything FAILED (findings.md section 4).
+DEAD_STATUSES = frozenset(
+    {"CANCELED", "CANCELLED", "VOIDED", "VOID", "VOID_PENDING", "FAILED", "FUNDING_FAILED_VOIDED"}
+)
+#: How many payment numbers ``again=True`` tries before giving up (a loop guard).
+MAX_PAYMENT_NUMBER = 100
+
+
+def is_live(payment: dict) -> bool:
+    """Whether ``payment`` still pays its bill (not canceled, voided or failed)."""
+    for key in ("status", "singleStatus", "disbursementStatus"):
+        value = str(payment.get(key) or "").upper()
+        if value in DEAD_STATUSES or "FAILED" in value:
+            return False
+    return True
+
+
+def matches(payment: dict, item: dict) -> bool:
+    """Whether ``payment`` (a row from BILL) is the payment ``item`` asked for: same amount,
+    same bill (top-level or in ``billPayments``) and, when both name one, the same vendor."""
+    try:
+        if Decimal(str(payment.get("amount"))) != Decimal(str(item.get("amount"))):
+            return False
+    except ArithmeticError:
+        return False
+    bill = item.get("billId")
+    if bill:
+        bills = {payment.get("billId")} | {
+            bp.get("billId") for bp in payment.get("billPayments") or [] if isinstance(bp, dict)
+        }
+        if bill not in bills:
+            return False
+    vendor, theirs = item.get("vendorId"), payment.get("vendorId")
+    return not (vendor and theirs and vendor != theirs)
+
+
 class Payments(Resource):
     path, kind = "/v3/payments", "payments"
 
-    def create(self, body: dict, *, check_bill: bool = True) -> ApiResponse:
+    def create(
+        self,
+        body: dict,
+        *,
+        check_bill: bool = True,
+        again: bool = False,
+        payment_number: int | None = None,
+    ) -> ApiResponse:
         """``POST /v3/payments`` (MFA-trusted session), never sent twice.
 
         Checks first (nothing is sent when they fail): the body's fields, the production
         opt-in, and, with ``check_bill``, that the bill still has a ``dueAmount`` covering
         ``amount`` and belongs to ``vendorId``, and that ``processDate`` (or BILL's default)
         is not inside the 2 business days BILL takes to verify a new vendor bank account.
+
+        Without a ``transactionNumber`` the client makes one from the intended payment (org,
+        bill, vendor, amount, processDate, ``payment_number``) and asks BILL for it first: if a
+        live payment for this bill and amount is there (an earlier run, or a POST whose answer
+        was lost), it is returned (``resp.recovered``) and nothing is sent. To pay the same
+        bill and amount once more on purpose, pass ``again=True`` (the next free payment
+        number) or ``payment_number=2`` (3, …). A ``transactionNumber`` of your own is looked
+        up too: if it belongs to another payment (another bill or amount) the call is refused.
         """
         self.client.guard_production("POST", self.path, "creating a payment")
         body = preflight.check_payment(body)
-        body.setdefault("transactionNumber", new_transaction_number())
+        if payment_number is not None and (
+            isinstance(payment_number, bool)
+            or not isinstance(payment_number, int)
+            or not 1 <= payment_number <= MAX_PAYMENT_NUMBER
+        ):
+            raise InputError(
+                f"{payment_number!r} is not a payment number",
+                field="payment_number",
+                hint=f"use 1 (the first payment), 2, … up to {MAX_PAYMENT_NUMBER}",
+            )
+        if payment_number is not None and body.get("transactionNumber") is not None:
+            raise InputError(
+                "cannot be combined with a transactionNumber of your own",
+                field="payment_number",
+                hint="leave one of the two out",
+            )
         if check_bill and body.get("billId"):
             bill = self._check_bill(body)
             if bill.get("vendorId"):  # BILL's 2-business-day wait for a new vendor bank account
                 vendor = self.client.vendors.get(bill["vendorId"]).data or {}
                 preflight.check_vendor_wait(body, vendor)
+        if body.get("transactionNumber") is not None:
+            made = self._check_own_number(body)
+        else:
+            made = self._choose_number(body, payment_number, again)
+        if made is not None:
+            return made
         return self._post_once(self.path, body, [body["transactionNumber"]])
+
+    def _choose_number(self, body: dict, payment_number: int | None, again: bool):
+        """Set ``body["transactionNumber"]`` to the intended payment's number; the payment
+        already made under it (returned, nothing sent) unless ``again``."""
+        org = self.client.config.organization_id
+        number = payment_number or 1
+        while number <= MAX_PAYMENT_NUMBER:
+            txn = intended_transaction_number(org, body, number)
+            rows = self._find_all(txn)
+            live = [p for p in rows if is_live(p) and matches(p, body)]
+            if live and not again:
+                return self._recovered(
+                    live[:1],
+                    f"payment {live[0].get('id')} (transactionNumber {txn}) already pays this "
+                    "bill this amount, from an earlier run; to pay it once more on purpose, "
+                    "call payments.create(body, again=True)",
+                )
+            if not live and all(matches(p, body) for p in rows):
+                body["transactionNumber"] = txn
+                return None
+            number += 1
+        raise InputError(
+            f"already has {MAX_PAYMENT_NUMBER} payments of this amount",
+            field="payment_number",
+            hint="list the bill's payments; this looks like a loop paying again and again",
+        )
+
+    def _check_own_number(self, body: dict):
+        """A caller's transactionNumber: refused if it names another payment; the payment
+        already made under it (returned, nothing sent) if it names this one and is live."""
+        txn = str(body["transactionNumber"])
+        rows = self._find_all(txn)
+        others = [p for p in rows if not matches(p, body)]
+        if others:
+            other = others[0]
+            raise InputError(
+                f"{txn!r} already belongs to payment {other.get('id')} (amount "
+                f"{other.get('amount')}, another bill or amount); nothing was sent",
+                field="transactionNumber",
+                hint="leave transactionNumber out (the kit makes one per intended payment) "
+                "or use a new one",
+            )
+        live = [p for p in rows if is_live(p)]
+        if live:
+            return self._recovered(
+                live[:1],
+                f"payment {live[0].get('id')} with transactionNumber {txn} already pays this "
+                "bill this amount",
+            )
+        return None
 
     def bulk_create(self, body: dict) -> ApiResponse:
         """``POST /v3/payments/bulk``: ``{"payments": [payment, ...], ...}``; each entry gets
@@ -90,12 +239,39 @@ class Payments(Resource):
         if body.get("processDate") is not None:
             body["processDate"] = preflight.check_process_date(body["processDate"], "processDate")
         items = []
+        org = self.client.config.organization_id
         for i, item in enumerate(body["payments"]):
             item = preflight.check_payment(item, item=f"payments[{i}].", shared=body)
-            item.setdefault("transactionNumber", new_transaction_number())
+            if item.get("transactionNumber") is None:
+                item["transactionNumber"] = intended_transaction_number(
+                    org, _with_shared(item, body), f"bulk-{i}"
+                )
             items.append(item)
         body["payments"] = items
         self._check_bills(items)
+        made = [self._find_match(i["transactionNumber"], _with_shared(i, body)) for i in items]
+        for i, item in enumerate(items):
+            others = [
+                p
+                for p in self._find_all(item["transactionNumber"])
+                if not matches(p, _with_shared(item, body))
+            ]
+            if others:
+                raise InputError(
+                    f"transactionNumber {item['transactionNumber']!r} already belongs to payment "
+                    f"{others[0].get('id')} (another bill or amount); nothing was sent",
+                    field=f"payments[{i}].transactionNumber",
+                    hint="leave transactionNumber out or use a new one",
+                )
+        if all(made):
+            return self._recovered(made, "this bulk payment was already made (an earlier run)")
+        if any(made):
+            done = ", ".join(f"payments[{i}]" for i, m in enumerate(made) if m)
+            raise InputError(
+                f"{done} of this bulk payment were already made (an earlier run); nothing was sent",
+                field="payments",
+                hint="remove the items already paid and send the rest",
+            )
         return self._post_once(self.path + "/bulk", body, [i["transactionNumber"] for i in items])
 
     def cancel(self, id: str) -> ApiResponse:
@@ -110,24 +286,53 @@ class Payments(Resource):
         the answer is the unfiltered list, which is then scanned (up to ``LOOKUP_PAGES``).
         Where the filter is refused (HTTP 400), it scans without it.
         """
+        rows = self._find_all(transaction_number)
+        live = [p for p in rows if is_live(p)]
+        return (live or rows or [None])[0]
+
+    def _find_all(self, transaction_number: str) -> list[dict]:
+        """Every payment recorded under ``transaction_number``, newest first (see :meth:`find`)."""
         wanted = str(transaction_number)
+        if '"' in wanted:  # cannot be written in a filter: scan without one
+            return self._scan(wanted, None)
         try:
             return self._scan(wanted, f'transactionNumber:eq:"{wanted}"')
         except ValidationError:
             return self._scan(wanted, None)
 
-    def _scan(self, wanted: str, filters: str | None) -> dict | None:
+    def _find_match(self, transaction_number: str, item: dict) -> dict | None:
+        """The live payment under ``transaction_number`` that is the one ``item`` asked for."""
+        rows = self._find_all(transaction_number)
+        return next((p for p in rows if is_live(p) and matches(p, item)), None)
+
+    def _scan(self, wanted: str, filters: str | None) -> list[dict]:
         def fetch(*, max, page):
             params = {"max": max, "page": page, "filters": filters, "sort": "createdTime:desc"}
             return self.client.request("GET", self.path, params=params)
 
-        for resp in paging.iter_pages(fetch, limit_pages=LOOKUP_PAGES):
-            for payment in resp.get("results") or []:
-                if payment.get("transactionNumber") == wanted:
-                    return payment
-        return None
+        return [
+            payment
+            for resp in paging.iter_pages(fetch, limit_pages=LOOKUP_PAGES)
+            for payment in resp.get("results") or []
+            if isinstance(payment, dict) and payment.get("transactionNumber") == wanted
+        ]
 
     # -- internals -----------------------------------------------------------------------------
+    def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
+        note = f"recovered: {what}; BILL had recorded the payment, it was not sent again"
+        if len(payments) == 1:
+            resp = self.get(payments[0]["id"])
+        else:
+            resp = ApiResponse(
+                method="GET",
+                path=self.path,
+                status_code=200,
+                reason="OK",
+                data={"payments": payments},
+            )
+        resp.recovered, resp.note = True, note
+        return resp
+
     def _check_bills(self, items: list[dict]) -> None:
         """Each bulk item as :meth:`_check_bill` does, reading each bill once, and then what a
         per-item check misses: several items for one bill that together pay more than its
@@ -247,7 +452,11 @@ class PaymentRecovery:
         """The payment(s) BILL recorded under ``self.txns`` (recovered), ``None`` when none is, or
         ``UncertainPaymentError`` when the look-up fails or finds part of a bulk payment."""
         try:
-            found = [self.payments.find(t) for t in self.txns]
+            items = self.body["payments"] if self.path.endswith("/bulk") else [self.body]
+            found = [
+                self.payments._find_match(t, _with_shared(i, self.body))
+                for t, i in zip(self.txns, items, strict=True)
+            ]
         except BillError as err:
             raise UncertainPaymentError(
                 f"POST {self.path}: {what}, and looking up transactionNumber {self.listed} "
@@ -273,19 +482,14 @@ class PaymentRecovery:
         return None
 
     def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
-        note = f"recovered: {what}; BILL had recorded the payment, it was not sent again"
-        if len(payments) == 1:
-            resp = self.payments.get(payments[0]["id"])
-        else:
-            resp = ApiResponse(
-                method="GET",
-                path=self.payments.path,
-                status_code=200,
-                reason="OK",
-                data={"payments": payments},
-            )
-        resp.recovered, resp.note = True, note
-        return resp
+        return self.payments._recovered(payments, what)
+
+
+def _with_shared(item: dict, body: dict) -> dict:
+    """A bulk item with the top-level fields it shares (vendorId, processDate) filled in."""
+    if item is body:
+        return item
+    return {**{k: body[k] for k in ("vendorId", "processDate") if k in body}, **item}
 
 
 def _due(bill: dict) -> Decimal:

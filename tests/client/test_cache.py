@@ -15,10 +15,25 @@ def test_cache_creates_owner_only_dir_and_file(tmp_path):
     assert stat.S_IMODE(os.stat(cache.path).st_mode) == 0o600
 
 
-def test_cache_tightens_existing_dir(tmp_path):
-    (tmp_path / "c").mkdir(mode=0o755)
-    SessionCache(tmp_path / "c").update("k", sessionId="s1")
-    assert stat.S_IMODE(os.stat(tmp_path / "c").st_mode) == 0o700
+def test_cache_in_existing_shared_dir_uses_an_owner_only_subfolder(tmp_path):
+    """Issue 15: BILL_CACHE_DIR on an existing shared folder must not chmod that folder."""
+    shared = tmp_path / "c"
+    shared.mkdir()
+    os.chmod(shared, 0o755)  # noqa: S103 - a shared folder is the point
+    cache = SessionCache(shared)
+    cache.update("k", sessionId="s1")
+    assert stat.S_IMODE(os.stat(shared).st_mode) == 0o755  # left as its owner made it
+    assert cache.directory.parent == shared
+    assert stat.S_IMODE(os.stat(cache.directory).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(cache.path).st_mode) == 0o600
+    assert SessionCache(shared).get("k")["sessionId"] == "s1"  # found again next time
+
+
+def test_cache_reuses_an_owner_only_dir_as_is(tmp_path):
+    (tmp_path / "c").mkdir(mode=0o700)
+    cache = SessionCache(tmp_path / "c")
+    cache.update("k", sessionId="s1")
+    assert cache.path == tmp_path / "c" / "sessions.json"
 
 
 def test_cache_update_merges_and_none_deletes(tmp_path):

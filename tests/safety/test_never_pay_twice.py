@@ -34,6 +34,7 @@ BODY = {
     "fundingAccount": {"type": "BANK_ACCOUNT", "id": "bac01DEMOVERIFIED001"},
     "processingOptions": {},
 }
+NONE = (200, {"results": []})
 UNPAID = (
     200,
     {
@@ -51,6 +52,7 @@ def fake():
     fake = FakeBill()
     fake.on("POST", "/v3/login", LOGIN_OK)
     fake.on("GET", f"/v3/bills/{BILL_ID}", UNPAID)
+    fake.on("GET", "/v3/payments", NONE)  # the look-up before the POST finds nothing
     # read for BILL's 2-business-day wait; no bank account, so there is none
     fake.on("GET", "/v3/vendors/00901DEMOVENDOR00001", (200, {"id": "00901DEMOVENDOR00001"}))
     return fake
@@ -71,8 +73,15 @@ def _fake_posts(fake):
 def _recorded_list(request):
     import json
 
-    txn = json.loads(_recorded_list.body)["transactionNumber"]
-    return (200, {"results": [{"id": "stp01DEMOPAYMENT0001", "transactionNumber": txn}]})
+    sent = json.loads(_recorded_list.body)
+    row = {
+        "id": "stp01DEMOPAYMENT0001",
+        "transactionNumber": sent["transactionNumber"],
+        "billId": sent["billId"],
+        "amount": sent["amount"],
+        "singleStatus": "SCHEDULED",
+    }
+    return (200, {"results": [row]})
 
 
 def test_payment_gets_generated_transaction_number(fake, fake_client):
@@ -103,7 +112,7 @@ def test_payment_timeout_recorded_returns_payment(fake, fake_client):
         raise requests.ReadTimeout("slow")
 
     fake.on("POST", "/v3/payments", post)
-    fake.on("GET", "/v3/payments", _recorded_list)
+    fake.script[("GET", "/v3/payments")] = [NONE, _recorded_list]
     fake.on("GET", "/v3/payments/stp01DEMOPAYMENT0001", (200, {"id": "stp01DEMOPAYMENT0001"}))
     resp = fake_client.payments.create(BODY)
     assert resp.recovered and resp["id"] == "stp01DEMOPAYMENT0001"
@@ -113,7 +122,7 @@ def test_payment_timeout_recorded_returns_payment(fake, fake_client):
 
 def test_payment_lookup_failing_says_do_not_retry(fake, fake_client):
     fake.on("POST", "/v3/payments", requests.ConnectionError("dropped"))
-    fake.on("GET", "/v3/payments", requests.ConnectionError("still down"))
+    fake.script[("GET", "/v3/payments")] = [NONE, requests.ConnectionError("still down")]
     with pytest.raises(bh.UncertainPaymentError) as info:
         fake_client.payments.create(BODY)
     assert info.value.recorded is None and not info.value.safe_to_retry
@@ -129,7 +138,7 @@ def test_payment_rate_limited_then_repeated_after_lookup(fake, fake_client):
     assert fake_client.payments.create(BODY)["id"] == "stp2"
     assert len(_fake_posts(fake)) == 2
     gets = [c for c in fake.calls if c[1].startswith("/v3/payments?")]
-    assert len(gets) == 1  # looked up between the two POSTs
+    assert len(gets) == 2  # before the first POST, and between the two
 
 
 def test_payment_session_expired_relogs_and_looks_up(fake, fake_client):
@@ -189,7 +198,8 @@ def test_payment_connection_refused_is_safe_to_retry_without_lookup(fake, fake_c
     err = info.value
     assert err.recorded is False and err.safe_to_retry
     assert "never reached BILL" in str(err) and "safe to retry" in str(err)
-    assert not [c for c in fake.calls if c[1].startswith("/v3/payments?")]  # nothing to look up
+    # only the look-up before the POST: after a refused connection there is nothing to find
+    assert len([c for c in fake.calls if c[1].startswith("/v3/payments?")]) == 1
 
 
 @pytest.mark.parametrize(
@@ -249,7 +259,7 @@ def test_payment_session_expired_before_processing_relogs_and_pays_once(trusted,
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert not resp.recovered
-    assert _payment_calls(trusted) == [("POST", 401), ("GET", 200), ("POST", 201)]
+    assert _payment_calls(trusted) == [("GET", 200), ("POST", 401), ("GET", 200), ("POST", 201)]
     assert ("POST", "/v3/login", 200) in bill_calls(trusted)
     assert trusted.is_trusted  # the remembered device trusted the new session
     assert _paid_once(trusted, unpaid_bill)["id"] == resp["id"]
@@ -262,7 +272,7 @@ def test_payment_session_expired_after_processing_is_recovered_not_repeated(trus
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered and "not sent again" in resp.note
-    assert _payment_calls(trusted) == [("POST", 401), ("GET", 200)]
+    assert _payment_calls(trusted) == [("GET", 200), ("POST", 401), ("GET", 200)]
     assert _paid_once(trusted, unpaid_bill)["id"] == resp["id"]
 
 
@@ -283,7 +293,7 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
     assert (err.code, err.http_status, err.path) == (code, 429, "/v3/payments")
     assert str(err).startswith(f"{code}: Max number of ") and "hint: " in str(err)
     # every repeat, and the final refusal, came only after a look-up had found nothing
-    assert _payment_calls(payer) == [("POST", 429), ("GET", 200)] * 3
+    assert _payment_calls(payer) == [("GET", 200)] + [("POST", 429), ("GET", 200)] * 3
     assert err.transaction_number and err.body["transactionNumber"] == err.transaction_number
     assert sleeps == [1.0, 2.0]
     payer.emulator.clear_faults()
@@ -300,7 +310,7 @@ def test_payment_rate_limit_after_processing_is_recovered_not_repeated(
     trusted.emulator.clear_requests()
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered
-    assert _payment_calls(trusted) == [("POST", 429), ("GET", 200)]
+    assert _payment_calls(trusted) == [("GET", 200), ("POST", 429), ("GET", 200)]
     assert sleeps == []
     _paid_once(trusted, unpaid_bill)
 
@@ -357,14 +367,22 @@ def test_payment_outcome_unknown_when_lookup_fails_says_do_not_retry(
     payer = make_client(max_retries=1)
     payer.login()
     payer.emulator.add_fault(path="/v3/payments", method="POST", drop=True)
-    payer.emulator.add_fault(path="/v3/payments", method="GET", count=2, drop=True)
+    choose = payer.payments._choose_number
+
+    def choose_then_break_lookups(*args, **kwargs):  # the look-ups after the POST fail
+        made = choose(*args, **kwargs)
+        payer.emulator.add_fault(path="/v3/payments", method="GET", count=2, drop=True)
+        return made
+
+    payer.payments._choose_number = choose_then_break_lookups
     payer.emulator.clear_requests()
     with pytest.raises(bh.UncertainPaymentError) as info:
         payer.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     err = info.value
     assert err.recorded is None and not err.safe_to_retry
     assert "do NOT retry" in str(err) and err.transaction_number in str(err)
-    assert _payment_calls(payer) == [("POST", 0), ("GET", 0), ("GET", 0)]
+    payer.payments._choose_number = choose
+    assert _payment_calls(payer) == [("GET", 200), ("POST", 0), ("GET", 0), ("GET", 0)]
     # what the message says to do: look it up, and resend the same body only if it is absent
     assert payer.payments.find(err.transaction_number) is None
     payer.payments.create(err.body)
@@ -444,7 +462,8 @@ def test_payment_rate_limited_on_every_attempt_looks_up_before_giving_up(
     log = reversed(payer.emulator.requests())
     calls = [(r["method"], r["status"]) for r in log if r["path"] == "/v3/payments"]
     assert calls[-1] == ("GET", 200)  # the last 429 was looked up too
-    assert [m for m, _ in calls] == ["POST", "GET", "POST", "GET"]
+    # the first GET asks for the intended payment's transactionNumber before any POST
+    assert [m for m, _ in calls] == ["GET", "POST", "GET", "POST", "GET"]
     assert err.transaction_number == err.body["transactionNumber"]
     assert "Nothing was paid" in err.hint and err.transaction_number in err.hint
     payer.emulator.clear_faults()
