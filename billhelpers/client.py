@@ -78,6 +78,7 @@ class Client:
             Mfa,
             Payments,
             Vendors,
+            Webhooks,
         )
 
         self.config = config
@@ -104,6 +105,7 @@ class Client:
         self.funding_accounts = FundingAccounts(self)
         self.payments = Payments(self)
         self.emulator = Emulator(self)
+        self.webhooks = Webhooks(self)
 
     # -- niceties ------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -277,6 +279,8 @@ class Client:
         safe: bool | None = None,
         relogin: bool = True,
         auth: bool = True,
+        base: str | None = None,
+        headers: dict | None = None,
     ) -> ApiResponse:
         """Send one call and return its :class:`ApiResponse`, or raise a :class:`BillError`.
 
@@ -284,7 +288,8 @@ class Client:
         5xx and connection errors are retried with back-off (1, 2, 4, … s, capped). BDC_1109
         is answered by logging in again and repeating the call once, when ``relogin``.
         A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
-        nothing sent) until :meth:`allow_production_payments`.
+        nothing sent) until :meth:`allow_production_payments`. ``base`` replaces the base URL
+        (BILL's webhooks live on ``.../connect-events``); ``headers`` are added to the call.
         """
         method = method.upper()
         self._guard_production(method, path)
@@ -296,7 +301,7 @@ class Client:
         while True:
             session_id = self._session_id
             try:
-                return self._send(method, path, params, json, auth)
+                return self._send(method, path, params, json, auth, base, headers)
             except ConnectionProblem:
                 if not safe or attempt >= self.config.max_retries:
                     raise
@@ -332,8 +337,8 @@ class Client:
             delay = min(self.config.backoff_cap, max(delay, retry_after))
         return delay
 
-    def _send(self, method, path, params, body, auth) -> ApiResponse:
-        headers = {"devKey": self.config.dev_key or ""}
+    def _send(self, method, path, params, body, auth, base=None, extra=None) -> ApiResponse:
+        headers = {"devKey": self.config.dev_key or "", **(extra or {})}
         if auth and self._session_id:
             headers["sessionId"] = self._session_id
         data = None
@@ -345,7 +350,7 @@ class Client:
         try:
             raw = self.http.request(
                 method,
-                self.base_url + path,
+                (base or self.base_url) + path,
                 params=clean,
                 data=data,
                 headers=headers,
