@@ -24,6 +24,7 @@ import http.client
 import ipaddress
 import threading
 import time
+import traceback
 from urllib.parse import urlsplit
 
 #: BILL: a notification fails without an HTTP 200 within 10 s.
@@ -94,6 +95,7 @@ class Deliverer:
             except Exception:  # the store closed under us (server stopping), or a bug: pause
                 if self._stop.is_set():
                     return
+                traceback.print_exc()
                 wait = _IDLE_WAIT
             self._wake.wait(wait)
 

@@ -661,15 +661,20 @@ class Store:
         for row in rows:
             self._run("UPDATE events SET next_ms = ? WHERE seq = ?", (now_ms + lease_ms, row[0]))
             item = dict(row)
+            item["leased_until"] = now_ms + lease_ms
             item["subscription"] = _json.loads(item.pop("doc"))
             claimed.append(item)
         return claimed
 
-    def event_attempted(self, seq: int, *, status_code: int | None, next_ms: int | None) -> None:
-        """Record one delivery attempt; ``next_ms`` ``None`` means no further attempt."""
+    def event_attempted(
+        self, seq: int, *, status_code: int | None, next_ms: int | None, leased_until: int
+    ) -> None:
+        """Record one delivery attempt; ``next_ms`` ``None`` means no further attempt. A resend
+        queued while the attempt was in flight (next_ms no longer the lease) is kept."""
         self._run(
-            "UPDATE events SET status_code = ?, attempts = attempts + 1, next_ms = ? WHERE seq = ?",
-            (status_code, next_ms, seq),
+            "UPDATE events SET status_code = ?, attempts = attempts + 1,"
+            " next_ms = CASE WHEN next_ms = ? THEN ? ELSE next_ms END WHERE seq = ?",
+            (status_code, leased_until, next_ms, seq),
         )
 
     def stop_events(self, sub_id: str) -> None:

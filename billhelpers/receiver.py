@@ -166,6 +166,7 @@ class Receiver:
             event_id = (event.get("metadata") or {}).get("eventId")
             if event_id in self._seen:
                 self.duplicates += 1
+                self._cond.notify_all()
                 return 200
             self._seen.add(event_id)
             self.events.append(event)

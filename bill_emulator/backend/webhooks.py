@@ -448,15 +448,23 @@ class WebhooksMixin(BackendBase):
         subscription after the last attempt."""
         with self.store.write():
             attempts = event["attempts"] + 1
+            lease = event["leased_until"]
             if status_code == 200:
-                self.store.event_attempted(event["seq"], status_code=200, next_ms=None)
+                self.store.event_attempted(
+                    event["seq"], status_code=200, next_ms=None, leased_until=lease
+                )
             elif attempts < MAX_ATTEMPTS:
                 delay = 2**attempts * 1000
                 self.store.event_attempted(
-                    event["seq"], status_code=status_code, next_ms=self.clock.now_ms() + delay
+                    event["seq"],
+                    status_code=status_code,
+                    next_ms=self.clock.now_ms() + delay,
+                    leased_until=lease,
                 )
             else:
-                self.store.event_attempted(event["seq"], status_code=status_code, next_ms=None)
+                self.store.event_attempted(
+                    event["seq"], status_code=status_code, next_ms=None, leased_until=lease
+                )
                 sub = self.store.subscription(
                     event["subscription"]["organizationId"], event["subscription_id"]
                 )
