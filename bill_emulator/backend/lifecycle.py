@@ -105,9 +105,6 @@ def _ms(stamp: str) -> int:
 
 
 class LifecycleMixin(BackendBase):
-    def _wake(self) -> None:  # pragma: no cover - WebhooksMixin's wins in the backend
-        """Hook: tell the webhook deliverer that events may be due."""
-
     # -- hooks called by payments.py ------------------------------------------------------------
 
     def _begin_life(self, org_id: str, payment: dict, vendor: dict, seq: int) -> None:
@@ -177,7 +174,7 @@ class LifecycleMixin(BackendBase):
             result = {"now": self.now_iso()}
             if mode != "advanceSeconds":  # the seconds move keeps its original answer
                 result.update(today=self.clock.today().isoformat(), transitions=count)
-        self._wake()  # retries on the emulator's clock may be due now
+        self._wake()  # (webhooks.py) retries on the emulator's clock may be due now
         return result
 
     def _advance_days(self, today: date, target: date) -> None:
