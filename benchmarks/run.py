@@ -41,7 +41,7 @@ for _path in (str(HERE), str(ROOT)):  # ``measures`` and ``billhelpers`` from th
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from measures import imports, listing, overhead, throughput, tutorial  # noqa: E402
+from measures import imports, listing, overhead, throughput, tutorial, webhooks  # noqa: E402
 
 #: name → (module, what it measures); run in this order (the slow tutorial last).
 MEASURES = {
@@ -49,6 +49,7 @@ MEASURES = {
     "overhead": (overhead, "client overhead over bare requests"),
     "listing": (listing, "vendors listed into a DataFrame"),
     "throughput": (throughput, "emulator throughput"),
+    "webhooks": (webhooks, "clock move to signed event; 1,000 payments to CLEARED"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
 }
 

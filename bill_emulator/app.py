@@ -21,7 +21,7 @@ from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
 
-from bill_emulator import _json
+from bill_emulator import _json, webhook_responses  # noqa: F401 - registers its handlers
 from bill_emulator.backend import EmulatorBackend
 from bill_emulator.backend.errors import (
     ApiNotSupported,
@@ -29,6 +29,7 @@ from bill_emulator.backend.errors import (
     MalformedRequest,
     injected,
 )
+from bill_emulator.delivery import Deliverer
 from bill_emulator.responses import HANDLERS, Request
 from bill_emulator.urls import url_map
 
@@ -66,18 +67,24 @@ class _Dropped(Exception):
 class EmulatorApp:
     """WSGI callable serving one data directory."""
 
-    def __init__(self, backend: EmulatorBackend, *, instance: str = "") -> None:
+    def __init__(
+        self, backend: EmulatorBackend, *, instance: str = "", deliver: bool = True
+    ) -> None:
         self.backend = backend
         self.instance = instance
         self._adapter = url_map.bind("emulator")
+        #: Posts webhook events in the background (bill_emulator/delivery.py).
+        self.deliverer = Deliverer(backend).start() if deliver else None
 
     def close(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.stop()
         self.backend.close()
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO") or "/"
-        is_bill = path.startswith("/v3/")
+        is_bill = path.startswith(("/v3/", "/connect-events/v3/"))
         try:
             if is_bill:  # one read of the control row (clock, limits, faults) per BILL call
                 with self.backend.store.snapshot():
@@ -177,6 +184,7 @@ def _request(environ, method: str, path: str) -> Request:
         body=body,
         dev_key=environ.get("HTTP_DEVKEY"),
         session_id=environ.get("HTTP_SESSIONID"),
+        idempotent_key=environ.get("HTTP_X_IDEMPOTENT_KEY"),
     )
 
 

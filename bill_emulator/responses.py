@@ -34,6 +34,7 @@ class Request:
     body: bytes
     dev_key: str | None
     session_id: str | None
+    idempotent_key: str | None = None  # X-Idempotent-Key (connect-events)
     _parsed: object = None
     _has_parsed: bool = False
 

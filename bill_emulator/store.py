@@ -80,11 +80,33 @@ CREATE TABLE IF NOT EXISTS request_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT, method TEXT NOT NULL, path TEXT NOT NULL,
     status INTEGER NOT NULL, time_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS payment_life (
+    payment_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    next_day TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payment_life_due ON payment_life (next_day, seq);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id TEXT PRIMARY KEY, org_id TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL,
+    security_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subscriptions_by_org ON subscriptions (org_id, seq);
+CREATE TABLE IF NOT EXISTS idempotency (
+    org_id TEXT NOT NULL, op TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL,
+    response TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY (org_id, op, key)
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    subscription_id TEXT NOT NULL, org_id TEXT NOT NULL, type TEXT NOT NULL,
+    version TEXT NOT NULL, entity_id TEXT, payload BLOB NOT NULL, created_ms INTEGER NOT NULL,
+    status_code INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS events_due ON events (next_ms) WHERE next_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_by_subscription ON events (subscription_id, seq);
 """
 
 #: Tables emptied by a reset (the control row is kept, then re-seeded).
 _STATE_TABLE_NAMES = """orgs dev_keys users sessions challenges remembered objects counters usage
-    faults request_log"""
+    faults request_log payment_life subscriptions idempotency events"""
 _STATE_TABLES = tuple(_STATE_TABLE_NAMES.split())
 
 #: How many request-log rows are kept; older ones are pruned as new ones arrive.
@@ -378,6 +400,11 @@ class Store:
         )
         return _json.loads(row[0]) if row else None
 
+    def object_owner(self, obj_id: str) -> tuple[str, str] | None:
+        """``(kind, org_id)`` of a stored object (webhook events name the organization)."""
+        row = self._one("SELECT kind, org_id FROM objects WHERE id = ?", (obj_id,))
+        return (row[0], row[1]) if row else None
+
     def list_objects(
         self,
         kind: str,
@@ -489,3 +516,177 @@ class Store:
 
     def clear_request_log(self) -> None:
         self._run("DELETE FROM request_log")
+
+    # -- payment life (bill_emulator.backend.lifecycle) ---------------------------------------
+
+    def set_life(self, payment_id: str, org_id: str, seq: int, next_day: str) -> None:
+        """Note the day a payment's next status change is due (replacing any earlier note)."""
+        self._run(
+            "INSERT INTO payment_life (payment_id, org_id, seq, next_day) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (payment_id) DO UPDATE SET next_day = excluded.next_day",
+            (payment_id, org_id, seq, next_day),
+        )
+
+    def end_life(self, payment_id: str) -> None:
+        self._run("DELETE FROM payment_life WHERE payment_id = ?", (payment_id,))
+
+    def due_lives(self, day: str, limit: int = 500) -> list[tuple[str, str, str]]:
+        """``(payment_id, org_id, next_day)`` due on or before ``day``, earliest first."""
+        return self._all_rows(
+            "SELECT payment_id, org_id, next_day FROM payment_life WHERE next_day <= ?"
+            " ORDER BY next_day, seq LIMIT ?",
+            (day, limit),
+        )
+
+    def life_day(self, payment_id: str) -> str | None:
+        row = self._one("SELECT next_day FROM payment_life WHERE payment_id = ?", (payment_id,))
+        return row[0] if row else None
+
+    # -- webhook subscriptions, idempotency keys, events (backend.webhooks) -------------------
+
+    def insert_subscription(self, *, sub_id, org_id, seq, doc, security_key) -> None:
+        """The key is kept in clear: the emulator must sign with it (BILL must too)."""
+        self._run(
+            "INSERT INTO subscriptions (id, org_id, seq, doc, security_key) VALUES (?, ?, ?, ?, ?)",
+            (sub_id, org_id, seq, _json.dumps(doc).decode(), security_key),
+        )
+
+    def subscription(self, org_id: str, sub_id: str) -> dict | None:
+        row = self._one(
+            "SELECT doc FROM subscriptions WHERE id = ? AND org_id = ?", (sub_id, org_id)
+        )
+        return _json.loads(row[0]) if row else None
+
+    def subscriptions(self, org_id: str, *, limit: int = 1000, offset: int = 0) -> list[dict]:
+        rows = self._all_rows(
+            "SELECT doc FROM subscriptions WHERE org_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+            (org_id, limit, offset),
+        )
+        return [_json.loads(row[0]) for row in rows]
+
+    def has_subscriptions(self) -> bool:
+        return self._one("SELECT 1 FROM subscriptions LIMIT 1") is not None
+
+    def update_subscription(self, sub_id: str, doc: dict) -> None:
+        self._run(
+            "UPDATE subscriptions SET doc = ? WHERE id = ?", (_json.dumps(doc).decode(), sub_id)
+        )
+
+    def set_security_key(self, sub_id: str, security_key: str) -> None:
+        self._run("UPDATE subscriptions SET security_key = ? WHERE id = ?", (security_key, sub_id))
+
+    def security_key(self, sub_id: str) -> str | None:
+        row = self._one("SELECT security_key FROM subscriptions WHERE id = ?", (sub_id,))
+        return row[0] if row else None
+
+    def delete_subscription(self, sub_id: str) -> None:
+        self._run("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+        self._run("UPDATE events SET next_ms = NULL WHERE subscription_id = ?", (sub_id,))
+
+    def idempotent_answer(self, org_id: str, op: str, key: str, since_ms: int):
+        """``(body_hash, response_json)`` of a key used since ``since_ms``, else ``None``."""
+        row = self._one(
+            "SELECT body_hash, response FROM idempotency WHERE org_id = ? AND op = ? AND key = ?"
+            " AND created_ms >= ?",
+            (org_id, op, key, since_ms),
+        )
+        return (row[0], _json.loads(row[1])) if row else None
+
+    def save_idempotent_answer(self, *, org_id, op, key, body_hash, response, now_ms) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO idempotency (org_id, op, key, body_hash, response,"
+            " created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            (org_id, op, key, body_hash, _json.dumps(response).decode(), now_ms),
+        )
+
+    def insert_event(
+        self, *, event_id, sub_id, org_id, type_, version, entity_id, payload, now_ms
+    ) -> None:
+        self._run(
+            "INSERT INTO events (id, subscription_id, org_id, type, version, entity_id, payload,"
+            " created_ms, next_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, sub_id, org_id, type_, version, entity_id, payload, now_ms, now_ms),
+        )
+
+    def event(self, sub_id: str, event_id: str) -> dict | None:
+        return self._dict(
+            "SELECT seq, id, subscription_id, org_id, type, version, entity_id, payload,"
+            " created_ms, status_code, attempts, next_ms FROM events"
+            " WHERE subscription_id = ? AND id = ?",
+            (sub_id, event_id),
+        )
+
+    def events(
+        self,
+        sub_id: str,
+        *,
+        entity_id=None,
+        since_ms=None,
+        until_ms=None,
+        after_seq: int = 0,
+        limit: int = 20,
+        ascending: bool = True,
+    ) -> list[dict]:
+        where, params = ["subscription_id = ?"], [sub_id]
+        for clause, value in (
+            ("entity_id = ?", entity_id),
+            ("created_ms >= ?", since_ms),
+            ("created_ms <= ?", until_ms),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if after_seq:
+            where.append("seq > ?" if ascending else "seq < ?")
+            params.append(after_seq)
+        order = "ASC" if ascending else "DESC"
+        clauses = " AND ".join(where)  # fixed clauses; every value is a parameter
+        sql = (
+            "SELECT seq, id, subscription_id, type, version, payload, created_ms, status_code"  # noqa: S608
+            " FROM events WHERE " + clauses + " ORDER BY seq " + order + " LIMIT ?"
+        )
+        rows = self._all_rows(sql, (*params, limit))
+        return [dict(row) for row in rows]
+
+    def claim_events(self, now_ms: int, lease_ms: int, limit: int = 200) -> list[dict]:
+        """Due events, oldest first, each leased for ``lease_ms`` (call inside ``write()``, so
+        two processes never claim the same event)."""
+        rows = self._all_rows(
+            "SELECT e.seq, e.id, e.subscription_id, e.payload, e.attempts, s.doc, s.security_key"
+            " FROM events e JOIN subscriptions s ON s.id = e.subscription_id"
+            " WHERE e.next_ms IS NOT NULL AND e.next_ms <= ? ORDER BY e.seq LIMIT ?",
+            (now_ms, limit),
+        )
+        claimed = []
+        for row in rows:
+            self._run("UPDATE events SET next_ms = ? WHERE seq = ?", (now_ms + lease_ms, row[0]))
+            item = dict(row)
+            item["leased_until"] = now_ms + lease_ms
+            item["subscription"] = _json.loads(item.pop("doc"))
+            claimed.append(item)
+        return claimed
+
+    def event_attempted(
+        self, seq: int, *, status_code: int | None, next_ms: int | None, leased_until: int
+    ) -> None:
+        """Record one delivery attempt; ``next_ms`` ``None`` means no further attempt. A resend
+        queued while the attempt was in flight (next_ms no longer the lease) is kept."""
+        self._run(
+            "UPDATE events SET status_code = ?, attempts = attempts + 1,"
+            " next_ms = CASE WHEN next_ms = ? THEN ? ELSE next_ms END WHERE seq = ?",
+            (status_code, leased_until, next_ms, seq),
+        )
+
+    def stop_events(self, sub_id: str) -> None:
+        """No further delivery attempts for this subscription's events (it was disabled)."""
+        self._run("UPDATE events SET next_ms = NULL WHERE subscription_id = ?", (sub_id,))
+
+    def queue_event_again(self, sub_id: str, event_id: str, now_ms: int) -> None:
+        self._run(
+            "UPDATE events SET next_ms = ?, attempts = 0 WHERE subscription_id = ? AND id = ?",
+            (now_ms, sub_id, event_id),
+        )
+
+    def next_event_ms(self) -> int | None:
+        row = self._one("SELECT min(next_ms) FROM events WHERE next_ms IS NOT NULL")
+        return row[0] if row else None

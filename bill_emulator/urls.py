@@ -23,6 +23,10 @@ class IdConverter(BaseConverter):
     regex = r"[^/]*[0-9][^/]*"
 
 
+#: Where the emulator serves BILL's connect-events (webhooks) API.
+_EVENTS = "/connect-events/v3"
+
+
 def _r(path: str, endpoint: str, *methods: str) -> Rule:
     return Rule(path, endpoint=endpoint, methods=list(methods))
 
@@ -72,6 +76,20 @@ url_map = Map(
         _r("/v3/payments/bulk", "bulk_create_payments", "POST"),
         _r("/v3/payments/<id:payment_id>", "get_payment", "GET"),
         _r("/v3/payments/<id:payment_id>/cancel", "cancel_payment", "POST"),
+        _r("/v3/payments/<id:payment_id>/void", "void_payment", "POST"),
+        # webhooks: BILL serves them on the base .../connect-events; the emulator on its own port
+        _r(f"{_EVENTS}/events/catalog", "event_catalog", "GET"),
+        _r(f"{_EVENTS}/events/subscription/<sub_id>", "list_events", "GET"),
+        _r(f"{_EVENTS}/events/subscription/<sub_id>/event/<event_id>", "resend_event", "POST"),
+        _r(f"{_EVENTS}/subscriptions", "list_subscriptions", "GET"),
+        _r(f"{_EVENTS}/subscriptions", "create_subscription", "POST"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>", "get_subscription", "GET"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>", "replace_subscription", "PUT"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>", "update_subscription", "PATCH"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>", "delete_subscription", "DELETE"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>/security_key", "rotate_security_key", "POST"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>/security-key", "rotate_security_key", "POST"),
+        _r(f"{_EVENTS}/subscriptions/<sub_id>/test", "send_test_event", "POST"),
         # the emulator's controls (not BILL's)
         _r("/_emulator/health", "health", "GET"),
         _r("/_emulator/outbox", "outbox", "GET"),

@@ -75,6 +75,7 @@ class Client:
             Mfa,
             Payments,
             Vendors,
+            Webhooks,
         )
 
         self.config = config
@@ -100,6 +101,7 @@ class Client:
         self.funding_accounts = FundingAccounts(self)
         self.payments = Payments(self)
         self.emulator = Emulator(self)
+        self.webhooks = Webhooks(self)
 
     # -- niceties ------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -208,6 +210,8 @@ class Client:
         relogin: bool = True,
         auth: bool = True,
         recovery: retry.Recovery | None = None,
+        base: str | None = None,
+        headers: dict | None = None,
     ) -> ApiResponse:
         """Send one call and return its :class:`ApiResponse`, or raise a :class:`BillError`.
 
@@ -217,7 +221,8 @@ class Client:
         ``recovery`` (e.g. a payment's look-up by transactionNumber) checks the outcome of a
         failed call before anything is repeated or raised; :mod:`billhelpers.retry` decides.
         A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
-        nothing sent) until :meth:`allow_production_payments`.
+        nothing sent) until :meth:`allow_production_payments`. ``base`` replaces the base URL
+        (BILL's webhooks live on ``.../connect-events``); ``headers`` are added to the call.
         """
         method = method.upper()
         self.guard_production(method, path)
@@ -229,7 +234,7 @@ class Client:
         while True:
             session_id = self.session.id
             try:
-                return self._send(method, path, params, json, auth)
+                return self._send(method, path, params, json, auth, base, headers)
             except (BillAPIError, ConnectionProblem) as err:
                 expired = auth and relogin and retry.session_expired(err)
                 if expired and (not renewed or recovery is not None):
@@ -268,8 +273,8 @@ class Client:
             self.sleep(delay)
             attempt += 1
 
-    def _send(self, method, path, params, body, auth) -> ApiResponse:
-        headers = {"devKey": self.config.dev_key or ""}
+    def _send(self, method, path, params, body, auth, base=None, extra=None) -> ApiResponse:
+        headers = {"devKey": self.config.dev_key or "", **(extra or {})}
         if auth and self.session.id:
             headers["sessionId"] = self.session.id
         data = None
@@ -280,7 +285,9 @@ class Client:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         jsonsafe.check_sendable(clean, "params")
         prepared = self.http.prepare_request(
-            requests.Request(method, self.base_url + path, params=clean, data=data, headers=headers)
+            requests.Request(
+                method, (base or self.base_url) + path, params=clean, data=data, headers=headers
+            )
         )
         self._guard_wire(prepared)
         settings = self.http.merge_environment_settings(prepared.url, {}, True, None, None)

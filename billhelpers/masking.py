@@ -16,7 +16,7 @@ from collections.abc import Iterable
 #: Fields whose whole value is secret: ids shown as their first 4 characters and "…" (enough
 #: to tell two sessions apart); a password or MFA code shown not at all (see ``_HIDDEN_KEYS``).
 SECRET_FIELDS = frozenset(
-    {"password", "devKey", "sessionId", "rememberMeId", "mfaId", "token", "deviceId"}
+    {"password", "devKey", "sessionId", "rememberMeId", "mfaId", "token", "deviceId", "securityKey"}
 )
 #: Bank numbers: shown as their last four digits ("…6789"), the way BILL shows them.
 BANK_FIELDS = frozenset({"accountNumber", "routingNumber"})

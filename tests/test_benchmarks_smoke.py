@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "benchmarks" / "run.py"
-MEASURES = ("imports", "overhead", "listing", "throughput", "tutorial")
+MEASURES = ("imports", "overhead", "listing", "throughput", "tutorial", "webhooks")
 
 
 def test_quick_benchmark_writes_every_measure(tmp_path):
@@ -53,6 +53,12 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
     assert pages <= li["calls"] <= pages + 1
     assert li["total_s"]["median"] > 0
     assert li["pass"] is None  # 250 vendors say nothing about the 10,000 target
+
+    wh = measures["webhooks"]
+    assert wh["status"] == "ok", wh
+    assert wh["cleared"] == wh["payments"] == 50 and wh["rejected"] == 0
+    assert wh["events"] == 6 * 50 and wh["latency_s"]["median"] > 0
+    assert wh["pass"] is None  # 50 payments say nothing about the 1,000 target
 
     th = measures["throughput"]
     assert th["status"] == "ok"

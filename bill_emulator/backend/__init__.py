@@ -21,10 +21,12 @@ from bill_emulator.backend.clock import Clock
 from bill_emulator.backend.controls import ControlsMixin
 from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
 from bill_emulator.backend.errors import EmulatorError
+from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
 from bill_emulator.backend.payments import PaymentsMixin
 from bill_emulator.backend.sessions import SessionsMixin
 from bill_emulator.backend.vendors import VendorsMixin
+from bill_emulator.backend.webhooks import WebhooksMixin
 from bill_emulator.store import Store
 
 __all__ = ("Caller", "EmulatorBackend", "EmulatorError")
@@ -37,7 +39,9 @@ class EmulatorBackend(
     BillsMixin,
     BanksMixin,
     PaymentsMixin,
+    LifecycleMixin,  # before ControlsMixin: its advance_clock adds the date moves
     ControlsMixin,
+    WebhooksMixin,
 ):
     """BILL's AP workflow for one organization store (a data directory).
 
@@ -49,8 +53,9 @@ class EmulatorBackend(
 
     Not emulated (gaps), moto-style:
 
-    - Payments never progress past ``SCHEDULED`` by themselves (no processing, clearing,
-      returns or voids), so a bill's ``paymentStatus`` never becomes ``PAID``.
+    - Payments move past ``SCHEDULED`` only when the test clock moves (see
+      :mod:`~bill_emulator.backend.lifecycle`); real time crossing midnight changes nothing
+      until the next ``POST /_emulator/clock``. Webhooks deliver to loopback URLs only.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
       vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
       classifications (line-item ``classifications`` are kept), attachments, recurring bills,

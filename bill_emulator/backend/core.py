@@ -112,12 +112,17 @@ class BackendBase:
         doc["createdTime"] = now
         doc["updatedTime"] = now
         self.store.insert_object(kind=kind, org_id=org_id, obj_id=doc["id"], seq=seq, doc=doc)
+        self._changed(kind, org_id, doc, "created")
         return doc
 
-    def _save(self, doc: dict) -> dict:
-        doc["updatedTime"] = self.now_iso()
+    def _save(self, doc: dict, *, verb: str = "updated", at: str | None = None) -> dict:
+        doc["updatedTime"] = at or self.now_iso()
         self.store.update_object(doc["id"], doc)
+        self._changed(kind=None, org_id=None, doc=doc, verb=verb)
         return doc
+
+    def _changed(self, kind: str | None, org_id: str | None, doc: dict, verb: str) -> None:
+        """Hook: a stored object changed (the webhooks module turns this into events)."""
 
     def _set_archived(self, kind: str, caller: Caller, obj_id: str, archived: bool) -> dict:
         with self.store.write():
@@ -125,7 +130,7 @@ class BackendBase:
             self._before_archive(kind, doc, archived)
             if doc["archived"] != archived:
                 doc["archived"] = archived
-                doc = self._save(doc)
+                doc = self._save(doc, verb="archived" if archived else "restored")
         return public(doc)
 
     def _before_archive(self, kind: str, doc: dict, archived: bool) -> None:

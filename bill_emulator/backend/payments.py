@@ -33,6 +33,7 @@ from bill_emulator.backend import validation as v
 from bill_emulator.backend.clock import add_business_days, is_business_day, next_business_day
 from bill_emulator.backend.core import BackendBase, Caller, public
 from bill_emulator.backend.errors import (
+    EmulatorError,
     InvalidProcessDate,
     InvalidState,
     ProcessDateTooSoon,
@@ -53,8 +54,12 @@ class PaymentsMixin(BackendBase):
         if not caller.trusted:
             raise UntrustedSession()
         body = v.body_object(body)
-        with self.store.write():
-            payment = self._schedule(caller, body, prefix="")
+        try:
+            with self.store.write():
+                payment = self._schedule(caller, body, prefix="")
+        except EmulatorError as err:
+            self._payment_failed(caller, body, err)  # webhook payment.failed (webhooks.py)
+            raise
         return public(payment)
 
     def bulk_create_payments(self, caller: Caller, body: object) -> dict:
@@ -69,14 +74,18 @@ class PaymentsMixin(BackendBase):
             raise ValidationFailed("payments", f"must hold at most {BULK_MAX} payments")
         shared = {key: body[key] for key in _BULK_SHARED if key in body}
         created = []
-        with self.store.write():  # one transaction: any failure leaves nothing behind
-            for index, item in enumerate(items):
-                if not isinstance(item, dict):
-                    raise ValidationFailed(f"payments[{index}]", "must be an object")
-                merged = {**shared, **item}
-                # BILL's own bulk example sends no processingOptions: the defaults apply
-                merged.setdefault("processingOptions", {})
-                created.append(self._schedule(caller, merged, prefix=f"payments[{index}]."))
+        try:
+            with self.store.write():  # one transaction: any failure leaves nothing behind
+                for index, item in enumerate(items):
+                    if not isinstance(item, dict):
+                        raise ValidationFailed(f"payments[{index}]", "must be an object")
+                    merged = {**shared, **item}
+                    # BILL's own bulk example sends no processingOptions: the defaults apply
+                    merged.setdefault("processingOptions", {})
+                    created.append(self._schedule(caller, merged, prefix=f"payments[{index}]."))
+        except EmulatorError as err:
+            self._payment_failed(caller, body, err)  # webhook payment.failed (webhooks.py)
+            raise
         return {"payments": [public(p) for p in created]}
 
     def get_payment(self, caller: Caller, payment_id: str) -> dict:
@@ -206,6 +215,7 @@ class PaymentsMixin(BackendBase):
         if description is not None:
             doc["description"] = description
         payment = self._insert("payment", caller.org_id, doc, obj_id=payment_id, seq=seq)
+        self._begin_life(caller.org_id, payment, vendor, seq)  # backend/lifecycle.py
         self._apply_payment(bill, payment_id, cents)
         return payment
 

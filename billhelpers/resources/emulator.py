@@ -62,6 +62,27 @@ class Emulator:
         """Move the emulator's clock forward (e.g. 36 minutes to expire every session)."""
         return self._call("POST", "clock", {"advanceSeconds": seconds})
 
+    def advance_business_days(self, days: int = 1) -> dict:
+        """Move the test clock ``days`` business days ahead; payments change status on the way
+        (every change in order, once). Answers ``{"now", "today", "transitions"}``."""
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise InputError(
+                "the emulator's clock only moves forward",
+                field="days",
+                hint="give a whole number of business days, 0 or more",
+            )
+        return self._call("POST", "clock", {"advanceBusinessDays": days})
+
+    def move_clock_to(self, day) -> dict:
+        """Move the test clock to ``day`` (a ``date`` or ``"yyyy-MM-dd"``), never backwards."""
+        return self._call("POST", "clock", {"toDate": str(day)})
+
+    def run_payment_until(self, payment_id: str, single_status: str) -> dict:
+        """Move the clock, business day by business day, until the payment's ``singleStatus``
+        is ``single_status`` (refused, with the clock unmoved, if it never will be)."""
+        spec = {"id": payment_id, "singleStatus": single_status}
+        return self._call("POST", "clock", {"untilPaymentStatus": spec})
+
     def add_fault(self, **fault) -> dict:
         """``add_fault(path="/v3/payments", method="POST", count=1, drop=True,
         afterProcessing=True)``: see docs/architecture.md for the fields."""

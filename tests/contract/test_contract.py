@@ -322,7 +322,17 @@ def _payment_call(api: Bill, method: str, path: str) -> requests.Response:
         api.bill("01")
         api.bill("02")
         return api.send(method, path)
-    return api.send(method, path, api.payment())
+    payment_id = api.payment()
+    if path.endswith("/void"):  # BILL voids a payment once it is processing (cancel before)
+        moved = api.call(
+            "POST",
+            "/_emulator/clock",
+            {"untilPaymentStatus": {"id": payment_id, "singleStatus": "PROCESSED"}},
+        )
+        assert moved.status_code == 200, moved.text
+        api.login()  # the days the clock moved ended the session
+        api.trust()
+    return api.send(method, path, payment_id)
 
 
 SCENARIOS = {

@@ -227,6 +227,9 @@ def fuzz(tmp_path_factory):
     payment = w.call("POST", "/v3/payments", payment_body).json["id"]
     w.ids = {"vendor_id": vendor, "bill_id": bill, "bank_id": seed.VERIFIED_BANK_ID}
     w.ids["payment_id"] = payment
+    # webhook ids are UUIDs; unknown ones answer BILL's 404, which the properties cover too
+    w.ids["sub_id"] = "0b6f2c1e-8d4a-4f3b-9c2d-5e7a1b3c4d5e"
+    w.ids["event_id"] = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
     w.ids["bank_user_id"] = w.call("GET", "/v3/funding-accounts/banks/users").json["results"][0][
         "id"
     ]
