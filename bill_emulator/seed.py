@@ -9,6 +9,8 @@ this local emulator, never BILL.
 
 from __future__ import annotations
 
+from bill_emulator.backend import ids
+
 #: Demo sign-in; ``tests/test_env_example.py`` checks these equal ``.env.example``.
 USERNAME = "demo@example.com"
 PASSWORD = "demo-password-1"  # noqa: S105 - public demo credential for the local emulator only
@@ -68,6 +70,44 @@ def vendor_doc(name: str) -> dict:
             "zipOrPostalCode": "95110",
             "country": "US",
         },
+    }
+
+
+def bill_doc(vendor_id: str, number: str, *, today: str, due: str, cents: int) -> dict:
+    """A one-line UNPAID bill document (for ``POST /_emulator/seed/bills``)."""
+    return {
+        "vendorId": vendor_id,
+        "invoice": {"invoiceNumber": number, "invoiceDate": today},
+        "dueDate": due,
+        "billLineItems": [{"amount": cents, "description": "Seeded bill"}],
+        "amount": cents,
+        "dueAmount": cents,
+        "paymentStatus": "UNPAID",
+        "approvalStatus": "UNASSIGNED",
+        "_payments": {},
+    }
+
+
+def payment_doc(payment_id: str, seq: int, bill: dict, *, process_date: str, ach: bool) -> dict:
+    """A SCHEDULED payment of all of ``bill`` from the verified bank account, shaped as
+    ``backend.payments`` records one (its transaction and confirmation numbers included)."""
+    return {
+        "vendorId": bill["vendorId"],
+        "billPayments": [
+            {"id": f"bpm{payment_id[3:]}", "billId": bill["id"], "amount": bill["amount"]}
+        ],
+        "amount": bill["amount"],
+        "processDate": process_date,
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK_ID},
+        "status": "SCHEDULED",
+        "singleStatus": "SCHEDULED",
+        "disbursementStatus": "SCHEDULED",
+        "disbursementType": "ACH" if ach else "CHECK",
+        "onlinePayment": True,
+        "transactionNumber": ids.transaction_number(seq),
+        "confirmationNumber": f"SBX{seq:09d}",
+        "processingOptions": {"requestPayFaster": False},
+        "createdBy": USER_ID,
     }
 
 

@@ -66,6 +66,7 @@ url_map = Map(
         _r("/_emulator/limits", "get_limits", "GET"),
         _r("/_emulator/limits", "set_limits", "PUT"),
         _r("/_emulator/seed/vendors", "seed_vendors", "POST"),
+        _r("/_emulator/seed/bills", "seed_bills", "POST"),
     ],
     strict_slashes=False,
     merge_slashes=False,

@@ -11,10 +11,12 @@ after the payment was recorded) without waiting or touching BILL.
 from __future__ import annotations
 
 import fnmatch
+from datetime import timedelta
 from decimal import Decimal
 
+from bill_emulator.backend import ids
 from bill_emulator.backend import validation as v
-from bill_emulator.backend.clock import iso
+from bill_emulator.backend.clock import iso, next_business_day
 from bill_emulator.backend.core import BackendBase
 from bill_emulator.backend.errors import ValidationFailed
 
@@ -159,15 +161,119 @@ class ControlsMixin(BackendBase):
         return {"status": "reset"}
 
     def seed_vendors(self, body: object) -> dict:
-        """Add ``count`` simple vendors (benchmarks and paging demos)."""
+        """Add ``count`` simple vendors (benchmarks and paging demos), in one statement."""
         from bill_emulator import seed
 
         body = v.body_object(body)
-        count = _whole(body, "count", low=1, high=10_000)
+        count = _whole(body, "count", low=1, high=SEED_MAX)
         prefix = v.string(body, "namePrefix", max_len=80) or "Demo Vendor"
         with self.store.write():
-            created = [
-                self._insert("vendor", seed.ORGANIZATION_ID, seed.vendor_doc(f"{prefix} {i:05d}"))
-                for i in range(1, count + 1)
-            ]
-        return {"created": len(created), "firstId": created[0]["id"], "lastId": created[-1]["id"]}
+            first = self.store.reserve_seqs("vendor", count)
+            docs = _stamped(
+                "vendor",
+                first,
+                [seed.vendor_doc(f"{prefix} {i:05d}") for i in range(1, count + 1)],
+                self.clock.now_ms(),
+            )
+            self.store.insert_objects("vendor", seed.ORGANIZATION_ID, docs)
+        return {"created": count, "firstId": docs[0][0], "lastId": docs[-1][0]}
+
+    def seed_bills(self, body: object) -> dict:
+        """Add ``count`` one-line UNPAID bills for one vendor, each optionally paid in full by a
+        SCHEDULED payment (``"payments": true``), in one transaction (benchmarks, big lists).
+
+        Invoice numbers are ``<invoicePrefix><bill sequence, 12 digits>``; they are refused if
+        the vendor already has a bill numbered within that range. Without ``vendorId`` a vendor
+        payable by check ("Seed Vendor") is created for them.
+        """
+        from bill_emulator import seed
+        from bill_emulator.backend.vendors import check_payment_gaps
+
+        body = v.body_object(body)
+        count = _whole(body, "count", low=1, high=SEED_MAX)
+        prefix = v.string(body, "invoicePrefix", max_len=80) or "SEED-"
+        vendor_id = v.object_id(body, "vendorId", "009", required=False)
+        cents = v.money(body.get("amount"), "amount", required=False) or 10_000
+        with_payments = v.boolean(body, "payments")
+        org = seed.ORGANIZATION_ID
+        now_ms = self.clock.now_ms()
+        today = self.clock.today()
+        with self.store.write():
+            if vendor_id is None:
+                doc = seed.vendor_doc("Seed Vendor")
+                doc["paymentInformation"] = {"payeeName": "Seed Vendor"}
+                vendor = self._insert("vendor", org, doc)
+            else:
+                vendor = self.store.get_object("vendor", org, vendor_id)
+                if vendor is None or vendor["archived"]:
+                    raise ValidationFailed("vendorId", f"no active vendor {vendor_id} here")
+            ach = "bankAccount" in vendor.get("paymentInformation", {})
+            if with_payments and not ach and check_payment_gaps(vendor):
+                gaps = ", ".join(check_payment_gaps(vendor))
+                raise ValidationFailed("vendorId", f"cannot be paid by check: it lacks {gaps}")
+            first = self.store.reserve_seqs("bill", count)
+            numbers = [f"{prefix}{seq:012d}" for seq in range(first, first + count)]
+            clash = self.store.list_objects(
+                "bill",
+                org,
+                conditions=[
+                    ("$.vendorId", "eq", vendor["id"]),
+                    ("$.invoice.invoiceNumber", "gte", numbers[0]),
+                    ("$.invoice.invoiceNumber", "lte", numbers[-1]),
+                ],
+                sort=[],
+                limit=1,
+                offset=0,
+            )
+            if clash:
+                raise ValidationFailed(
+                    "invoicePrefix", f"{clash[0]['invoice']['invoiceNumber']} is already used"
+                )
+            dates = [(today + timedelta(days=d)).isoformat() for d in range(365)]
+            bills = _stamped(
+                "bill",
+                first,
+                [
+                    seed.bill_doc(
+                        vendor["id"], number, today=dates[0], due=dates[i % 365], cents=cents
+                    )
+                    for i, number in enumerate(numbers)
+                ],
+                now_ms,
+            )
+            result = {"created": count, "firstId": bills[0][0], "lastId": bills[-1][0]}
+            if with_payments:
+                pay_first = self.store.reserve_seqs("payment", count)
+                process = next_business_day(today).isoformat()
+                payments = []
+                for offset, (_, _, bill) in enumerate(bills):
+                    seq = pay_first + offset
+                    payment_id = ids.object_id("payment", seq)
+                    pay = seed.payment_doc(payment_id, seq, bill, process_date=process, ach=ach)
+                    times = {k: bill[k] for k in ("createdTime", "updatedTime")}
+                    payments.append((payment_id, seq, {"id": payment_id, **pay, **times}))
+                    bill.update(dueAmount=0, paymentStatus="SCHEDULED")
+                    bill["_payments"] = {payment_id: cents}
+                result["payments"] = count
+            self.store.insert_objects("bill", org, bills)
+            if with_payments:
+                self.store.insert_objects("payment", org, payments)
+        return {**result, "vendorId": vendor["id"]}
+
+
+#: The most objects one seeding call adds.
+SEED_MAX = 100_000
+
+
+def _stamped(kind: str, first: int, docs: list[dict], now_ms: int) -> list[tuple[str, int, dict]]:
+    """``(id, seq, doc)`` rows as ``_insert`` would make them, created one millisecond apart and
+    ending now (a real organization grows over time; equal times would make every sort a tie)."""
+    rows = []
+    last = len(docs) - 1
+    for offset, doc in enumerate(docs):
+        seq = first + offset
+        obj_id = ids.object_id(kind, seq)
+        stamp = iso(now_ms - (last - offset))
+        full = {"id": obj_id, **doc, "archived": False, "createdTime": stamp, "updatedTime": stamp}
+        rows.append((obj_id, seq, full))
+    return rows
