@@ -9,8 +9,6 @@ this local emulator, never BILL.
 
 from __future__ import annotations
 
-from bill_emulator.backend import ids
-
 #: Demo sign-in; ``tests/test_env_example.py`` checks these equal ``.env.example``.
 USERNAME = "demo@example.com"
 PASSWORD = "demo-password-1"  # noqa: S105 - public demo credential for the local emulator only
@@ -88,27 +86,32 @@ def bill_doc(vendor_id: str, number: str, *, today: str, due: str, cents: int) -
     }
 
 
-def payment_doc(payment_id: str, seq: int, bill: dict, *, process_date: str, ach: bool) -> dict:
-    """A SCHEDULED payment of all of ``bill`` from the verified bank account, shaped as
-    ``backend.payments`` records one (its transaction and confirmation numbers included)."""
+def payment_doc(
+    *, line_id: str, bill_id: str, vendor_id: str, cents: int, numbers: tuple[str, str], **shape
+) -> dict:
+    """A SCHEDULED payment of a whole bill from the verified bank account, shaped as
+    ``backend.payments`` records one; ``numbers``: (transaction, confirmation); ``shape``:
+    ``process_date`` and ``ach``."""
     return {
-        "vendorId": bill["vendorId"],
-        "billPayments": [
-            {"id": f"bpm{payment_id[3:]}", "billId": bill["id"], "amount": bill["amount"]}
-        ],
-        "amount": bill["amount"],
-        "processDate": process_date,
+        "vendorId": vendor_id,
+        "billPayments": [{"id": line_id, "billId": bill_id, "amount": cents}],
+        "amount": cents,
+        "processDate": shape["process_date"],
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK_ID},
         "status": "SCHEDULED",
         "singleStatus": "SCHEDULED",
         "disbursementStatus": "SCHEDULED",
-        "disbursementType": "ACH" if ach else "CHECK",
+        "disbursementType": "ACH" if shape["ach"] else "CHECK",
         "onlinePayment": True,
-        "transactionNumber": ids.transaction_number(seq),
-        "confirmationNumber": f"SBX{seq:09d}",
+        "transactionNumber": numbers[0],
+        "confirmationNumber": numbers[1],
         "processingOptions": {"requestPayFaster": False},
         "createdBy": USER_ID,
     }
+
+
+def confirmation_number(payment_seq: int) -> str:
+    return f"SBX{payment_seq:09d}"
 
 
 def seed_demo(backend) -> None:

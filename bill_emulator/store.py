@@ -517,11 +517,12 @@ class Store:
         )
         return row[0]
 
-    def insert_objects(self, kind: str, org_id: str, rows: list[tuple[str, int, dict]]) -> None:
-        """Insert many ``(id, seq, doc)`` rows at once (seeding: one ``executemany``)."""
+    def insert_objects(self, kind: str, org_id: str, rows: list[tuple[str, int, str]]) -> None:
+        """Insert many ``(id, seq, doc as JSON text)`` rows at once (seeding: one
+        ``executemany``)."""
         self._conn().executemany(
             "INSERT INTO objects (id, kind, org_id, seq, doc) VALUES (?, ?, ?, ?, ?)",
-            ((obj_id, kind, org_id, seq, _json.dumps(doc).decode()) for obj_id, seq, doc in rows),
+            ((obj_id, kind, org_id, seq, doc) for obj_id, seq, doc in rows),
         )
 
     def insert_object(self, *, kind: str, org_id: str, obj_id: str, seq: int, doc: dict) -> None:

@@ -310,3 +310,13 @@ def test_a_newer_data_dir_is_refused(backend, tmp_path):
     raw.close()
     with pytest.raises(RuntimeError, match="newer bill_emulator \\(schema 99"):
         EmulatorBackend(tmp_path / "data")
+
+
+def test_seeded_text_is_json_escaped(backend, caller):
+    odd = 'Odd "quoted" \\ é @@id@@'
+    backend.seed_vendors({"count": 2, "namePrefix": odd})
+    result = backend.seed_bills({"count": 1, "invoicePrefix": odd})
+    names = [v["name"] for v in backend.list_vendors(caller, {})["results"]]
+    assert names[:2] == [f"{odd} 00001", f"{odd} 00002"]
+    bill = backend.get_bill(caller, result["firstId"])
+    assert bill["invoice"]["invoiceNumber"] == f"{odd}000000000001"
