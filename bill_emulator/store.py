@@ -292,6 +292,9 @@ class Store:
             conn.row_factory = sqlite3.Row  # rows read as tuples or, via _dict, as dicts
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
+            # 16 MiB of pages (the default is 2): a big organization's index pages stay cached,
+            # so an insert at 100,000 objects reads no more from the OS than at 1,000
+            conn.execute("PRAGMA cache_size=-16384")
             self._local.conn = conn
             self._local.depth = 0
             with self._all_lock:
