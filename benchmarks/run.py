@@ -10,7 +10,8 @@ session cache, stopped and deleted afterwards):
 3. ``import billhelpers`` in a fresh interpreter (< 0.2 s);
 4. the client's per-call overhead over bare ``requests`` on a kept-alive session (≤ 1.15×);
 5. 10,000 seeded vendors listed into a DataFrame: time (< 10 s) and calls;
-6. emulator throughput for a simple GET from a few keep-alive clients (≥ 1,000 requests/s).
+6. emulator throughput for a simple GET from a few keep-alive clients (≥ 1,000 requests/s);
+7. the cost of the common calls at 0, 1,000, 10,000 and 100,000 objects (≤ 1.5× the empty cost).
 
 Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
 ``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
@@ -41,7 +42,7 @@ for _path in (str(HERE), str(ROOT)):  # ``measures`` and ``billhelpers`` from th
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from measures import imports, listing, overhead, throughput, tutorial, webhooks  # noqa: E402
+from measures import imports, listing, overhead, scaling, throughput, tutorial, webhooks  # noqa: E402
 
 #: name → (module, what it measures); run in this order (the slow tutorial last).
 MEASURES = {
@@ -50,6 +51,7 @@ MEASURES = {
     "listing": (listing, "vendors listed into a DataFrame"),
     "throughput": (throughput, "emulator throughput"),
     "webhooks": (webhooks, "clock move to signed event; 1,000 payments to CLEARED"),
+    "scaling": (scaling, "cost per call as the organization grows"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
 }
 
@@ -73,6 +75,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--notebooks", type=Path, default=ROOT / "notebooks", help="the chapters' folder"
     )
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell")
+    parser.add_argument(
+        "--scaling-sizes",
+        type=int,
+        nargs="+",
+        default=None,
+        help="organization sizes for scaling (0 1000 10000 100000)",
+    )
+    parser.add_argument("--scaling-reps", type=int, default=None, help="calls per figure (40)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     opts = parser.parse_args(argv)
     if opts.repeat is None:
@@ -201,6 +211,26 @@ def summary_rows(results: dict) -> list[dict]:
             f"{_fmt_s(th['server_cpu_per_call_s']['median'])}/call "
             f"(≈ {th['server_cpu_bound_rps']:,.0f} req/s on an idle core)",
         )
+    if not missing("scaling", "cost per call as the organization grows", "≤ 1.5×"):
+        sc = results["scaling"]
+        first, last = str(sc["sizes"][0]), str(sc["sizes"][-1])
+        for name, call in sc["calls"].items():
+            ratio = f" ({call['ratio']:.2f}×)" if call["ratio"] else ""
+            row(
+                f"{name}, {int(first):,} → {int(last):,}",
+                f"{call['ms'][first]:.2f} → {call['ms'][last]:.2f} ms{ratio}",
+                f"≤ {sc['target_ratio']}× at 100,000",
+                call["pass"],
+            )
+        create = sc["bill_create_at_10000_ms"]
+        if create is not None:
+            row(
+                "create bill at 10,000 bills",
+                f"{create:.2f} ms",
+                f"< {sc['target_bill_create_ms']} ms",
+                sc["bill_create_pass"],
+                f"median of {sc['reps']} calls",
+            )
     return rows
 
 
@@ -288,9 +318,17 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(report, indent=2, default=str) + "\n")
     print()
     print_table(rows)
+    if results.get("scaling", {}).get("status") == "ok":
+        print()
+        print(scaling.table(results["scaling"]))
     if opts.markdown:
         print()
         print(markdown_table(rows))
+        if results.get("scaling", {}).get("status") == "ok":
+            print()
+            print(scaling.table(results["scaling"], markdown=True))
+            print()
+            print(scaling.chart(results["scaling"]))
     print(f"\nJSON: {out}  ({report['meta']['duration_s']:.1f} s)")
     return 0 if all(r.get("status") in ("ok", "not available") for r in results.values()) else 1
 

@@ -309,3 +309,6 @@ _control("fresh_organization", lambda b, r: b.fresh_organization(r.json()), stat
 @handler
 def verify_bank_user_identity(backend, req, bank_user_id):
     return 200, backend.verify_bank_user_identity(backend.check_dev_key(req.dev_key), bank_user_id)
+
+
+_control("seed_bills", lambda b, r: b.seed_bills(r.json()))

@@ -75,6 +75,48 @@ def vendor_doc(name: str) -> dict:
     }
 
 
+def bill_doc(vendor_id: str, number: str, *, today: str, due: str, cents: int) -> dict:
+    """A one-line UNPAID bill document (for ``POST /_emulator/seed/bills``)."""
+    return {
+        "vendorId": vendor_id,
+        "invoice": {"invoiceNumber": number, "invoiceDate": today},
+        "dueDate": due,
+        "billLineItems": [{"amount": cents, "description": "Seeded bill"}],
+        "amount": cents,
+        "dueAmount": cents,
+        "paymentStatus": "UNPAID",
+        "approvalStatus": "UNASSIGNED",
+        "_payments": {},
+    }
+
+
+def payment_doc(
+    *, line_id: str, bill_id: str, vendor_id: str, cents: int, numbers: tuple[str, str], **shape
+) -> dict:
+    """A SCHEDULED payment of a whole bill from the verified bank account, shaped as
+    ``backend.payments`` records one; ``numbers``: (transaction, confirmation); ``shape``:
+    ``process_date`` and ``ach``."""
+    return {
+        "vendorId": vendor_id,
+        "billPayments": [{"id": line_id, "billId": bill_id, "amount": cents}],
+        "amount": cents,
+        "processDate": shape["process_date"],
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK_ID},
+        "status": "SCHEDULED",
+        "singleStatus": "SCHEDULED",
+        "disbursementType": "ACH" if shape["ach"] else "CHECK",
+        "onlinePayment": True,
+        "transactionNumber": numbers[0],
+        "confirmationNumber": numbers[1],
+        "processingOptions": {"requestPayFaster": False},
+        "createdBy": USER_ID,
+    }
+
+
+def confirmation_number(payment_seq: int) -> str:
+    return f"SBX{payment_seq:09d}"
+
+
 def seed_demo(backend) -> None:
     """Write the demo organization into an empty store (inside the caller's transaction)."""
     from bill_emulator.backend.sessions import hash_password

@@ -110,6 +110,7 @@ url_map = Map(
             "verify_bank_user_identity",
             "POST",
         ),
+        _r("/_emulator/seed/bills", "seed_bills", "POST"),
     ],
     converters={"id": IdConverter},
     strict_slashes=False,

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "benchmarks" / "run.py"
-MEASURES = ("imports", "overhead", "listing", "throughput", "tutorial", "webhooks")
+MEASURES = ("imports", "overhead", "listing", "throughput", "scaling", "tutorial", "webhooks")
 
 
 def test_quick_benchmark_writes_every_measure(tmp_path):
@@ -68,6 +68,19 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
     assert 0 < th["server_cpu_per_call_s"]["median"] < 1
     assert th["clients"] == 3
 
+    sc = measures["scaling"]
+    assert sc["status"] == "ok"
+    assert sc["sizes"] == [0, 40] and sc["reps"] >= 1
+    assert {"create bill (invoice number checked)", "vendors name:eq", "payments billId:eq"} <= set(
+        sc["calls"]
+    )
+    assert len(sc["calls"]) == 17
+    for call in sc["calls"].values():
+        assert set(call["ms"]) == {"0", "40"} and all(0 < ms < 5000 for ms in call["ms"].values())
+        assert call["pass"] is None  # 40 objects say nothing about the 100,000 target
+    assert sc["bill_create_at_10000_ms"] is None and sc["pass"] is None
+    assert sc["bill_full_pages"]["40"] >= 2
+
     tut = measures["tutorial"]
     if tut["status"] == "not available":  # notebooks missing or not runnable headless
         assert tut["reason"]
@@ -90,3 +103,4 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
     names = {row["measure"] for row in report["summary"]}
     assert any("import" in name for name in names)
     assert any("throughput" in name for name in names)
+    assert any(name.startswith("create bill (invoice number checked), 0 → 40") for name in names)

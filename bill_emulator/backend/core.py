@@ -137,16 +137,7 @@ class BackendBase:
         """Hook: bills refuse archiving while payments are scheduled."""
 
     def _list(self, kind: str, caller: Caller, params: dict[str, list[str]]) -> dict:
-        query = listing.parse(kind, params)
-        rows = self.store.list_objects(
-            kind,
-            caller.org_id,
-            conditions=query.conditions,
-            sort=query.sort,
-            limit=query.max + 1,
-            offset=query.offset,
-        )
-        page = listing.page_of(query, rows)
+        page = listing.fetch(self.store, kind, caller.org_id, params)
         page["results"] = [public(doc) for doc in page["results"]]
         return page
 

@@ -6,8 +6,11 @@ List queries as BILL reads them: ``max``, ``page``, ``filters`` and ``sort``.
 Why strict: BILL was observed to ignore misspelt parameters and answer with unfiltered rows, which
 silently breaks a tutorial. The emulator refuses an unknown parameter, field or operator, a
 repeated parameter, and an unquoted value with a colon, each with a 400 that says what to fix.
-Page tokens are opaque (base64 of an offset and a fingerprint of the filters and sort), and a token
-used with different filters is refused rather than silently mixing two queries.
+Page tokens are opaque (base64 of an offset, a fingerprint of the filters and sort, and the key of
+the row before the page: its sort values and sequence number), and a token used with different
+filters is refused rather than silently mixing two queries. The key lets the store fetch a page as
+"the rows after this key" on an index, so a page deep in a long list costs what the first does
+(issue 19); a token with only an offset (from an emulator before schema 2) is read by offset.
 """
 
 from __future__ import annotations
@@ -109,6 +112,8 @@ class Query:
 
     max: int
     offset: int
+    #: The key of the row before this page (keyset paging); ``None``: read by ``offset``.
+    after: list | None = None
     conditions: list[tuple[str, str, object]] = field(default_factory=list)
     sort: list[tuple[str, bool]] = field(default_factory=list)
     fingerprint: str = ""
@@ -131,17 +136,48 @@ def parse(kind: str, params: dict[str, list[str]]) -> Query:
     sort = parse_sort(kind, sort_text) if sort_text else []
     fingerprint = hashlib.sha256(f"{kind}|{filters}|{sort_text}".encode()).hexdigest()[:12]
     page = _one(params, "page")
-    offset = decode_page(page, fingerprint) if page else 0
-    return Query(max=size, offset=offset, conditions=conditions, sort=sort, fingerprint=fingerprint)
+    offset, after = decode_page(page, fingerprint, len(sort) + 1) if page else (0, None)
+    return Query(
+        max=size,
+        offset=offset,
+        after=after,
+        conditions=conditions,
+        sort=sort,
+        fingerprint=fingerprint,
+    )
 
 
-def page_of(query: Query, rows: list[dict]) -> dict:
-    """``{"results", "nextPage"?, "prevPage"?}`` from ``max + 1`` fetched rows."""
-    page: dict = {"results": rows[: query.max]}
+def fetch(store, kind: str, org_id: str, params: dict[str, list[str]]) -> dict:
+    """One list call: ``{"results", "nextPage"?, "prevPage"?}`` (documents as stored)."""
+    query = parse(kind, params)
+    ask = {"conditions": query.conditions, "sort": query.sort}
+    rows = store.page_objects(
+        kind,
+        org_id,
+        **ask,
+        limit=query.max + 1,
+        offset=query.offset if query.after is None else 0,
+        after=query.after,
+    )
+    page: dict = {"results": [doc for doc, _ in rows[: query.max]]}
     if len(rows) > query.max:
-        page["nextPage"] = encode_page(query.offset + query.max, query.fingerprint)
+        last_key = rows[query.max - 1][1]
+        page["nextPage"] = encode_page(query.offset + query.max, query.fingerprint, last_key)
     if query.offset > 0:
-        page["prevPage"] = encode_page(max(query.offset - query.max, 0), query.fingerprint)
+        back = max(query.offset - query.max, 0)
+        key = None
+        if back > 0 and query.after is not None:  # the row before the previous page
+            before = store.page_objects(
+                kind,
+                org_id,
+                **ask,
+                limit=1,
+                offset=query.max - 1,
+                after=query.after,
+                backwards=True,
+            )
+            key = before[0][1] if before else None
+        page["prevPage"] = encode_page(back, query.fingerprint, key)
     return page
 
 
@@ -159,17 +195,21 @@ def _max(raw: str) -> int:
     return size
 
 
-def encode_page(offset: int, fingerprint: str) -> str:
-    raw = json.dumps({"o": offset, "f": fingerprint}, separators=(",", ":")).encode()
+def encode_page(offset: int, fingerprint: str, key: list | None = None) -> str:
+    token: dict = {"o": offset, "f": fingerprint}
+    if key is not None:
+        token["k"] = key
+    raw = json.dumps(token, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_page(token: str, fingerprint: str) -> int:
+def decode_page(token: str, fingerprint: str, key_length: int) -> tuple[int, list | None]:
+    """``(offset, key or None)`` of a page token made for this list."""
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        offset, fp = data["o"], data["f"]
-    except (ValueError, KeyError, TypeError, RecursionError):
+        offset, fp, key = data["o"], data["f"], data.get("k")
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise ValidationFailed("page", "is not a page token from this list") from None
     if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:  # a forged token
         raise ValidationFailed("page", "is not a page token from this list")
@@ -177,7 +217,19 @@ def decode_page(token: str, fingerprint: str) -> int:
         raise ValidationFailed(
             "page", "belongs to a list with other filters or sort; start again without page"
         )
-    return offset
+    if key is not None and not _key_ok(key, key_length):
+        raise ValidationFailed("page", "is not a page token from this list")
+    return offset, key
+
+
+def _key_ok(key: object, length: int) -> bool:
+    scalar = (str, int, float, type(None))
+    return (
+        isinstance(key, list)
+        and len(key) == length
+        and all(isinstance(v, scalar) and not isinstance(v, bool) for v in key)
+        and isinstance(key[-1], int)
+    )
 
 
 def parse_filters(kind: str, text: str) -> list[tuple[str, str, object]]:

@@ -75,3 +75,17 @@ def test_seed_vendors_over_http(signed_in):
     assert resp.json()["created"] == 120
     page = signed_in.get("/v3/vendors", max=100).json()
     assert len(page["results"]) == 100 and "nextPage" in page
+
+
+def test_seed_bills_over_http(signed_in):
+    resp = signed_in.post("/_emulator/seed/bills", {"count": 150, "payments": True})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert (body["created"], body["payments"]) == (150, 150)
+    page = signed_in.get("/v3/bills", max=100, filters='paymentStatus:eq:"SCHEDULED"').json()
+    assert len(page["results"]) == 100 and "nextPage" in page
+    paid = signed_in.get("/v3/payments", filters=f'billId:eq:"{body["lastId"]}"').json()
+    assert [p["amount"] for p in paid["results"]] == [100.0]
+    status, code, message = error_of(signed_in.post("/_emulator/seed/bills", {"count": "many"}))
+    assert (status, code) == (400, "BDC_1000")
+    assert message == "count: must be a whole number from 1 to 100000"
