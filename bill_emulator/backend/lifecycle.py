@@ -81,7 +81,13 @@ _DISBURSEMENT = {
 _RELEASES = frozenset(
     {"DISBURSEMENT_FAILED_ACTION_NEEDED", "DISBURSEMENT_FAILED_VENDOR_BANK_REJECTED"}
 )
-CLOCK_MODES = ("advanceSeconds", "toDate", "advanceBusinessDays", "untilPaymentStatus")
+CLOCK_MODES = (
+    "advanceSeconds",
+    "toDate",
+    "advanceBusinessDays",
+    "untilPaymentStatus",
+    "backToRealTime",
+)
 _MAX_DAYS = 10 * 366
 
 
@@ -123,7 +129,13 @@ class LifecycleMixin(BackendBase):
 
     def advance_clock(self, body: object) -> dict:
         """``advanceSeconds`` | ``toDate`` | ``advanceBusinessDays`` | ``untilPaymentStatus``
-        (exactly one), then every payment status change that came due, in one transaction."""
+        | ``backToRealTime`` (exactly one), then every payment status change that came due, in
+        one transaction.
+
+        ``backToRealTime: true`` is the one move back: the clock returns to real time (as a reset
+        does) and the data stay. Why: chapters after the webhook chapter date bills and payments
+        from the real today; a payment whose next change was stamped ahead simply waits for real
+        time to catch up, and nothing that happened is undone."""
         body = v.body_object(body)
         modes = [m for m in CLOCK_MODES if m in body]
         if len(modes) != 1:
@@ -168,6 +180,10 @@ class LifecycleMixin(BackendBase):
                 for _ in range(n):
                     target = next_business_day(target)
                 self._advance_days(today, target)
+            elif mode == "backToRealTime":
+                if body["backToRealTime"] is not True:
+                    raise ValidationFailed("backToRealTime", "must be true")
+                self.clock.reset()
             else:
                 reached = self._run_until(body["untilPaymentStatus"])
             count = self._run_lifecycle() + (reached or 0)

@@ -83,6 +83,11 @@ class Emulator:
         spec = {"id": payment_id, "singleStatus": single_status}
         return self._call("POST", "clock", {"untilPaymentStatus": spec})
 
+    def back_to_real_time(self) -> dict:
+        """Put the test clock back to real time (the data stay): later chapters date their
+        bills and payments from the real today. The one move back the clock allows."""
+        return self._call("POST", "clock", {"backToRealTime": True})
+
     def add_fault(self, **fault) -> dict:
         """``add_fault(path="/v3/payments", method="POST", count=1, drop=True,
         afterProcessing=True)``: see docs/architecture.md for the fields."""

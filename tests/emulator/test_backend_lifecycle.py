@@ -160,3 +160,17 @@ def test_canceled_payment_has_no_life(backend, trusted):
     backend.advance_clock({"advanceBusinessDays": 8})
     assert backend.get_payment(trusted, payment["id"])["singleStatus"] == "CANCELED"
     assert backend.get_bill(trusted, bill["id"])["dueAmount"] == bill["amount"]
+
+
+def test_back_to_real_time_keeps_what_happened(backend, trusted):
+    payment, bill = _pay(backend, trusted)
+    real_today = backend.clock.today()
+    backend.advance_clock({"untilPaymentStatus": {"id": payment["id"], "singleStatus": "CLEARED"}})
+    assert backend.clock.today() > real_today
+    with pytest.raises(ValidationFailed, match="backToRealTime"):
+        backend.advance_clock({"backToRealTime": False})
+    back = backend.advance_clock({"backToRealTime": True})
+    assert back["today"] == real_today.isoformat()
+    assert back["transitions"] == 0
+    assert backend.get_payment(trusted, payment["id"])["singleStatus"] == "CLEARED"
+    assert backend.get_bill(trusted, bill["id"])["paymentStatus"] == "PAID"
