@@ -11,7 +11,10 @@ session cache, stopped and deleted afterwards):
 4. the client's per-call overhead over bare ``requests`` on a kept-alive session (≤ 1.15×);
 5. 10,000 seeded vendors listed into a DataFrame: time (< 10 s) and calls;
 6. emulator throughput for a simple GET from a few keep-alive clients (≥ 1,000 requests/s);
-7. the cost of the common calls at 0, 1,000, 10,000 and 100,000 objects (≤ 1.5× the empty cost).
+7. the cost of the common calls at 0, 1,000, 10,000 and 100,000 objects (≤ 1.5× the empty cost);
+8. a payment run (``measures/payrun.py``): 1,000 unpaid bills for 200 vendors from a CSV to
+   scheduled payments and an audit file (< 30 s; BILL calls against the bulk minimum, 40), and
+   a re-run of the same file (zero new vendors, bills, payments).
 
 Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
 ``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
@@ -42,7 +45,16 @@ for _path in (str(HERE), str(ROOT)):  # ``measures`` and ``billhelpers`` from th
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from measures import imports, listing, overhead, scaling, throughput, tutorial, webhooks  # noqa: E402
+from measures import (  # noqa: E402
+    imports,
+    listing,
+    overhead,
+    payrun,
+    scaling,
+    throughput,
+    tutorial,
+    webhooks,
+)
 
 #: name → (module, what it measures); run in this order (the slow tutorial last).
 MEASURES = {
@@ -50,6 +62,7 @@ MEASURES = {
     "overhead": (overhead, "client overhead over bare requests"),
     "listing": (listing, "vendors listed into a DataFrame"),
     "throughput": (throughput, "emulator throughput"),
+    "payrun": (payrun, "1,000 bills from CSV to scheduled payments, then a re-run"),
     "webhooks": (webhooks, "clock move to signed event; 1,000 payments to CLEARED"),
     "scaling": (scaling, "cost per call as the organization grows"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
@@ -197,6 +210,18 @@ def summary_rows(results: dict) -> list[dict]:
             li["pass"],
             f"list_all {_fmt_s(li['list_all_s']['median'])} + to_frame "
             f"{_fmt_s(li['to_frame_s']['median'])}; median of {li['runs']}",
+        )
+    if not missing("payrun", "payment run from CSV", "< 30 s"):
+        pr = results["payrun"]
+        first, again = pr["first"], pr["rerun"]
+        row(
+            f"payment run: {pr['bills']:,} bills, {pr['vendors']} vendors",
+            f"{_fmt_s(first['seconds'])}, {first['calls']} calls",
+            f"< {pr['target_s']:.0f} s; bulk minimum {pr['minimum_calls']}",
+            pr["pass"],
+            f"created {first['vendors']} vendors, {first['bills']} bills, paid "
+            f"{first['payments']}; re-run: {again['vendors']} vendors, {again['bills']} bills, "
+            f"{again['payments']} payments in {_fmt_s(again['seconds'])}, {again['calls']} calls",
         )
     if not missing("throughput", "emulator throughput", "≥ 1,000 req/s"):
         th = results["throughput"]

@@ -13,7 +13,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "benchmarks" / "run.py"
-MEASURES = ("imports", "overhead", "listing", "throughput", "scaling", "tutorial", "webhooks")
+MEASURES = (
+    "imports",
+    "overhead",
+    "listing",
+    "throughput",
+    "scaling",
+    "tutorial",
+    "webhooks",
+    "payrun",
+)
 
 
 def test_quick_benchmark_writes_every_measure(tmp_path):
@@ -53,6 +62,15 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
     assert pages <= li["calls"] <= pages + 1
     assert li["total_s"]["median"] > 0
     assert li["pass"] is None  # 250 vendors say nothing about the 10,000 target
+
+    pr = measures["payrun"]  # --quick: 100 bills for 20 vendors
+    assert pr["status"] == "ok", pr
+    assert (pr["first"]["vendors"], pr["first"]["bills"], pr["first"]["payments"]) == (20, 100, 100)
+    assert pr["first"]["ok"] == 100 and pr["minimum_calls"] == 1 + 1 + 2
+    assert pr["minimum_calls"] <= pr["first"]["calls"] <= 2 * pr["minimum_calls"] + 5
+    assert (pr["rerun"]["vendors"], pr["rerun"]["bills"], pr["rerun"]["payments"]) == (0, 0, 0)
+    assert pr["calls_by_path"]["POST /v3/payments/bulk"] == 2
+    assert pr["pass"] is None
 
     wh = measures["webhooks"]
     assert wh["status"] == "ok", wh

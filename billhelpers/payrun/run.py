@@ -9,6 +9,11 @@ closed laptop). Each step reads what BILL holds, does only what is still missing
 BILL's bulk sizes (vendors 20, bills 100, payments 50; each call all or nothing), so running the
 same file again finishes the job and creates nothing twice. Payments carry a transaction number
 derived from the bill and amount, so a re-run finds a payment BILL already recorded.
+
+Why it keeps what it created instead of listing again: BILL's bulk answers are the created
+objects, so the run adds them to its state and rebuilds the plan locally; the calls a run makes
+stay close to the bulk minimum (vendors/20 + bills/100 + 2 × payments/50, the second being the
+one look-up per payment call that keeps a bill from being paid twice).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Iterator
 
+from billhelpers import business_days as _bd
 from billhelpers import filters as _filters
 from billhelpers.payrun.audit import reconcile
 from billhelpers.payrun.exports import ExportRow
@@ -60,6 +66,11 @@ class PaymentRun:
         self.vendors: list[dict] = []
         self.bills: list[dict] = []
         self.plan: list[PlanRow] = []
+        #: Every payment BILL answered with during :meth:`pay`, by transactionNumber.
+        self.recorded: dict[str, dict] = {}
+        self._funding: str | None = None
+        #: One row per vendor or bill :meth:`create_missing` handled (its per-row result).
+        self.results: list[dict] = []
 
     # -- reading BILL ------------------------------------------------------------------------
     def refresh(self) -> list[PlanRow]:
@@ -80,32 +91,76 @@ class PaymentRun:
         names = list(dict.fromkeys(p.vendor_name for p in self.plan if p.vendor_status == "new"))
         bodies = [{"name": n, **self.vendor_details[n]} for n in names if n in self.vendor_details]
         made_vendors = 0
+        self.results: list[dict] = []
         for chunk in self._bar(list(batches(bodies, VENDOR_BATCH)), "vendors"):
             resp = self.client.vendors.bulk_create(chunk)
             for vendor in _created(resp.data, "vendors"):
                 self.confirmed[vendor["name"]] = vendor["id"]
+                self.vendors.append(vendor)
+                self.results.append({"vendor": vendor["name"], "created": vendor["id"]})
                 made_vendors += 1
-        if made_vendors:
-            self.refresh()
-        new_bills = [_bill_body(p) for p in self.plan if p.bill_status == "new" and p.vendor_id]
+        for name in names:
+            if name not in self.vendor_details:
+                self.results.append({"vendor": name, "created": "not created: no details given"})
+        self._replan()
+        new_bills = [p for p in self.plan if p.bill_status == "new" and p.vendor_id]
         made_bills = 0
         for chunk in self._bar(list(batches(new_bills, BILL_BATCH)), "bills"):
-            made_bills += len(_created(self.client.bills.bulk_create(chunk).data, "bills"))
-        if made_bills:
-            self.refresh()
+            resp = self.client.bills.bulk_create([_bill_body(p) for p in chunk])
+            for row, bill in zip(chunk, _created(resp.data, "bills"), strict=False):
+                self.bills.append(bill)
+                self.results.append(
+                    {
+                        "vendor": row.vendor_name,
+                        "invoice": row.invoice_number,
+                        "created": bill["id"],
+                    }
+                )
+                made_bills += 1
+        self._replan()
         return {"vendors": made_vendors, "bills": made_bills}
+
+    def _replan(self) -> None:
+        """The plan again from the run's state (no call): after a bulk create added to it."""
+        self.plan = build_plan(self.rows, self.vendors, self.bills, confirmed=self.confirmed)
+
+    def results_frame(self):
+        """One row per vendor or bill :meth:`create_missing` handled (pandas imported here)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.results, columns=["vendor", "invoice", "created"]).fillna("")
+
+    # -- the run's date ------------------------------------------------------------------------
+    def run_date(self, today: _dt.date | None = None) -> _dt.date:
+        """The earliest processDate BILL accepts for every vendor the run pays: a business day,
+        not before today, and 2 business days after any vendor's new bank account
+        (:func:`billhelpers.business_days.earliest_process_date`)."""
+        ids = {p.vendor_id for p in self.plan if p.vendor_id and p.bill_status != "duplicate"}
+        vendors = [v for v in self.vendors if v["id"] in ids]
+        dates = [_bd.earliest_process_date(v, today=today) for v in vendors]
+        return max(dates, default=_bd.earliest_process_date(today=today))
 
     # -- go / no-go and paying ----------------------------------------------------------------
     def preflight(
         self,
-        process_date: _dt.date,
+        process_date: _dt.date | None = None,
         *,
-        is_business_day: Callable[[_dt.date], bool],
-        earliest_for_vendor: Callable[[dict], _dt.date],
+        is_business_day: Callable[[_dt.date], bool] = _bd.is_business_day,
+        earliest_for_vendor: Callable[[dict], _dt.date] | None = None,
+        banks: list[dict] | None = None,
     ) -> list[Verdict]:
-        """Every bill's verdict (see :func:`billhelpers.payrun.preflight.check_run`)."""
-        banks = self.client.funding_accounts.verified_banks()
-        self._funding = banks[0]["id"] if banks else None
+        """Every bill's verdict (see :func:`billhelpers.payrun.preflight.check_run`) for
+        ``process_date`` (default :meth:`run_date`). BILL's rules are the defaults: business
+        days and the two-business-day wait after a vendor's new bank account. ``banks``: the
+        verified funding accounts (read from BILL when not given)."""
+        if earliest_for_vendor is None:
+            earliest_for_vendor = _bd.earliest_process_date
+        if process_date is None:
+            process_date = self.run_date()
+        if banks is None:
+            banks = self.client.funding_accounts.verified_banks()
+        if banks:  # the account the "go" rows will draw on
+            self._funding = banks[0]["id"]
         return check_run(
             self.plan,
             bills={b["id"]: b for b in self.bills},
@@ -119,7 +174,8 @@ class PaymentRun:
 
     def pay(self, verdicts: list[Verdict], process_date: _dt.date) -> dict[str, Verdict]:
         """Pay the "go" bills in bulk calls of at most 50; returns transaction number → verdict
-        of every payment the run meant to make (for :meth:`reconcile`)."""
+        of every payment the run meant to make (for :meth:`reconcile`). The bills just read
+        are handed to the client (``known_bills``), so it does not read each one again."""
         go = [v for v in verdicts if v.go]
         org = self.client.config.organization_id or ""
         expected = {run_transaction_number(org, v.bill_id, v.amount): v for v in go}
@@ -127,22 +183,34 @@ class PaymentRun:
             {"billId": v.bill_id, "amount": v.amount, "transactionNumber": txn}
             for txn, v in expected.items()
         ]
+        known = {b["id"]: b for b in self.bills}
         for chunk in self._bar(list(batches(items, PAYMENT_BATCH)), "payments"):
-            self.client.payments.bulk_create(
+            resp = self.client.payments.bulk_create(
                 {
                     "processDate": process_date,
                     "fundingAccount": {"type": "BANK_ACCOUNT", "id": self._funding},
+                    "processingOptions": {},  # BILL requires it; {} is its defaults
                     "payments": chunk,
-                }
+                },
+                known_bills=known,
             )
+            for payment in _created(resp.data, "payments"):
+                self.recorded[payment.get("transactionNumber")] = payment
         return expected
 
     def reconcile(self, expected: dict[str, Verdict]):
-        """What the run meant against BILL's payments, newest first (see ``audit``)."""
-        payments = self.client.payments.list_all(
-            sort=_filters.sort_by("createdTime", "desc"), progress=self.progress
-        )
-        return reconcile(expected, payments)
+        """What the run meant against BILL's payments (see ``audit``). BILL's answers to the
+        bulk calls are its record of those payments; what no answer showed (a crash, a lost
+        answer) is looked up by bill, 100 bills a listing."""
+        found = {t: p for t, p in self.recorded.items() if t in expected}
+        missing = sorted({v.bill_id for t, v in expected.items() if t not in found and v.bill_id})
+        for chunk in batches(missing, 100):
+            flt = _filters.where("billId", "in", chunk, resource="payments")
+            for payment in self.client.payments.list_all(
+                flt, sort=_filters.sort_by("createdTime", "desc"), progress=False
+            ):
+                found.setdefault(payment.get("transactionNumber"), payment)
+        return reconcile(expected, list(found.values()))
 
     def _bar(self, chunks: list, what: str):
         if not self.progress or len(chunks) < 2:

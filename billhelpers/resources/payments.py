@@ -30,6 +30,7 @@ import hashlib
 import secrets
 from decimal import Decimal
 
+from billhelpers import filters as _filters
 from billhelpers import paging, preflight, retry
 from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
@@ -214,9 +215,14 @@ class Payments(Resource):
             )
         return None
 
-    def bulk_create(self, body: dict) -> ApiResponse:
+    def bulk_create(self, body: dict, *, known_bills: dict[str, dict] | None = None) -> ApiResponse:
         """``POST /v3/payments/bulk``: ``{"payments": [payment, ...], ...}``; each entry gets
-        its own transactionNumber and the same checks and safety net as :meth:`create`."""
+        its own transactionNumber and the same checks and safety net as :meth:`create`.
+
+        ``known_bills`` (bill id → the bill as just read from BILL) spares the GET per bill
+        when the caller has them, e.g. a payment run that listed the bills a moment ago; a bill
+        missing from it is read as usual. The transactionNumber look-up before sending is one
+        listing of these bills' payments (``billId:in:…``), not one per item."""
         self.client.guard_production("POST", self.path + "/bulk", "creating a bulk payment")
         if (
             not isinstance(body, dict)
@@ -248,12 +254,23 @@ class Payments(Resource):
                 )
             items.append(item)
         body["payments"] = items
-        self._check_bills(items)
-        made = [self._find_match(i["transactionNumber"], _with_shared(i, body)) for i in items]
+        self._check_bills(items, known_bills or {})
+        found = self._find_for_items(items)
+        made = [
+            next(
+                (
+                    p
+                    for p in found[str(i["transactionNumber"])]
+                    if is_live(p) and matches(p, _with_shared(i, body))
+                ),
+                None,
+            )
+            for i in items
+        ]
         for i, item in enumerate(items):
             others = [
                 p
-                for p in self._find_all(item["transactionNumber"])
+                for p in found[str(item["transactionNumber"])]
                 if not matches(p, _with_shared(item, body))
             ]
             if others:
@@ -300,12 +317,34 @@ class Payments(Resource):
         except ValidationError:
             return self._scan(wanted, None)
 
+    def _find_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
+        """transactionNumber → the payments recorded under it, for every bulk item, from ONE
+        listing of the items' bills' payments (``billId:in:…``, newest first, checked row by
+        row as :meth:`find` does). Items without a bill, or a refused filter, fall back to
+        one look-up per item."""
+        wanted = [str(i["transactionNumber"]) for i in items]
+        bills = sorted({str(i.get("billId") or "") for i in items})
+        if "" in bills or any('"' in b or "," in b for b in bills) or any('"' in t for t in wanted):
+            return {t: self._find_all(t) for t in wanted}
+        flt = str(_filters.where("billId", "in", bills, resource="payments"))
+        try:
+            rows = self._scan_many(set(wanted), flt)
+        except ValidationError:
+            return {t: self._find_all(t) for t in wanted}
+        found: dict[str, list[dict]] = {t: [] for t in wanted}
+        for payment in rows:
+            found[payment["transactionNumber"]].append(payment)
+        return found
+
     def _find_match(self, transaction_number: str, item: dict) -> dict | None:
         """The live payment under ``transaction_number`` that is the one ``item`` asked for."""
         rows = self._find_all(transaction_number)
         return next((p for p in rows if is_live(p) and matches(p, item)), None)
 
     def _scan(self, wanted: str, filters: str | None) -> list[dict]:
+        return self._scan_many({wanted}, filters)
+
+    def _scan_many(self, wanted: set[str], filters: str | None) -> list[dict]:
         def fetch(*, max, page):
             params = {"max": max, "page": page, "filters": filters, "sort": "createdTime:desc"}
             return self.client.request("GET", self.path, params=params)
@@ -314,7 +353,7 @@ class Payments(Resource):
             payment
             for resp in paging.iter_pages(fetch, limit_pages=LOOKUP_PAGES)
             for payment in resp.get("results") or []
-            if isinstance(payment, dict) and payment.get("transactionNumber") == wanted
+            if isinstance(payment, dict) and payment.get("transactionNumber") in wanted
         ]
 
     # -- internals -----------------------------------------------------------------------------
@@ -333,16 +372,16 @@ class Payments(Resource):
         resp.recovered, resp.note = True, note
         return resp
 
-    def _check_bills(self, items: list[dict]) -> None:
-        """Each bulk item as :meth:`_check_bill` does, reading each bill once, and then what a
-        per-item check misses: several items for one bill that together pay more than its
-        ``dueAmount`` (BILL refuses the whole request then)."""
+    def _check_bills(self, items: list[dict], known: dict[str, dict]) -> None:
+        """Each bulk item as :meth:`_check_bill` does, reading each bill once (not at all when
+        ``known`` holds it), and then what a per-item check misses: several items for one bill
+        that together pay more than its ``dueAmount`` (BILL refuses the whole request then)."""
         by_bill: dict[str, list[int]] = {}
         for i, item in enumerate(items):
             if item.get("billId"):
                 by_bill.setdefault(item["billId"], []).append(i)
         for bill_id, indexes in by_bill.items():
-            bill = self.client.bills.get(bill_id).data or {}
+            bill = known.get(bill_id) or self.client.bills.get(bill_id).data or {}
             for i in indexes:
                 self._check_bill(items[i], bill)
             total = sum((items[i]["amount"] for i in indexes), Decimal(0))
@@ -452,11 +491,21 @@ class PaymentRecovery:
         """The payment(s) BILL recorded under ``self.txns`` (recovered), ``None`` when none is, or
         ``UncertainPaymentError`` when the look-up fails or finds part of a bulk payment."""
         try:
-            items = self.body["payments"] if self.path.endswith("/bulk") else [self.body]
-            found = [
-                self.payments._find_match(t, _with_shared(i, self.body))
-                for t, i in zip(self.txns, items, strict=True)
-            ]
+            if self.path.endswith("/bulk"):
+                rows = self.payments._find_for_items(self.body["payments"])
+                found = [
+                    next(
+                        (
+                            p
+                            for p in rows[str(i["transactionNumber"])]
+                            if is_live(p) and matches(p, _with_shared(i, self.body))
+                        ),
+                        None,
+                    )
+                    for i in self.body["payments"]
+                ]
+            else:
+                found = [self.payments._find_match(self.txns[0], self.body)]
         except BillError as err:
             raise UncertainPaymentError(
                 f"POST {self.path}: {what}, and looking up transactionNumber {self.listed} "
