@@ -41,6 +41,7 @@ __all__ = (
     "bill_body",
     "calls_made",
     "chapter_start",
+    "note_plain_call",
     "show_error",
     "cancel_tutorial_payment",
     "check_environment",
@@ -123,13 +124,14 @@ def _yes_no(flag: bool) -> str:
 def chapter_start(client=None) -> int:
     """Mark where this chapter's calls begin in ``client.history`` (no call is made)."""
     client = client or connect()
-    _state["mark"] = client.calls_sent
+    _state["mark"] = (id(client), client.calls_sent)
     return client.calls_sent
 
 
 def chapter_calls(client) -> list[dict]:
     """The BILL calls since :func:`chapter_start` (from the client's own record)."""
-    mark = _state.get("mark", 0)
+    owner, mark = _state.get("mark", (None, 0))
+    mark = mark if owner == id(client) else 0
     return [call for call in client.history if call["n"] > mark]
 
 
@@ -142,6 +144,17 @@ def calls_made(client=None) -> list[dict]:
         status = call["status"] if call["status"] is not None else "no answer"
         print(f"{i:>3}. {call['method']:<6} {call['path']}  →  {status}")
     return calls
+
+
+def note_plain_call(client, answer) -> None:
+    """Add a plain-``requests`` call (a ``requests.Response``) to ``client.history`` by hand,
+    so the chapter's list of calls shows it too (the client did not send it)."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    path = urlsplit(answer.request.url).path
+    base_path = urlsplit(client.base_url).path
+    path = path[len(base_path) :] if base_path and path.startswith(base_path) else path
+    client._record(answer.request.method, path, answer.status_code, None)
 
 
 def _compact(resp, result: str) -> None:
@@ -161,7 +174,9 @@ def show_error(err) -> None:
                 envelope[0][field] = getattr(err, field)
         print("BILL's error envelope:", money.dumps(envelope, indent=2))
     else:
-        print(f"error: {err}")
+        field = getattr(err, "field", None)
+        text = err.args[0] if err.args else str(err)
+        print("The kit refused before sending anything: " + (f"{field}: " if field else "") + text)
     if getattr(err, "hint", None):
         print(f"The kit's hint: {err.hint}")
 
