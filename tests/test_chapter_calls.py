@@ -30,8 +30,10 @@ def _printed_calls(notebook) -> list[tuple[str, str, str]]:
     return [m.groups() for m in map(LINE.match, text.splitlines()) if m]
 
 
-def _logged_calls(base_url: str) -> list[tuple[str, str, str]]:
-    rows = requests.get(f"{base_url}/_emulator/requests", timeout=(5, 30)).json()
+def _logged_calls(base_url: str, dev_key: str) -> list[tuple[str, str, str]]:
+    rows = requests.get(
+        f"{base_url}/_emulator/requests", headers={"devKey": dev_key}, timeout=(5, 30)
+    ).json()
     return [(r["method"], r["path"], str(r["status"])) for r in reversed(rows)]
 
 
@@ -39,16 +41,19 @@ def _logged_calls(base_url: str) -> list[tuple[str, str, str]]:
 def fresh_world(tmp_path):
     saved = harness.apply(harness.demo_environment(tmp_path))
     try:
-        yield Config.from_env().resolve_base_url()
+        config = Config.from_env()
+        yield config.resolve_base_url(), config.dev_key
     finally:
         harness.restore(saved)
 
 
 def test_each_chapter_shows_exactly_the_calls_it_makes(fresh_world):
-    base_url = fresh_world
+    base_url, dev_key = fresh_world
     totals = {}
     for path in CHAPTERS:
-        requests.delete(f"{base_url}/_emulator/requests", timeout=(5, 30))
+        requests.delete(
+            f"{base_url}/_emulator/requests", headers={"devKey": dev_key}, timeout=(5, 30)
+        ).raise_for_status()
         notebook = nbformat.read(path, as_version=4)
         NotebookClient(
             notebook,
@@ -56,7 +61,7 @@ def test_each_chapter_shows_exactly_the_calls_it_makes(fresh_world):
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
-        shown, logged = _printed_calls(notebook), _logged_calls(base_url)
+        shown, logged = _printed_calls(notebook), _logged_calls(base_url, dev_key)
         assert shown, f"{path.name} lists no calls"
         assert shown == logged, path.name
         totals[path.name] = len(shown)
