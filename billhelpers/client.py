@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import time
+from collections import deque
 from typing import Any
 
 import requests
@@ -95,6 +96,12 @@ class Client:
         self._production_payments_allowed = False
         #: The last :class:`ApiResponse` (handy in a notebook after an exception).
         self.last_response: ApiResponse | None = None
+        #: The client's own record of its BILL calls, newest last: ``{"n", "method", "path",
+        #: "status", "elapsed_ms"}`` (no bodies, no headers, so no secrets). Works against BILL
+        #: too; the emulator's controls (``/_emulator/...``) are not BILL calls and not kept.
+        self.history: deque[dict] = deque(maxlen=1000)
+        #: How many BILL calls this client has sent (``history`` keeps the newest 1000).
+        self.calls_sent = 0
         self.mfa = Mfa(self)
         self.vendors = Vendors(self)
         self.bills = Bills(self)
@@ -198,6 +205,21 @@ class Client:
         """``GET /v3/login/session``: organization, user and ``mfaStatus`` (COMPLETE = trusted)."""
         return self.session.info()
 
+    def _record(self, method: str, path: str, status, elapsed) -> None:
+        """One line of :attr:`history` (a BILL call that reached the wire; controls excluded)."""
+        if path.startswith("/_emulator/"):
+            return
+        self.calls_sent += 1
+        self.history.append(
+            {
+                "n": self.calls_sent,
+                "method": method,
+                "path": path,
+                "status": status,
+                "elapsed_ms": elapsed,
+            }
+        )
+
     # -- the one request pipeline ---------------------------------------------------------------
     def request(
         self,
@@ -297,6 +319,7 @@ class Client:
             raw = self.http.send(prepared, timeout=self.config.timeout, **settings)
             content = read_body(raw, deadline)
         except DeadlineExceeded:
+            self._record(method, path, None, None)
             raise ConnectionProblem(
                 f"{method} {path}: the answer did not arrive completely within the call's total "
                 f"deadline of {self.config.total_timeout:g} s (the server is sending it too "
@@ -313,6 +336,7 @@ class Client:
                 sent=False,
             ) from None
         except requests.Timeout as err:
+            self._record(method, path, None, None)
             raise ConnectionProblem(
                 f"{method} {path}: no answer within the timeout {self.config.timeout} s "
                 f"({type(err).__name__}). {_unknown_outcome(method, path)}",
@@ -320,6 +344,8 @@ class Client:
                 path=path,
             ) from None
         except requests.ConnectionError as err:
+            if not _never_sent(err):
+                self._record(method, path, None, None)
             if _never_sent(err):
                 raise ConnectionProblem(
                     f"{method} {path}: the connection could not be opened ({_short(err)}). "
@@ -335,6 +361,7 @@ class Client:
                 path=path,
             ) from None
         elapsed = round((time.perf_counter() - started) * 1000)
+        self._record(method, path, raw.status_code, elapsed)
         log.debug("%s %s -> %s (%d ms)", method, path, raw.status_code, elapsed)
         try:
             payload = money.loads(content) if content else None
@@ -359,9 +386,21 @@ class Client:
             data=payload,
             request_body=body,
             elapsed_ms=elapsed,
+            base_url=base or self.base_url,
+            headers=_masked_headers(headers),
         )
         self.last_response = resp
         return resp
+
+
+def _masked_headers(headers: dict) -> dict:
+    """The headers worth showing, as sent but with ``devKey``/``sessionId`` masked."""
+    shown = {}
+    for name in ("devKey", "sessionId", "Content-Type"):
+        if headers.get(name):
+            value = headers[name]
+            shown[name] = value if name == "Content-Type" else mask_secret(value)
+    return shown
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -41,6 +41,8 @@ class ApiResponse:
         "elapsed_ms",
         "recovered",
         "note",
+        "base_url",
+        "headers",
     )
 
     def __init__(
@@ -56,6 +58,8 @@ class ApiResponse:
         elapsed_ms=None,
         recovered=False,
         note=None,
+        base_url=None,
+        headers=None,
     ):
         self.method = method
         self.path = path
@@ -68,6 +72,10 @@ class ApiResponse:
         self.recovered = recovered
         #: A short remark shown under the status line (e.g. "reused the cached session").
         self.note = note
+        #: Where the call went (``https://gateway.stage.bill.com/connect``; the emulator's URL).
+        self.base_url = base_url or ""
+        #: The request headers as sent, secrets already masked by the client (never raw).
+        self.headers = dict(headers or {})
 
     # -- dict-like access to the JSON ---------------------------------------------------------
     def __getitem__(self, key):
@@ -109,6 +117,16 @@ class ApiResponse:
         query = urlencode({k: v for k, v in self.params.items() if v is not None}, safe=':",')
         return f"{self.method} {self.path}" + (f"?{query}" if query else "")
 
+    def url_line(self) -> str:
+        """``POST https://…/v3/vendors?max=2``: the method and the full URL, as on the wire."""
+        method, _, rest = self.request_line().partition(" ")
+        return f"{method} {self.base_url}{rest}"
+
+    def header_lines(self) -> list[str]:
+        """``devKey: abcd…`` lines; the values were masked when recorded (the kit masks them,
+        BILL would not)."""
+        return [f"{name}: {value}" for name, value in self.headers.items()]
+
     def status_line(self) -> str:
         """``HTTP 201 Created``; the standard phrase when the server sent none (HTTP/2)."""
         reason = self.reason
@@ -121,7 +139,7 @@ class ApiResponse:
 
     def to_text(self) -> str:
         """Request line, masked request body, status line, masked pretty JSON."""
-        parts = [self.request_line()]
+        parts = [self.url_line(), *self.header_lines()]
         if self.request_body is not None:
             parts.append(money.dumps(mask(self.request_body), indent=2))
         parts.append("")
@@ -140,7 +158,11 @@ class ApiResponse:
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.ok else "#cf222e"
-        request = html.escape(self.request_line())
+        request = html.escape(self.url_line())
+        heads = "".join(
+            f"<div style='font-family:monospace;color:#57606a'>{html.escape(line)}</div>"
+            for line in self.header_lines()
+        )
         body = ""
         if self.request_body is not None:
             sent = html.escape(money.dumps(mask(self.request_body), indent=2))
@@ -155,7 +177,7 @@ class ApiResponse:
         )
         return (
             "<div class='billhelpers-response'>"
-            f"<div style='font-family:monospace;font-weight:bold'>{request}</div>{body}"
+            f"<div style='font-family:monospace;font-weight:bold'>{request}</div>{heads}{body}"
             f"<div style='font-family:monospace;font-weight:bold;color:{colour}'>"
             f"{html.escape(self.status_line())}</div>{note}"
             f"<pre style='margin:0'>{data}</pre></div>"

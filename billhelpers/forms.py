@@ -484,6 +484,22 @@ class PaymentConfirmation(_Form):
     def confirmed(self) -> bool:
         return self.payment is not None
 
+    def __repr__(self) -> str:
+        """The saved text fallback: the payment's summary and its outcome when the cell ran
+        (a later confirmation shows in the cell that confirms it, not here)."""
+        s = self.summary
+        outcome = (
+            f"paid: payment {self.payment.get('id')}, status {self.payment.get('status')}"
+            if self.payment is not None
+            else "not confirmed yet when this cell ran (the confirming cell below shows the "
+            "payment)"
+        )
+        return (
+            f"{type(self).__name__}: {s.get('amount')} to {s.get('vendor')} from "
+            f"{s.get('funding_account')}, process date {s.get('process_date')} "
+            f"({s.get('environment')}). Outcome: {outcome}."
+        )
+
     def mark_done(self, payment: Any, text: str) -> None:
         """Show a payment made earlier (e.g. a re-run): the button is disabled, nothing is paid."""
         self.payment = payment

@@ -39,6 +39,10 @@ __all__ = (
     "VENDOR_NAME",
     "archive_once",
     "bill_body",
+    "calls_made",
+    "chapter_start",
+    "note_plain_call",
+    "show_error",
     "cancel_tutorial_payment",
     "check_environment",
     "confirm_payment",
@@ -114,6 +118,67 @@ def _is_demo(client) -> bool:
 
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+# -- nothing hidden: the calls a chapter made ------------------------------------------------
+def chapter_start(client=None) -> int:
+    """Mark where this chapter's calls begin in ``client.history`` (no call is made)."""
+    client = client or connect()
+    _state["mark"] = (id(client), client.calls_sent)
+    return client.calls_sent
+
+
+def chapter_calls(client) -> list[dict]:
+    """The BILL calls since :func:`chapter_start` (from the client's own record)."""
+    owner, mark = _state.get("mark", (None, 0))
+    mark = mark if owner == id(client) else 0
+    return [call for call in client.history if call["n"] > mark]
+
+
+def calls_made(client=None) -> list[dict]:
+    """Print every BILL call this chapter made (method, path, status) and return them."""
+    client = client or connect()
+    calls = chapter_calls(client)
+    print(f"This chapter made {len(calls)} BILL call(s) (the client's own record, client.history):")
+    for i, call in enumerate(calls, 1):
+        status = call["status"] if call["status"] is not None else "no answer"
+        print(f"{i:>3}. {call['method']:<6} {call['path']}  →  {status}")
+    return calls
+
+
+def note_plain_call(client, answer) -> None:
+    """Add a plain-``requests`` call (a ``requests.Response``) to ``client.history`` by hand,
+    so the chapter's list of calls shows it too (the client did not send it)."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    path = urlsplit(answer.request.url).path
+    base_path = urlsplit(client.base_url).path
+    path = path[len(base_path) :] if base_path and path.startswith(base_path) else path
+    client._record(answer.request.method, path, answer.status_code, None)
+
+
+def _compact(resp, result: str) -> None:
+    """One line for a look-up a helper made: its request line, status and what it found."""
+    print(f"   {resp.request_line()}  →  {resp.status_code}: {result}")
+
+
+def show_error(err) -> None:
+    """BILL's error envelope (code, message) and the kit's hint, for a failure caused on purpose."""
+    code = getattr(err, "code", None)
+    status = getattr(err, "http_status", None)
+    print(f"{type(err).__name__}" + (f" (HTTP {status})" if status else ""))
+    if code:
+        envelope = [{"code": code, "message": getattr(err, "message", str(err))}]
+        for field in ("severity", "category"):
+            if getattr(err, field, None):
+                envelope[0][field] = getattr(err, field)
+        print("BILL's error envelope:", money.dumps(envelope, indent=2))
+    else:
+        field = getattr(err, "field", None)
+        text = err.args[0] if err.args else str(err)
+        print("The kit refused before sending anything: " + (f"{field}: " if field else "") + text)
+    if getattr(err, "hint", None):
+        print(f"The kit's hint: {err.hint}")
 
 
 # -- chapter 0: credentials and the environment check ----------------------------------------
@@ -349,7 +414,9 @@ def find_vendor(client, name: str = VENDOR_NAME) -> dict | None:
     listing = client.vendors.list(max=100, filters=where("name", "eq", name, resource="vendors"))
     matches = [v for v in listing.results if v.get("name") == name]
     matches.sort(key=lambda v: bool(v.get("archived")))
-    return matches[0] if matches else None
+    found = matches[0] if matches else None
+    _compact(listing, f"vendor {found['id']}" if found else "no vendor by that name")
+    return found
 
 
 def _find_or_create(existing, *, create, restore, restoring, found, missing=None):
@@ -421,7 +488,14 @@ def find_bill(client, vendor_id: str, invoice_number: str = INVOICE_NUMBER) -> d
     )
     matches = [b for b in listing.results if _invoice_number(b) == invoice_number]
     matches.sort(key=lambda b: bool(b.get("archived")))
-    return matches[0] if matches else None
+    found = matches[0] if matches else None
+    _compact(
+        listing,
+        f"{len(listing.results)} bill(s); invoice {invoice_number} is {found['id']}"
+        if found
+        else f"{len(listing.results)} bill(s); none with invoice {invoice_number}",
+    )
+    return found
 
 
 def create_bill_once(client, body: dict):
@@ -523,7 +597,9 @@ def find_payment(client, bill_id: str) -> dict | None:
             bill_id in _payment_bill_ids(payment)
             and _payment_status(payment) not in _CLOSED_PAYMENT
         ):
+            _compact(listing, f"payment {payment['id']} ({_payment_status(payment)}) pays the bill")
             return payment
+    _compact(listing, f"{len(listing.results)} payment(s); none live for bill {bill_id}")
     return None
 
 
@@ -542,7 +618,7 @@ def payment_confirmation(client, body: dict, *, vendor: Mapping, bank: Mapping):
 
     # In production the click is not enough: the client refuses (ProductionGuardError, shown on
     # the form's status line) until the learner calls client.allow_production_payments() in code.
-    form = PaymentConfirmation(summary, lambda: client.payments.create(body))
+    form = PaymentConfirmation(summary, lambda: _create_payment(client, body))
     existing = find_payment(client, body["billId"])
     if existing is not None:
         form.mark_done(
@@ -551,6 +627,19 @@ def payment_confirmation(client, body: dict, *, vendor: Mapping, bank: Mapping):
             f"{existing.get('status')}. Not paying twice.",
         )
     return form
+
+
+def _create_payment(client, body: dict):
+    """``client.payments.create(body)``, with the look-ups it made first named in the note:
+    the bill (still due?), its vendor (bank account old enough?) and the payments under the
+    transactionNumber (paid already?). Those checks are the kit's, not BILL's."""
+    mark = client.calls_sent
+    resp = client.payments.create(body)
+    before = [c for c in client.history if c["n"] > mark][:-1]
+    if before:
+        checks = ", ".join(f"{c['method']} {c['path']} → {c['status']}" for c in before)
+        resp.note = "; ".join(filter(None, [resp.note, f"the kit checked first: {checks}"]))
+    return resp
 
 
 def confirm_payment(form, client):
