@@ -36,27 +36,15 @@ def _generator():
 
 
 def _details(name: str) -> dict:
-    return {
-        "accountType": "BUSINESS",
-        "email": "ap@example.com",
-        "address": {
-            "line1": "1 Main St",
-            "city": "Austin",
-            "stateOrProvince": "TX",
-            "zipOrPostalCode": "78701",
-            "country": "US",
-        },
-        "paymentInformation": {
-            "payeeName": name,
-            "bankAccount": {
-                "nameOnAccount": name,
-                "accountNumber": "000123456789",
-                "routingNumber": "021000021",
-                "type": "CHECKING",
-                "ownerType": "BUSINESS",
-            },
-        },
-    }
+    """A new vendor's address and ACH account: the tutorial vendor's, under ``name``."""
+    from billhelpers import tutorial
+
+    body = tutorial.vendor_body()
+    for key in ("name", "shortName"):
+        body.pop(key, None)
+    info = body["paymentInformation"]
+    info["payeeName"] = info["bankAccount"]["nameOnAccount"] = name
+    return body
 
 
 def minimum_calls(bills: int, vendors: int) -> int:
