@@ -116,6 +116,15 @@ def _is_demo(client) -> bool:
     return client.config.environment == "demo"
 
 
+def demo_only(client, what: str) -> bool:
+    """True in demo mode; against BILL, say that ``what`` needs the emulator and return False,
+    so a "when it goes wrong" cell still runs (without its fault) instead of stopping Run All."""
+    if _is_demo(client):
+        return True
+    print(f"Skipped against BILL: {what} is the emulator's control, not BILL's.")
+    return False
+
+
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 

@@ -436,3 +436,13 @@ def test_production_payment_needs_the_opt_in_in_code_not_just_a_click(demo_world
     assert not box.confirmed
     assert "allow_production_payments()" in box.status.text
     assert "POST /v3/payments" not in call_counts(demo)
+
+
+def test_demo_only_cells_run_against_bill_without_the_emulator(capsys):
+    # A "when it goes wrong" cell guards its emulator control, so Run All on BILL goes on.
+    on_bill = SimpleNamespace(config=SimpleNamespace(environment="sandbox"))
+    assert tutorial.demo_only(on_bill, "moving the clock") is False
+    assert "Skipped against BILL: moving the clock" in capsys.readouterr().out
+    in_demo = SimpleNamespace(config=SimpleNamespace(environment="demo"))
+    assert tutorial.demo_only(in_demo, "moving the clock") is True
+    assert capsys.readouterr().out == ""
