@@ -535,3 +535,23 @@ def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
     )
     assert resp.recovered
     assert len(payments_for(trusted, bill["id"])) == 1
+
+
+def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
+    # known_bills spares the look-up only for bills nothing has touched; a bill already partly
+    # paid under the same intended transactionNumber is looked up and not paid again.
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
+    body = {
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+        "processingOptions": {},
+        "processDate": pay_date(),
+        "payments": [{"billId": bill["id"], "amount": "10.00"}],
+    }
+    untouched = {bill["id"]: bill}
+    first = trusted.payments.bulk_create(body, known_bills=untouched)
+    assert not first.recovered
+    fresh = {bill["id"]: trusted.bills.get(bill["id"]).data}
+    again = trusted.payments.bulk_create(body, known_bills=fresh)
+    assert again.recovered
+    assert len(payments_for(trusted, bill["id"])) == 1
