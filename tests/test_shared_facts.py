@@ -32,7 +32,15 @@ def test_bulk_limit_agrees():
 
 
 def test_generated_transaction_numbers_fit_the_limit():
-    assert len(client_payments.new_transaction_number()) <= emulator_payments.TRANSACTION_NUMBER_MAX
+    # Both numbers the kit makes: one intended payment's, and a payment run's per bill.
+    from billhelpers.payrun.run import run_transaction_number
+
+    item = {"billId": "00n01SBX000000000001", "vendorId": "00901SBX000000000001", "amount": "1.00"}
+    made = [
+        client_payments.intended_transaction_number("00801DEMOORG00000001", item, 99),
+        run_transaction_number("00801DEMOORG00000001", item["billId"], "1.00"),
+    ]
+    assert all(len(t) <= emulator_payments.TRANSACTION_NUMBER_MAX for t in made), made
 
 
 def test_id_prefixes_agree():

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import secrets
 from decimal import Decimal
 
 from billhelpers import filters as _filters
@@ -48,11 +47,6 @@ from billhelpers.resources.base import Resource, _id
 BULK_MAX = 50
 #: How many recent pages the look-up scans (newest first) before concluding "not recorded".
 LOOKUP_PAGES = 20
-
-
-def new_transaction_number() -> str:
-    """A unique reference (BILL allows 50 characters): ``bh-`` + 20 random hex digits."""
-    return "bh-" + secrets.token_hex(10)
 
 
 def intended_transaction_number(org_id: str | None, item: dict, payment_number=1) -> str:
