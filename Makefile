@@ -11,11 +11,13 @@ LAB_PORT ?= 8888
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test unit notebooks browser lint format bench lock clean
+.PHONY: help install lab test unit dates notebooks browser lint format bench lock clean
 
 help:
 	@echo "make lab     - start JupyterLab on notebooks/ (local BILL emulator by default)"
 	@echo "make test    - run every test: unit, nbval notebooks, real-browser JupyterLab"
+	@echo "make unit    - the fast inner loop: tests without the browser and the slow ones, on every core"
+	@echo "make dates   - the unit tests under faketime on three hard days (bank holiday, leap day eve, New Year's Eve)"
 	@echo "make lint    - ruff check + format check"
 	@echo "make bench   - run the benchmarks (benchmarks/run.py)"
 	@echo "make lock    - re-resolve requirements*.lock (LOCK_ARGS=--upgrade to take new releases)"
@@ -39,14 +41,33 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=$(LAB_HOST) --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.root_dir=notebooks $(LAB_ROOT_FLAG) $(LAB_ARGS)
 
+# Three pytest runs: the tests without a browser on every core (pytest-xdist; each test has its
+# own emulator on a free port and its own folders), then the browser tests and nbval one at a
+# time (JupyterLab is heavy; the chapters share one demo world and run in order).
 test: $(STAMP)
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-debian-packages.sh
 	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples
 	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples
-	$(BIN)/python -m pytest tests notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -m "not browser" -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -m browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks $(PYTEST_ARGS)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -m "not browser and not slow" -n auto $(PYTEST_ARGS)
+
+# Time is an input: the unit tests must pass whatever day the machine thinks it is. faketime
+# with a relative offset (+seconds) moves every process to the same day (an absolute @date would
+# restart the clock in each child); FAKETIME_DONT_FAKE_MONOTONIC keeps timeouts real. The days:
+# a Friday bank holiday (Juneteenth 2026), the Saturday before a leap day, New Year's Eve.
+DATES ?= 2026-06-19 2028-02-26 2027-12-31
+dates: $(STAMP)
+	command -v faketime >/dev/null || bash scripts/ensure-debian-packages.sh
+	for day in $(DATES); do \
+		echo "== the unit tests on $$day =="; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "+$$(( $$(date -d "$$day 10:00" +%s) - $$(date +%s) ))" \
+			$(BIN)/python -m pytest tests -m "not browser and not slow" -p no:cacheprovider -q $(PYTEST_ARGS) \
+			|| exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples

@@ -13,6 +13,8 @@ import signal
 import sys
 import threading
 
+from bill_emulator.backend.clock import parse_start
+from bill_emulator.launcher import START_ENV
 from bill_emulator.server import EmulatorServer
 
 DEFAULT_DATA_DIR = "~/.cache/billhelpers/emulator"
@@ -57,10 +59,19 @@ def main(argv: list[str] | None = None) -> int:
         f"account, as a new BILL sandbox account) and write its credentials to {FRESH_ORG_FILE} "
         "in the data directory (owner-only); the demo organization is unchanged",
     )
+    parser.add_argument(
+        "--start",
+        type=parse_start,
+        default=os.environ.get(START_ENV) or None,
+        metavar="DATE",
+        help="a new data directory's world starts on this day (yyyy-MM-dd, 12:00 UTC) or "
+        "instant, then runs at real speed; an existing one keeps its own time "
+        f"(default: ${START_ENV}, else today)",
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before the URL is out: a clean stop
-    server = EmulatorServer(args.data_dir, host=args.host, port=args.port).start()
+    server = EmulatorServer(args.data_dir, host=args.host, port=args.port, start=args.start).start()
     print(f"BILL emulator listening on {server.url}", flush=True)  # first line: launchers read it
     if args.fresh_org:
         org = server.app.backend.fresh_organization({"fresh": True})

@@ -17,6 +17,7 @@ import os
 import re
 import time
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
@@ -197,6 +198,9 @@ def _body_dev_key(req: Request) -> str | None:
     return key if isinstance(key, str) else None  # fuzzing: a list here was a 500
 
 
-def make_app(data_dir: str | Path, *, instance: str = "") -> EmulatorApp:
-    """A WSGI app for ``data_dir`` (seeded with the demo organization on first use)."""
-    return EmulatorApp(EmulatorBackend(data_dir), instance=instance)
+def make_app(
+    data_dir: str | Path, *, instance: str = "", start: datetime | None = None
+) -> EmulatorApp:
+    """A WSGI app for ``data_dir`` (seeded with the demo organization on first use, its clock
+    starting at ``start`` when given)."""
+    return EmulatorApp(EmulatorBackend(data_dir, start=start), instance=instance)

@@ -9,6 +9,9 @@ a second server on the same data directory would only add a second concurrency c
 running server records ``server.json`` (url, pid, instance) in its data directory; the launcher
 trusts it only if ``GET /_emulator/health`` at that url answers with the same instance. Otherwise
 it starts an :class:`EmulatorServer` in a daemon thread of this process on a free loopback port.
+
+``BILL_EMULATOR_START`` (``yyyy-MM-dd``) starts a new world on that day instead of today: the
+runs that make and check the chapters' committed outputs set it (``billhelpers.harness``).
 """
 
 from __future__ import annotations
@@ -16,12 +19,17 @@ from __future__ import annotations
 import atexit
 import http.client
 import json
+import os
 import threading
 import urllib.request
 from pathlib import Path
 
 from bill_emulator import datadir
+from bill_emulator.backend.clock import parse_start
 from bill_emulator.server import SERVER_FILE, EmulatorServer
+
+#: The variable naming a new world's first day (see ``bill_emulator.backend.clock``).
+START_ENV = "BILL_EMULATOR_START"
 
 _lock = threading.Lock()
 #: Servers this process started, by resolved data directory (kept alive for the process).
@@ -56,7 +64,8 @@ def ensure_emulator(data_dir: str | Path) -> str:
             record = None
         if isinstance(record, dict) and _healthy(record):
             return record["url"]
-        server = EmulatorServer(path).start()
+        start = os.environ.get(START_ENV)
+        server = EmulatorServer(path, start=parse_start(start) if start else None).start()
         if not _started:
             atexit.register(stop_started)  # flush the request log, remove server.json
         _started[path] = server

@@ -13,6 +13,7 @@ stays quiet (no per-request log lines in a notebook).
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import io
 import json
 import os
@@ -21,6 +22,7 @@ import secrets
 import socket
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -120,6 +122,13 @@ class _Handler(WSGIRequestHandler):
             super().finish()
         finally:
             self.server.track(self.connection, add=False)
+
+    def date_time_string(self, timestamp=None) -> str:
+        """The ``Date`` header from the emulator's clock, not the machine's: a client learns
+        BILL's today from it (``client.today()``), and the test clock moves it."""
+        if timestamp is None:
+            timestamp = self.server.app.backend.clock.now_ms() / 1000
+        return email.utils.formatdate(timestamp, usegmt=True)
 
     def log_request(self, code="-", size="-") -> None:
         """Quiet: the emulator keeps its own request log (``GET /_emulator/requests``)."""
@@ -246,12 +255,18 @@ class _Server(ThreadedWSGIServer):
 
     def __init__(self, host: str, port: int, app: EmulatorApp) -> None:
         self._conns: set[socket.socket] = set()
-        self._conns_lock = threading.Lock()
+        self._conns_lock = threading.Condition()
         super().__init__(host, port, app, handler=_Handler)
 
     def track(self, conn: socket.socket, *, add: bool) -> None:
         with self._conns_lock:
             (self._conns.add if add else self._conns.discard)(conn)
+            self._conns_lock.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every connection's handler thread has finished (True), or ``timeout``."""
+        with self._conns_lock:
+            return self._conns_lock.wait_for(lambda: not self._conns, timeout)
 
     def close_connections(self) -> None:
         with self._conns_lock:
@@ -269,10 +284,19 @@ class EmulatorServer:
     ``server.json`` (url, pid, instance) into the data directory so other processes can reuse it.
     """
 
-    def __init__(self, data_dir: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        data_dir: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        start: datetime | None = None,
+    ) -> None:
         self.data_dir = datadir.prepare(data_dir)  # owner-only; maybe a subfolder of data_dir
         self.host = host
         self.port = port
+        #: A new world's first instant (see ``bill_emulator.backend.clock``); None: real time.
+        self.start_at = start
         self.instance = secrets.token_hex(8)
         self._app: EmulatorApp | None = None
         self._server = None
@@ -295,7 +319,7 @@ class EmulatorServer:
     def start(self) -> EmulatorServer:
         if self._server is not None:
             return self
-        self._app = make_app(self.data_dir, instance=self.instance)
+        self._app = make_app(self.data_dir, instance=self.instance, start=self.start_at)
         server = self._server = _Server(self.host, self.port, self._app)
         self._thread = threading.Thread(
             target=self._serve, name=f"billhelpers-emulator-{server.server_port}", daemon=True
@@ -312,10 +336,13 @@ class EmulatorServer:
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.close_connections()
+        self._server.shutdown()  # no new connections
+        self._server.close_connections()  # idle keep-alive ones end; busy ones fail to write
         self._server.server_close()
         self._thread.join(5)
+        # werkzeug's handler threads are daemons nobody joins: close the database only once
+        # every one has finished, or a late request meets a closed SQLite connection.
+        self._server.wait_idle(5)
         self._remove_server_file()
         self._app.close()
         self._server = None

@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS control (
     schema_version INTEGER NOT NULL,
     seeded INTEGER NOT NULL DEFAULT 0,
     clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+    clock_base_ms INTEGER NOT NULL DEFAULT 0,
     requests_per_hour INTEGER NOT NULL,
     logins_per_hour INTEGER NOT NULL,
     concurrent_requests INTEGER NOT NULL,
@@ -269,6 +270,11 @@ class Store:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(control)")}
+            if "clock_base_ms" not in columns:  # a data dir made before the pin
+                conn.execute(
+                    "ALTER TABLE control ADD COLUMN clock_base_ms INTEGER NOT NULL DEFAULT 0"
+                )
             columns = {row[1] for row in conn.execute("PRAGMA table_info(challenges)")}
             if "wrong_tries" not in columns:  # a data dir made by an earlier version
                 conn.execute(
@@ -387,7 +393,7 @@ class Store:
         if snap is not None:
             return snap
         return self._dict(
-            "SELECT seeded, clock_offset_ms, requests_per_hour, logins_per_hour,"
+            "SELECT seeded, clock_offset_ms, clock_base_ms, requests_per_hour, logins_per_hour,"
             " concurrent_requests, faults_pending FROM control WHERE id = 1"
         )
 
@@ -399,6 +405,15 @@ class Store:
 
     def advance_clock(self, ms: int) -> None:
         self._run("UPDATE control SET clock_offset_ms = clock_offset_ms + ? WHERE id = 1", (ms,))
+
+    def clock_base_ms(self) -> int:
+        snap = getattr(self._local, "control", None)
+        if snap is not None:
+            return snap["clock_base_ms"]
+        return self._one("SELECT clock_base_ms FROM control WHERE id = 1")[0]
+
+    def set_clock_base(self, ms: int) -> None:
+        self._run("UPDATE control SET clock_base_ms = ?, clock_offset_ms = 0 WHERE id = 1", (ms,))
 
     def set_limits(self, *, requests_per_hour: int, logins_per_hour: int, concurrent: int) -> None:
         self._run(

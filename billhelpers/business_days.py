@@ -8,9 +8,9 @@ Why the client knows this: BILL refuses a payment whose ``processDate`` falls on
 US bank holiday (``BDC_1152``, observed), or, for 2 business days after a vendor's bank account
 was added, any earlier date (BILL's create-vendor page: BILL needs 2 business days to verify
 the account; ``BDC_1402`` observed). A learner should read the earliest valid date in the
-error, not guess after a refusal. The calendar is the ``holidays`` library's US federal
-holidays with the Federal Reserve's rule (a Sunday holiday closes the Monday after; a Saturday
-one does not move), the days US banks' ACH does not run.
+error, not guess after a refusal. The calendar is the ``holidays`` library's Federal Reserve
+calendar (``XFED``: a Sunday holiday closes the Monday
+after; a Saturday one closes nothing), the days US banks' ACH does not run.
 
 The emulator has its own copy of these rules (it never imports the client); the tests check
 that both agree.
@@ -19,6 +19,7 @@ that both agree.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping
 
 import holidays
@@ -37,20 +38,26 @@ __all__ = (
 #: Business days BILL takes to verify a vendor bank account just added.
 VENDOR_BANK_WAIT = 2
 
-# Years filled in up front, so server threads only read it (later years are added on use).
-_US_HOLIDAYS = holidays.US(
-    observed=False, years=range(_dt.date.today().year - 1, _dt.date.today().year + 11)
-)
 _ONE_DAY = _dt.timedelta(days=1)
+
+
+class _FederalReserveHolidays(type(holidays.financial_holidays("XFED"))):
+    """The Federal Reserve's holidays (``holidays``' ``XFED``), for every year a date can name:
+    the library stops at 2100 by default, and a day it does not know must not pass for a
+    business day."""
+
+    end_year = 9999
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays_of(year: int) -> dict[_dt.date, str]:
+    """One year's bank holidays and their names, computed once."""
+    return dict(_FederalReserveHolidays(years=year))
 
 
 def holiday_name(day: _dt.date) -> str | None:
     """Why ``day`` is a bank holiday (``"Christmas Day"``, ``"… (observed)"``), else None."""
-    if day in _US_HOLIDAYS:
-        return _US_HOLIDAYS.get(day)
-    if day.weekday() == 0 and day - _ONE_DAY in _US_HOLIDAYS:
-        return f"{_US_HOLIDAYS.get(day - _ONE_DAY)} (observed)"
-    return None
+    return _holidays_of(day.year).get(day)
 
 
 def is_business_day(day: _dt.date) -> bool:
@@ -102,11 +109,12 @@ def bank_account_wait_until(vendor: Mapping | None) -> _dt.date | None:
     return add_business_days(created, VENDOR_BANK_WAIT) if created else None
 
 
-def earliest_process_date(
-    vendor: Mapping | None = None, *, today: _dt.date | None = None
-) -> _dt.date:
-    """The earliest ``processDate`` worth sending: a business day, not before today, and, for a
-    vendor whose bank account is new, :data:`VENDOR_BANK_WAIT` business days after it."""
-    earliest = first_business_day(today or _dt.date.today())
+def earliest_process_date(vendor: Mapping | None = None, *, today: _dt.date) -> _dt.date:
+    """The earliest ``processDate`` worth sending: a business day, not before ``today``, and,
+    for a vendor whose bank account is new, :data:`VENDOR_BANK_WAIT` business days after it.
+
+    ``today`` is BILL's today (``client.today()``), never this computer's: the two differ in a
+    US evening (BILL counts the UTC date) and whenever the emulator's test clock has moved."""
+    earliest = first_business_day(today)
     wait = bank_account_wait_until(vendor)
     return max(earliest, wait) if wait else earliest

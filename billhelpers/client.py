@@ -14,6 +14,7 @@ says is safe to repeat: the only retry loop of the kit.
 
 from __future__ import annotations
 
+import datetime as _dt
 import email.utils
 import logging
 import time
@@ -36,6 +37,7 @@ from billhelpers.exceptions import (
     ProductionGuardError,
 )
 from billhelpers.masking import mask_secret, scrub_text
+from billhelpers.server_time import ServerClock
 from billhelpers.sessions import Session
 
 log = logging.getLogger("billhelpers")
@@ -102,6 +104,8 @@ class Client:
         self.history: deque[dict] = deque(maxlen=1000)
         #: How many BILL calls this client has sent (``history`` keeps the newest 1000).
         self.calls_sent = 0
+        #: The server's time, from the ``Date`` header of its answers (see :meth:`today`).
+        self.server_clock = ServerClock()
         self.mfa = Mfa(self)
         self.vendors = Vendors(self)
         self.bills = Bills(self)
@@ -138,6 +142,15 @@ class Client:
     @property
     def is_logged_in(self) -> bool:
         return self.session.is_logged_in
+
+    def today(self) -> _dt.date:
+        """BILL's today: the UTC date of the server's clock, from the ``Date`` header of its
+        newest answer (:mod:`billhelpers.server_time`). Every business-day and processDate rule
+        of the kit counts from it, never from this computer's calendar. In demo mode it is the
+        emulator's (test) clock; before any answer, the emulator is asked once."""
+        if not self.server_clock.seen and self.config.environment == "demo":
+            self.emulator.clock()  # its answer's Date header sets the clock
+        return self.server_clock.today()
 
     def allow_production_payments(self) -> None:
         """Opt in to money-moving calls in ``production`` for this client only."""
@@ -317,6 +330,7 @@ class Client:
         deadline = time.monotonic() + self.config.total_timeout
         try:
             raw = self.http.send(prepared, timeout=self.config.timeout, **settings)
+            self.server_clock.observe(raw.headers.get("Date"))
             content = read_body(raw, deadline)
         except DeadlineExceeded:
             self._record(method, path, None, None)
@@ -375,7 +389,7 @@ class Client:
                 path=path,
                 scrub=lambda text: scrub_text(text, self._secrets()),
             )
-            err.retry_after = _retry_after(raw.headers.get("Retry-After"))
+            err.retry_after = _retry_after(raw.headers.get("Retry-After"), self.server_clock)
             raise err
         resp = ApiResponse(
             method=method,
@@ -403,14 +417,22 @@ def _masked_headers(headers: dict) -> dict:
     return shown
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, clock: ServerClock) -> float | None:
+    """``Retry-After`` in seconds: a number, or an HTTP date counted from the server's own
+    clock (its ``Date`` header), so a computer whose clock is off waits neither too little nor
+    too long."""
     if not value:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=_dt.UTC)
+        return clock.seconds_until(parsed)
 
 
 def _short(err: Exception) -> str:

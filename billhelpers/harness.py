@@ -23,13 +23,18 @@ from billhelpers.config import DEMO_CREDENTIALS
 DEMO_CLEARED = ("BILL_BASE_URL",)
 #: The MFA device name the demo runs remember.
 DEMO_DEVICE = "billhelpers-tutorial"
+#: The day these runs' demo world starts on (the emulator's ``BILL_EMULATOR_START``), so the
+#: dates in the chapters' committed outputs are the same whatever day nbval runs. A Thursday
+#: before a Friday bank holiday (Juneteenth), so two business days later is the next Tuesday.
+#: A learner's ``make lab`` sets nothing: their world starts today.
+DEMO_START = "2026-06-18"
 
 
 def demo_environment(root=None, *, data_dir=None, cache_dir=None) -> dict[str, str]:
     """Environment variables for a demo run: demo mode, the demo organization's public
-    credentials (so a learner's ``.env`` cannot point the run at BILL), and the emulator data
+    credentials (so a learner's ``.env`` cannot point the run at BILL), the emulator data
     folder and session cache every chapter's kernel shares (``root/emulator``, ``root/cache``
-    unless given)."""
+    unless given), and the world's first day, :data:`DEMO_START`."""
     if root is None and (data_dir is None or cache_dir is None):
         raise TypeError("demo_environment() needs root, or both data_dir and cache_dir")
     data_dir = data_dir if data_dir is not None else Path(root) / "emulator"
@@ -43,6 +48,7 @@ def demo_environment(root=None, *, data_dir=None, cache_dir=None) -> dict[str, s
         "BILL_MFA_DEVICE": DEMO_DEVICE,
         "BILL_EMULATOR_DATA_DIR": str(data_dir),
         "BILL_CACHE_DIR": str(cache_dir),
+        "BILL_EMULATOR_START": DEMO_START,
     }
 
 

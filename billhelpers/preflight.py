@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import re
+from collections.abc import Callable
 
 from billhelpers.exceptions import InputError
 from billhelpers.money import to_amount
@@ -40,6 +41,8 @@ FUNDING_TYPES = ("BANK_ACCOUNT", "CARD_ACCOUNT", "WALLET", "AP_CARD")
 PAYMENT_DESCRIPTION_MAX = 70
 #: BILL: a payment's transactionNumber holds at most 50 characters.
 TRANSACTION_NUMBER_MAX = 50
+#: BILL's today, or a function that asks for it (``client.today``) when a date needs it.
+Today = _dt.date | Callable[[], _dt.date]
 
 
 def _fail(field: str, message: str, hint: str):
@@ -155,12 +158,12 @@ def check_date(value, field: str, *, not_before: _dt.date | None = None) -> str:
     return day.isoformat()
 
 
-def check_process_date(value, field: str, today: _dt.date | None = None) -> str:
-    """A ``processDate``: not in the past, and a business day (BILL refuses weekends and US bank
-    holidays with BDC_1152)."""
+def check_process_date(value, field: str, today: Today | None = None) -> str:
+    """A ``processDate``: a business day (BILL refuses weekends and US bank holidays with
+    BDC_1152) and, given ``today`` (BILL's: ``client.today()``), not before it."""
     from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
 
-    text = check_date(value, field, not_before=today or _dt.date.today())
+    text = check_date(value, field)
     day = _dt.date.fromisoformat(text)
     if not business_days.is_business_day(day):
         why = business_days.holiday_name(day) or day.strftime("%A")
@@ -169,16 +172,17 @@ def check_process_date(value, field: str, today: _dt.date | None = None) -> str:
             f"{text} is not a business day ({why}): BILL processes payments on business days",
             f"use {business_days.next_business_day(day).isoformat()}, the next business day",
         )
+    if today is not None:
+        check_date(text, field, not_before=today() if callable(today) else today)
     return text
 
 
-def check_vendor_wait(body: dict, vendor: dict, *, today: _dt.date | None = None) -> None:
+def check_vendor_wait(body: dict, vendor: dict, *, today: _dt.date) -> None:
     """BILL's 2-business-day wait after a vendor bank account is added (its create-vendor
     page; BDC_1402): refuse a ``processDate`` (or the default, the next business day) before
     the first one BILL can allow, naming that date."""
     from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
 
-    today = today or _dt.date.today()
     wait = business_days.bank_account_wait_until(vendor)
     if wait is None:
         return
@@ -346,11 +350,14 @@ def check_bill(body, *, partial: bool = False) -> dict:
     return body
 
 
-def check_payment(
-    body, *, today: _dt.date | None = None, item: str = "", shared: dict | None = None
-) -> dict:
+def check_payment(body, *, today: Today | None, item: str = "", shared: dict | None = None) -> dict:
     """``POST /v3/payments`` (and one entry of a bulk payment, ``item='payments[3].'``, whose
-    ``shared`` top-level fields count as its own)."""
+    ``shared`` top-level fields count as its own).
+
+    ``today`` is BILL's today, or a function that asks for it (``client.today``): it is called
+    last, once the body's shape is known good, so a malformed body is refused before anything
+    at all is sent. ``None`` leaves the comparison with today to the caller (bulk payments
+    ask once for every item)."""
     body = _need_dict(body, item + "payment" if item else "payment")
     if "processingOptions" not in body and "processingOptions" not in (shared or {}):
         _fail(
@@ -380,11 +387,13 @@ def check_payment(
         if funding["type"] == "BANK_ACCOUNT":
             check_id(funding.get("id"), "fundingAccount.id")
     if body.get("processDate") is not None:
-        body["processDate"] = check_process_date(body["processDate"], item + "processDate", today)
+        body["processDate"] = check_process_date(body["processDate"], item + "processDate")
     if body.get("description") is not None:
         check_length(body["description"], item + "description", PAYMENT_DESCRIPTION_MAX)
     if body.get("transactionNumber") is not None:
         check_length(
             body["transactionNumber"], item + "transactionNumber", TRANSACTION_NUMBER_MAX, minimum=1
         )
+    if body.get("processDate") is not None and today is not None:  # last: may ask the server
+        check_process_date(body["processDate"], item + "processDate", today)
     return body

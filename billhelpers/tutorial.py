@@ -470,9 +470,9 @@ def ensure_vendor(client) -> dict:
 
 
 # -- chapter 4: the bill ---------------------------------------------------------------------
-def bill_body(vendor_id: str, today: _dt.date | None = None) -> dict:
-    """The tutorial bill as chapter 4 creates it: invoiced today, due in 14 days, $1,250.00."""
-    today = today or _dt.date.today()
+def bill_body(vendor_id: str, today: _dt.date) -> dict:
+    """The tutorial bill as chapter 4 creates it: invoiced ``today`` (BILL's:
+    ``client.today()``), due 14 days later, $1,250.00."""
     return {
         "vendorId": vendor_id,
         "invoice": {"invoiceNumber": INVOICE_NUMBER, "invoiceDate": today.isoformat()},
@@ -527,7 +527,7 @@ def ensure_bill(client, vendor: Mapping) -> dict:
     return _find_or_create(
         find_bill(client, vendor["id"]),
         missing="Chapter 4's bill is not there yet: creating it now with chapter 4's body.",
-        create=lambda: create_bill_once(client, bill_body(vendor["id"])),
+        create=lambda: create_bill_once(client, bill_body(vendor["id"], client.today())),
         restore=client.bills.restore,
         restoring=lambda b: (
             f"Chapter 4's bill ({b['id']}) was archived in chapter 6: restoring it."
@@ -567,12 +567,13 @@ def pick_bank(banks) -> dict:
     return records[0]
 
 
-def process_date(vendor: Mapping, today: _dt.date | None = None) -> str:
+def process_date(vendor: Mapping, today: _dt.date) -> str:
     """The ``processDate`` chapter 5 sends: the earliest BILL accepts for ``vendor``.
 
     Why not leave it out: BILL's default is the next business day, but for 2 business days
     after a vendor bank account is added BILL verifies it and refuses earlier dates
-    (``BDC_1402``); chapter 3 created the vendor, bank account included, today.
+    (``BDC_1402``); chapter 3 created the vendor, bank account included, today. ``today`` is
+    BILL's (``client.today()``).
     """
     from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
 

@@ -61,7 +61,7 @@ def main() -> int:
     print(vendor)
 
     step("3. Enter the vendor's bill (exact amounts: 0.10 + 0.20 is 0.30)")
-    today = dt.date.today()
+    today = client.today()  # BILL's today (its answers' Date header), not this computer's
     bill = client.bills.create(
         {
             "vendorId": vendor["id"],
@@ -100,7 +100,7 @@ def main() -> int:
             "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank_id},
             "processingOptions": {"requestPayFaster": False},
             # BILL needs 2 business days to verify the bank account of a vendor created today
-            "processDate": earliest_process_date(vendor),
+            "processDate": earliest_process_date(vendor, today=client.today()),
             "description": f"Invoice INV-{run}",
         }
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from world_clock import TEST_TODAY
+
 from billhelpers.business_days import add_business_days
 
 VERIFIED_BANK = "bac01DEMOVERIFIED001"
@@ -36,8 +38,7 @@ def vendor_body(name="Happy Paper Co", **extra):
     }
 
 
-def bill_body(vendor_id, *amounts, invoice="INV-1"):
-    today = dt.date.today()
+def bill_body(vendor_id, *amounts, invoice="INV-1", today=TEST_TODAY):
     return {
         "vendorId": vendor_id,
         "dueDate": (today + dt.timedelta(days=30)).isoformat(),
@@ -50,9 +51,9 @@ def bill_body(vendor_id, *amounts, invoice="INV-1"):
 
 
 def pay_date() -> str:
-    """3 business days out: past BILL's 2-business-day wait for a vendor bank account just
-    added (every test vendor is created with one)."""
-    return add_business_days(dt.date.today(), 3).isoformat()
+    """3 business days after the test world's today: past BILL's 2-business-day wait for a
+    vendor bank account just added (every test vendor is created with one)."""
+    return add_business_days(TEST_TODAY, 3).isoformat()
 
 
 def payment_body(bill_id, amount, bank=VERIFIED_BANK, **extra):

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import pytest
 from client_bodies import bill_body, vendor_body
+from world_clock import TEST_START
 
 import billhelpers as bh
+from bill_emulator.launcher import START_ENV
 from billhelpers.config import ENV_VARS
 
 
 @pytest.fixture
 def isolated_env(monkeypatch, tmp_path):
     """No real .env, no BILL_* variables, a private cache folder."""
-    for var in ENV_VARS.values():
+    for var in (*ENV_VARS.values(), START_ENV):
         monkeypatch.delenv(var, raising=False)
     workdir = tmp_path / "work"
     workdir.mkdir()
@@ -33,7 +35,7 @@ def isolated_env(monkeypatch, tmp_path):
 def emulator(tmp_path):
     from bill_emulator import EmulatorServer
 
-    server = EmulatorServer(data_dir=tmp_path / "emulator", host="127.0.0.1", port=0)
+    server = EmulatorServer(tmp_path / "emulator", host="127.0.0.1", port=0, start=TEST_START)
     server.start()
     try:
         yield server

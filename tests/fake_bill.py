@@ -1,13 +1,18 @@
 """A scripted transport for pipeline tests that need exact control (no sockets).
 
 Only what the real emulator cannot force deterministically lives behind this: each queued answer
-is a status + JSON body, or an exception to raise (a timeout, a dropped connection).
+is a status + JSON body, or an exception to raise (a timeout, a dropped connection). Like every
+HTTP server it dates its answers (``Date``: the test world's :data:`TEST_START`), and like the
+emulator it tells its clock at ``GET /_emulator/clock`` unless a test scripts that path.
 """
 
 from __future__ import annotations
 
+import email.utils
+
 import requests
 from requests.adapters import BaseAdapter
+from world_clock import TEST_START
 
 from billhelpers import money
 
@@ -26,6 +31,8 @@ class FakeBill(BaseAdapter):
         path = request.path_url.split("?")[0]
         self.calls.append((request.method, request.path_url, dict(request.headers), request.body))
         queue = self.script.get((request.method, path))
+        if not queue and (request.method, path) == ("GET", "/_emulator/clock"):
+            queue = [(200, {"now": TEST_START.isoformat(), "today": TEST_START.date().isoformat()})]
         if not queue:
             answer = (404, [{"code": "BDC_1121", "message": "API not supported."}])
         else:
@@ -46,6 +53,7 @@ class FakeBill(BaseAdapter):
         }.get(status, "")
         resp._content = money.dumps(body).encode() if body is not None else b""
         resp.headers["Content-Type"] = "application/json"
+        resp.headers["Date"] = email.utils.format_datetime(TEST_START, usegmt=True)
         resp.url = request.url
         resp.request = request
         return resp

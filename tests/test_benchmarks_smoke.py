@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+#: Many seconds: `make test` and CI run it, `make unit` skips it (the fast inner loop).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "benchmarks" / "run.py"
 MEASURES = (

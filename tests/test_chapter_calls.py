@@ -19,6 +19,9 @@ from nbclient import NotebookClient
 from billhelpers import harness
 from billhelpers.config import Config
 
+#: Many seconds: `make test` and CI run it, `make unit` skips it (the fast inner loop).
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CHAPTERS = sorted(p for p in NOTEBOOKS.glob("0[1-6]_*.ipynb"))
 LINE = re.compile(r"^\s*\d+\. (\S+)\s+(\S+)\s+→\s+(\S+)\s*$")

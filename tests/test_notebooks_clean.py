@@ -130,6 +130,32 @@ def test_committed_notebook_was_executed(path):
     assert unrun == []
 
 
+#: Ways a cell could read this computer's clock. BILL's today is ``client.today()`` (or, in plain
+#: ``requests``, the ``Date`` header of BILL's answer): the outputs must not change with the day.
+WALL_CLOCK = re.compile(
+    r"\b(?:date|datetime)\.today\(|\.now\(|\.utcnow\(|\btime\.time\(|\blocaltime\("
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=[p.name for p in NOTEBOOK_FILES])
+def test_cells_never_read_the_wall_clock(path):
+    notebook = nbformat.read(path, as_version=4)
+    reads = [
+        (i, line.strip())
+        for i, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if WALL_CLOCK.search(line)
+    ]
+    assert reads == []
+
+
+def test_the_wall_clock_pattern_finds_each_way():
+    for line in ("dt.date.today()", "datetime.now(UTC)", "time.time() - t0", "date.today()"):
+        assert WALL_CLOCK.search(line), line
+    assert not WALL_CLOCK.search("client.today()")
+
+
 @pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=[p.name for p in NOTEBOOK_FILES])
 def test_committed_notebook_has_no_dead_widget_views(path):
     """A saved widget view shows "Error displaying widget: model not found" until the cell is

@@ -56,6 +56,29 @@ def test_funding_types_agree():
     assert tuple(preflight.FUNDING_TYPES) == tuple(emulator_payments.FUNDING_TYPES)
 
 
+def test_both_sides_keep_the_federal_reserve_calendar():
+    """One calendar: the ``holidays`` library's Federal Reserve holidays (XFED). Both sides
+    agree with it, and with each other, on every day of the years a payment can name."""
+    import datetime as dt
+
+    import holidays
+
+    from bill_emulator.backend import clock as emulator_clock
+    from billhelpers import business_days
+
+    years = [*range(2020, 2031), 2099, 2100]  # XFED's own range: the library is the reference
+    reference = holidays.financial_holidays("XFED", years=years)
+    for year in years:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            expected = day.weekday() < 5 and day not in reference
+            assert business_days.is_business_day(day) is expected, day
+            assert emulator_clock.is_business_day(day) is expected, day
+            day += dt.timedelta(days=1)
+    for far in (dt.date(2150, 12, 25), dt.date(2150, 7, 4), dt.date(9999, 1, 1)):  # past 2100
+        assert not business_days.is_business_day(far) and not emulator_clock.is_business_day(far)
+
+
 def test_the_emulator_loads_without_the_client():
     """Imported on its own, in a fresh interpreter, the emulator pulls in no billhelpers."""
     code = (

@@ -17,6 +17,7 @@ import pytest
 from kit_helpers import call_counts
 
 from billhelpers import harness, tutorial
+from billhelpers.business_days import add_business_days
 from billhelpers.forms import MfaForm, PaymentConfirmation
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -45,13 +46,13 @@ def new_kernel():
     return tutorial.connect()
 
 
-def payment_body(bill, vendor, bank, days=3):
+def payment_body(client, bill, vendor, bank, days=3):
     return {
         "billId": bill["id"],
         "vendorId": vendor["id"],
         "amount": bill["amount"],
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank["id"]},
-        "processDate": (dt.date.today() + dt.timedelta(days=days)).isoformat(),
+        "processDate": add_business_days(client.today(), days).isoformat(),
         "processingOptions": {"requestPayFaster": False},
         "description": "Invoice TUTORIAL-0001",
         "transactionNumber": f"tutorial-{bill['id']}",
@@ -75,7 +76,7 @@ def chapters_1_to_5(capsys=None):
     client = new_kernel()  # chapter 4
     tutorial.ensure_signed_in()
     vendor = tutorial.ensure_vendor(client)
-    bill = tutorial.create_bill_once(client, tutorial.bill_body(vendor["id"]))
+    bill = tutorial.create_bill_once(client, tutorial.bill_body(vendor["id"], client.today()))
     client = new_kernel()  # chapter 5
     tutorial.ensure_signed_in()
     tutorial.ensure_trusted(client)
@@ -83,7 +84,7 @@ def chapters_1_to_5(capsys=None):
     bill = tutorial.ensure_bill(client, vendor)
     bank = tutorial.verified_banks(client).results[0]
     confirmation = tutorial.payment_confirmation(
-        client, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
+        client, payment_body(client, bill, vendor, bank), vendor=vendor, bank=bank
     )
     payment = tutorial.confirm_payment(confirmation, client)
     return client, vendor, bill, payment
@@ -152,7 +153,7 @@ def test_confirmation_of_a_paid_bill_is_done_and_never_pays(demo_world):
     client, vendor, bill, payment = chapters_1_to_5()
     bank = tutorial.verified_banks(client).results[0]
     box = tutorial.payment_confirmation(
-        client, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
+        client, payment_body(client, bill, vendor, bank), vendor=vendor, bank=bank
     )
     assert box.confirmed
     assert box.payment["id"] == payment["id"]
@@ -372,9 +373,9 @@ def test_chapter_4_body_is_the_one_later_chapters_create():
 
     ns = _cell_namespace(
         "04_bill.ipynb",
-        "today = date.today()",
+        "# BILL's today",
         {
-            "date": dt.date,
+            "client": SimpleNamespace(today=lambda: dt.date(2026, 6, 18)),
             "timedelta": dt.timedelta,
             "Decimal": Decimal,
             "vendor": {"id": "00901SBX000000000001"},
@@ -430,7 +431,7 @@ def test_production_payment_needs_the_opt_in_in_code_not_just_a_click(demo_world
     prod.login()
     demo.emulator.clear_requests()
     box = tutorial.payment_confirmation(
-        prod, payment_body(bill, vendor, bank), vendor=vendor, bank=bank
+        prod, payment_body(demo, bill, vendor, bank), vendor=vendor, bank=bank
     )
     box.confirm_button.click()
     assert not box.confirmed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from bill_emulator import datadir
@@ -84,14 +85,16 @@ class EmulatorBackend(
         *,
         seed: bool = True,
         time_source: Callable[[], float] = time.time,
+        start: datetime | None = None,
     ) -> None:
         store = Store(datadir.prepare(data_dir), defaults=DEFAULT_LIMITS)  # owner-only files
         super().__init__(store, Clock(store, time_source))
         if seed:
-            self.ensure_seeded()
+            self.ensure_seeded(start)
 
-    def ensure_seeded(self) -> None:
-        """Seed the demo organization on first use of a data directory (idempotent)."""
+    def ensure_seeded(self, start: datetime | None = None) -> None:
+        """Seed the demo organization on first use of a data directory (idempotent); a new
+        world begins at ``start`` when given (a world already seeded keeps its own time)."""
         from bill_emulator import seed
 
         if self.store.control()["seeded"]:
@@ -99,6 +102,8 @@ class EmulatorBackend(
             return
         with self.store.write():
             if not self.store.control()["seeded"]:
+                if start is not None:
+                    self.clock.pin(start)
                 seed.seed_demo(self)
 
     def close(self) -> None:

@@ -1,18 +1,26 @@
 """bill_emulator.backend.clock
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
-The emulator's clock: real time plus an offset that ``POST /_emulator/clock`` moves forward.
+The emulator's clock: real time, plus the world's start (a pinned date, or none), plus an offset
+that ``POST /_emulator/clock`` moves forward.
 
 Why an offset in the store rather than a fake time source: every process serving the same data
 directory must agree on "now", so a session that one process expired is expired for all. The
 real-time source is injectable so backend tests can freeze it.
+
+Why a pinned start: a world made with ``start`` (``--start``, ``BILL_EMULATOR_START``) begins at
+that instant and then runs at real speed, so a run of the chapters makes the same dates whatever
+the day it runs (nbval compares them with the committed outputs). The base is fixed when the world
+is first seeded; a reset keeps it.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 
 import holidays
 
@@ -35,10 +43,15 @@ class Clock:
         self._time = time_source
 
     def offset_ms(self) -> int:
+        """How far the test clock was moved forward (0 after a reset)."""
         return int(min(max(self._store.clock_offset_ms(), 0), MAX_OFFSET_MS))
 
     def now_ms(self) -> int:
-        return int(self._time() * 1000) + self.offset_ms()
+        return int(self._time() * 1000) + self._store.clock_base_ms() + self.offset_ms()
+
+    def pin(self, start: datetime) -> None:
+        """Start this world at ``start`` from now on (call inside a write transaction)."""
+        self._store.set_clock_base(int(start.timestamp() * 1000) - int(self._time() * 1000))
 
     def advance(self, seconds) -> int:
         """Move forward ``seconds`` (checked by the caller); call inside a write transaction."""
@@ -46,11 +59,30 @@ class Clock:
         return self.now_ms()
 
     def reset(self) -> None:
-        """Back to real time (call inside a write transaction)."""
+        """Back to the world's own time: real time, or the pinned start's timeline (call inside
+        a write transaction)."""
         self._store.advance_clock(-self._store.clock_offset_ms())
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.now_ms() / 1000, UTC).date()
+
+
+def parse_start(text: str) -> datetime:
+    """A world's start from ``yyyy-MM-dd`` (12:00 UTC that day: hours of running stay on it)
+    or an ISO-8601 instant with its offset; ``ValueError`` says what is wrong."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time_of_day(12), UTC)
+        start = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"start {text!r} is neither yyyy-MM-dd nor an ISO-8601 instant such as"
+            " 2026-06-18T12:00:00+00:00"
+        ) from None
+    if start.tzinfo is None:
+        raise ValueError(f"start {text!r} needs its UTC offset, e.g. {text}+00:00")
+    return start.astimezone(UTC)
 
 
 def iso(ms: int) -> str:
@@ -58,23 +90,23 @@ def iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
 
 
-#: US federal holidays on their own dates; the Federal Reserve's rule is applied below.
-# Years filled in up front, so server threads only read it (later years are added on use).
-_US_HOLIDAYS = holidays.US(
-    observed=False, years=range(date.today().year - 1, date.today().year + 11)
-)
+class _FederalReserveHolidays(type(holidays.financial_holidays("XFED"))):
+    """The Federal Reserve's holidays (``holidays``' ``XFED``: a Sunday holiday closes the
+    Monday after, a Saturday one closes nothing), for every year a date can name: the library
+    stops at 2100 by default, and a day it does not know must not pass for a business day."""
+
+    end_year = 9999
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays_of(year: int) -> frozenset[date]:
+    """One year's bank holidays, computed once (server threads then only read them)."""
+    return frozenset(_FederalReserveHolidays(years=year))
 
 
 def is_business_day(day: date) -> bool:
-    """A weekday on which US banks (the Federal Reserve's ACH) work.
-
-    Why not ``holidays.US()``'s observed days: the Federal Reserve closes the Monday after a
-    holiday that falls on a Sunday, but stays open the Friday before one that falls on a
-    Saturday (federalreserve.gov holiday schedule).
-    """
-    if day.weekday() >= 5 or day in _US_HOLIDAYS:
-        return False
-    return not (day.weekday() == 0 and day - timedelta(days=1) in _US_HOLIDAYS)
+    """A weekday on which the Federal Reserve's ACH runs (the days BILL pays on)."""
+    return day.weekday() < 5 and day not in _holidays_of(day.year)
 
 
 def next_business_day(day: date) -> date:

@@ -61,7 +61,8 @@ class ControlsMixin(BackendBase):
         return {"now": iso(now)}
 
     def clock_now(self) -> dict:
-        return {"now": self.now_iso()}
+        """``GET /_emulator/clock``: the emulator's now and its (UTC) today."""
+        return {"now": self.now_iso(), "today": self.clock.today().isoformat()}
 
     def log_request(self, method: str, path: str, status: int) -> None:
         """Note one served BILL call for the log (no bodies, no headers, so no secrets)."""

@@ -19,6 +19,7 @@ one look-up per payment call that keeps a bill from being paid twice).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 
@@ -133,8 +134,10 @@ class PaymentRun:
     # -- the run's date ------------------------------------------------------------------------
     def run_date(self, today: _dt.date | None = None) -> _dt.date:
         """The earliest processDate BILL accepts for every vendor the run pays: a business day,
-        not before today, and 2 business days after any vendor's new bank account
-        (:func:`billhelpers.business_days.earliest_process_date`)."""
+        not before BILL's today (``client.today()`` unless given), and 2 business days after
+        any vendor's new bank account (:func:`billhelpers.business_days.earliest_process_date`).
+        """
+        today = today or self.client.today()
         ids = {p.vendor_id for p in self.plan if p.vendor_id and p.bill_status != "duplicate"}
         vendors = [v for v in self.vendors if v["id"] in ids]
         dates = [_bd.earliest_process_date(v, today=today) for v in vendors]
@@ -154,7 +157,8 @@ class PaymentRun:
         days and the two-business-day wait after a vendor's new bank account. ``banks``: the
         verified funding accounts (read from BILL when not given)."""
         if earliest_for_vendor is None:
-            earliest_for_vendor = _bd.earliest_process_date
+            today = self.client.today()
+            earliest_for_vendor = functools.partial(_bd.earliest_process_date, today=today)
         if process_date is None:
             process_date = self.run_date()
         if banks is None:

@@ -58,6 +58,10 @@ class Emulator:
             hint="call client.mfa.challenge() first",
         )
 
+    def clock(self) -> dict:
+        """The emulator's clock: ``{"now": ISO instant, "today": "yyyy-MM-dd"}`` (UTC)."""
+        return self._call("GET", "clock")
+
     def advance_clock(self, seconds: float) -> dict:
         """Move the emulator's clock forward (e.g. 36 minutes to expire every session)."""
         return self._call("POST", "clock", {"advanceSeconds": seconds})

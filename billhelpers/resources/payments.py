@@ -26,6 +26,7 @@ own transactionNumber that already belongs to another payment is refused before 
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from decimal import Decimal
 
@@ -129,7 +130,8 @@ class Payments(Resource):
         up too: if it belongs to another payment (another bill or amount) the call is refused.
         """
         self.client.guard_production("POST", self.path, "creating a payment")
-        body = preflight.check_payment(body)
+        today = functools.cache(self.client.today)  # asked once, after the shape checks
+        body = preflight.check_payment(body, today=today)
         if payment_number is not None and (
             isinstance(payment_number, bool)
             or not isinstance(payment_number, int)
@@ -150,7 +152,7 @@ class Payments(Resource):
             bill = self._check_bill(body)
             if bill.get("vendorId"):  # BILL's 2-business-day wait for a new vendor bank account
                 vendor = self.client.vendors.get(bill["vendorId"]).data or {}
-                preflight.check_vendor_wait(body, vendor)
+                preflight.check_vendor_wait(body, vendor, today=today())
         if body.get("transactionNumber") is not None:
             made = self._check_own_number(body)
         else:
@@ -241,13 +243,16 @@ class Payments(Resource):
         items = []
         org = self.client.config.organization_id
         for i, item in enumerate(body["payments"]):
-            item = preflight.check_payment(item, item=f"payments[{i}].", shared=body)
+            item = preflight.check_payment(item, today=None, item=f"payments[{i}].", shared=body)
             if item.get("transactionNumber") is None:
                 item["transactionNumber"] = intended_transaction_number(
                     org, _with_shared(item, body), f"bulk-{i}"
                 )
             items.append(item)
         body["payments"] = items
+        today = self.client.today()  # asked once every item's shape is known good
+        for field, day in _process_dates(body):
+            preflight.check_process_date(day, field, today)
         self._check_bills(items, known_bills or {})
         found = self._find_for_items(items, _untouched(items, known_bills or {}))
         made = [
@@ -591,3 +596,12 @@ def _describe(err: BillError) -> str:
     if isinstance(err, ConnectionProblem) and not err.sent:
         return "the connection to BILL could not be opened"
     return "the answer never arrived (timeout or dropped connection)"
+
+
+def _process_dates(body: dict):
+    """(field, processDate) of a bulk body: the shared one and each item's own."""
+    if body.get("processDate") is not None:
+        yield "processDate", body["processDate"]
+    for i, item in enumerate(body["payments"]):
+        if item.get("processDate") is not None:
+            yield f"payments[{i}].processDate", item["processDate"]

@@ -349,7 +349,7 @@ def chromium():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser test needs Debian's Chromium. "
             "Install it with:  sudo apt-get install chromium   "
-            "(`make test` runs scripts/ensure-chromium.sh, which does this when it can).",
+            "(`make test` runs scripts/ensure-debian-packages.sh, which does this when it can).",
             pytrace=False,
         )
     from playwright.sync_api import sync_playwright

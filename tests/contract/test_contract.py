@@ -13,7 +13,6 @@ are tested the same way.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import re
@@ -22,8 +21,10 @@ from pathlib import Path
 import pytest
 import requests
 from werkzeug.exceptions import HTTPException
+from world_clock import TEST_START, TEST_TODAY
 
 from bill_emulator import EmulatorServer, seed
+from bill_emulator.backend.clock import add_business_days
 from bill_emulator.urls import url_map
 
 FIXTURE = json.loads(Path(__file__).with_name("bill_contract.json").read_text(encoding="utf-8"))
@@ -103,11 +104,9 @@ def field_paths(value, prefix: str = "") -> set[str]:
 
 
 def _future_date() -> str:
-    """A Tuesday-Thursday three weeks out: past BILL's business-day rules, off weekends."""
-    day = dt.date.today() + dt.timedelta(days=21)
-    while day.weekday() not in (1, 2, 3):
-        day += dt.timedelta(days=1)
-    return day.isoformat()
+    """Fifteen business days after the contract world's today: past BILL's business-day
+    rules for every vendor the examples create."""
+    return add_business_days(TEST_TODAY, 15).isoformat()
 
 
 def fill(value, variables: dict):
@@ -219,7 +218,7 @@ class Bill:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = EmulatorServer(data_dir=tmp_path_factory.mktemp("contract"), port=0)
+    srv = EmulatorServer(tmp_path_factory.mktemp("contract"), port=0, start=TEST_START)
     srv.start()
     try:
         yield srv

@@ -6,10 +6,10 @@ import ...`` picks whichever conftest pytest loaded first when several folders r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import requests
+from world_clock import TEST_TODAY
 
 from bill_emulator import seed
 from bill_emulator.backend.clock import add_business_days
@@ -72,10 +72,10 @@ def bill_body(vendor_id: str, **overrides) -> dict:
 
 
 def pay_date() -> str:
-    """A processDate every payment test may use: a business day 3 business days after the real
-    today, so past the 2 business days BILL gives a vendor bank account just added (backend
-    tests' frozen clock is earlier than the real today)."""
-    return add_business_days(datetime.now(UTC).date(), 3).isoformat()
+    """A processDate every payment test may use: 3 business days after the test world's today,
+    so past the 2 business days BILL gives a vendor bank account just added (backend tests'
+    frozen clock is earlier still)."""
+    return add_business_days(TEST_TODAY, 3).isoformat()
 
 
 def payment_body(bill_id: str, amount="50.00", **overrides) -> dict:

@@ -28,7 +28,7 @@ def test_clock_is_shared_by_backends_on_one_data_dir(backend, tmp_path):
     backend.advance_clock({"advanceSeconds": 3600})
     other = EmulatorBackend(tmp_path / "data", time_source=lambda: 1772625600.0)
     try:
-        assert other.clock_now() == {"now": "2026-03-04T13:00:00.000+00:00"}
+        assert other.clock_now() == {"now": "2026-03-04T13:00:00.000+00:00", "today": "2026-03-04"}
     finally:
         other.close()
 

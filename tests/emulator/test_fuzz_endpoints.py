@@ -11,7 +11,6 @@ is repeatable and runs in well under a minute.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from decimal import Decimal
@@ -20,12 +19,16 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from world_clock import TEST_TODAY
 from wsgi_helpers import Wsgi, assert_bill_error
 
 from bill_emulator import seed
 from bill_emulator.backend.clock import add_business_days
 from bill_emulator.backend.listing import FIELDS, OPERATORS
 from bill_emulator.urls import url_map
+
+#: Many seconds: `make test` and CI run it, `make unit` skips it (the fast inner loop).
+pytestmark = pytest.mark.slow
 
 #: Calls that end the session or move the clock: fuzzed in tests of their own below.
 _SESSION_ENDING = {"logout", "reset", "advance_clock"}
@@ -145,7 +148,7 @@ def _templates(vendor_id: str, bill_id: str) -> dict[str, dict]:
         "fundingAccount": {"type": "BANK_ACCOUNT", "id": seed.VERIFIED_BANK_ID},
         "processingOptions": {"requestPayFaster": False},
         # past BILL's 2-business-day wait for the vendor's bank account, just added
-        "processDate": add_business_days(datetime.date.today(), 3).isoformat(),
+        "processDate": add_business_days(TEST_TODAY, 3).isoformat(),
     }
     return {
         "login": {

@@ -10,6 +10,7 @@ import json
 import sqlite3
 
 from werkzeug.test import Client
+from world_clock import TEST_START
 
 from bill_emulator import seed
 from bill_emulator.app import make_app
@@ -25,7 +26,7 @@ class Wsgi:
     """The app of one data directory, signed in (and MFA-trusted) as the demo user."""
 
     def __init__(self, data_dir) -> None:
-        self.app = make_app(data_dir)
+        self.app = make_app(data_dir, start=TEST_START)
         self.client = Client(self.app)
         self.session_id = ""
         self.put("/_emulator/limits", {"requestsPerHour": 10**8, "loginsPerHour": 10**8})

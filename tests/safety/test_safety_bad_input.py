@@ -394,21 +394,29 @@ def test_payment_for_unknown_bill_refused(trusted, unpaid_bill):
     _assert_unpaid(trusted, unpaid_bill)
 
 
-def test_payment_dated_before_bills_today_refused_by_emulator(trusted, unpaid_bill):
-    # The client checks processDate against this machine's date; BILL's own date decides. Move
-    # the emulator's clock three days on: today (here) is then in the past (there).
-    # (A business day, or the client would refuse it first; check_bill=False skips the client's
-    # look at the vendor's new bank account, which the emulator checks after the date.)
-    day = first_business_day(dt.date.today())
-    trusted.emulator.advance_clock(((day - dt.date.today()).days + 3) * 86400)
+def test_payment_dated_before_bills_today_refused_by_client_and_emulator(trusted, unpaid_bill):
+    # BILL's own date decides, and the client learns it from the Date header of the answers.
+    # Move the emulator's clock three days on: the old today is then in the past there, and the
+    # client, counting from the emulator's today, refuses it before sending.
+    before = trusted.today()
+    day = first_business_day(before)
+    trusted.emulator.advance_clock(((day - before).days + 3) * 86400)
     trusted.bills.get(unpaid_bill["id"])  # signs in again: the session expired meanwhile
-    today = day.isoformat()
-    body = payment_body(unpaid_bill["id"], "25.00", processDate=today)
-    err = _refused_by_emulator(trusted, unpaid_bill, copy.deepcopy(body), check_bill=False)
-    assert isinstance(err, bh.ValidationError)
+    assert trusted.today() == day + dt.timedelta(days=3)
+    body = payment_body(unpaid_bill["id"], Decimal("25.00"), processDate=day.isoformat())
+    trusted.emulator.clear_requests()
+    with pytest.raises(bh.InputError) as refused:
+        trusted.payments.create(copy.deepcopy(body), check_bill=False)
+    assert refused.value.field == "processDate" and "in the past" in str(refused.value)
+    assert posts(trusted, "/v3/payments") == []
+    # sent anyway (the raw call), the emulator refuses it with BILL's BDC_1152
+    with pytest.raises(bh.ValidationError) as info:
+        trusted.request("POST", "/v3/payments", json={**body, "transactionNumber": "raw-past"})
+    err = info.value
     assert (err.code, err.http_status, err.category) == ("BDC_1152", 422, "APPLICATION")
-    assert err.message == f"Invalid Process Date : {today}"
+    assert err.message == f"Invalid Process Date : {day.isoformat()}"
     assert "processDate" in err.hint
+    _assert_unpaid(trusted, unpaid_bill)
 
 
 def test_payment_pays_only_from_verified_bank_on_retry(trusted, unpaid_bill):
