@@ -215,8 +215,10 @@ class Payments(Resource):
 
         ``known_bills`` (bill id → the bill as just read from BILL) spares the GET per bill
         when the caller has them, e.g. a payment run that listed the bills a moment ago; a bill
-        missing from it is read as usual. The transactionNumber look-up before sending is one
-        listing of these bills' payments (``billId:in:…``), not one per item."""
+        missing from it is read as usual. They only spare that read: the transactionNumber
+        look-up before sending is always made (one listing of these bills' payments,
+        ``billId:in:…``, not one per item), because a caller's copy can be stale (a re-run cell,
+        another kernel) and only BILL knows whether this intended payment was already made."""
         self.client.guard_production("POST", self.path + "/bulk", "creating a bulk payment")
         if (
             not isinstance(body, dict)
@@ -249,7 +251,7 @@ class Payments(Resource):
             items.append(item)
         body["payments"] = items
         self._check_bills(items, known_bills or {})
-        found = self._find_for_items(items, _untouched(items, known_bills or {}))
+        found = self._find_for_items(items)
         made = [
             next(
                 (
@@ -311,23 +313,12 @@ class Payments(Resource):
         except ValidationError:
             return self._scan(wanted, None)
 
-    def _find_for_items(
-        self, items: list[dict], untouched: frozenset[str] = frozenset()
-    ) -> dict[str, list[dict]]:
+    def _find_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
         """transactionNumber → the payments recorded under it, for every bulk item, from ONE
         listing of the items' bills' payments (``billId:in:…``, newest first, checked row by
         row as :meth:`find` does). Items without a bill, or a refused filter, fall back to
-        one look-up per item. Items on ``untouched`` bills need no look-up (see
-        :func:`_untouched`)."""
-        found_none = {
-            str(i["transactionNumber"]): [] for i in items if i.get("billId") in untouched
-        }
-        items = [i for i in items if i.get("billId") not in untouched]
-        if not items:
-            return found_none
-        return found_none | self._find_for_listed(items)
-
-    def _find_for_listed(self, items: list[dict]) -> dict[str, list[dict]]:
+        one look-up per item. No item is skipped on the strength of a bill the caller read
+        earlier: that copy may predate the payment this look-up exists to find."""
         wanted = [str(i["transactionNumber"]) for i in items]
         bills = sorted({str(i.get("billId") or "") for i in items})
         if "" in bills or any('"' in b or "," in b for b in bills) or any('"' in t for t in wanted):
@@ -545,23 +536,6 @@ def _with_shared(item: dict, body: dict) -> dict:
     if item is body:
         return item
     return {**{k: body[k] for k in ("vendorId", "processDate") if k in body}, **item}
-
-
-def _untouched(items: list[dict], known_bills: dict[str, dict]) -> frozenset[str]:
-    """The items' bills that, as the caller just read them, no live payment touches: nothing
-    scheduled or paid (``dueAmount`` is the whole ``amount``). A live payment under an item's
-    transactionNumber would have lowered that, so there is nothing to look up for them."""
-    untouched = set()
-    for item in items:
-        bill = known_bills.get(item.get("billId") or "")
-        if not bill:
-            continue
-        amounts = [bill.get(k) for k in ("scheduledAmount", "paidAmount")]
-        if _due(bill) == Decimal(str(bill.get("amount"))) and not any(
-            Decimal(str(a)) for a in amounts if a is not None
-        ):
-            untouched.add(item["billId"])
-    return frozenset(untouched)
 
 
 def _due(bill: dict) -> Decimal:

@@ -555,3 +555,21 @@ def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
     again = trusted.payments.bulk_create(body, known_bills=fresh)
     assert again.recovered
     assert len(payments_for(trusted, bill["id"])) == 1
+
+
+def test_bulk_with_a_stale_known_bill_does_not_pay_again(trusted):
+    # The caller's copy of the bill was read before its first payment (dueAmount the whole
+    # amount): the client must still look the transactionNumber up, not trust that copy.
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
+    body = {
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+        "processingOptions": {},
+        "processDate": pay_date(),
+        "payments": [{"billId": bill["id"], "amount": "10.00"}],
+    }
+    stale = {bill["id"]: bill}
+    first = trusted.payments.bulk_create(body, known_bills=stale)
+    again = trusted.payments.bulk_create(body, known_bills=stale)
+    assert not first.recovered and again.recovered
+    assert len(payments_for(trusted, bill["id"])) == 1
