@@ -207,3 +207,14 @@ def test_every_unreadable_row_is_reported_at_once():
     with pytest.raises(ExportError) as info:
         read_export(_qbo(("Acme", rows)))
     assert [p[0] for p in info.value.problems] == [6, 7, 8]
+
+
+def test_a_name_beside_a_bill_row_is_refused_not_given_to_the_previous_vendor():
+    rows = [
+        BILL_ROW.format(num="A-1", amount="10.00", open="10.00"),
+        "Other Vendor" + BILL_ROW.format(num="O-1", amount="20.00", open="20.00"),
+    ]
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", rows)))
+    ((line, _, message),) = info.value.problems
+    assert line == 7 and "'Other Vendor'" in message and "heading row" in message
