@@ -100,8 +100,10 @@ class UncertainPaymentError(BillError):
     is unknown: the look-up failed, or the request reached BILL without an answer (read
     timeout, dropped connection, gateway timeout) so BILL may still be processing it and an
     empty look-up proves nothing yet. Then do *not* retry before
-    ``client.payments.find(transaction_number)``, asked again a moment later, returns ``None``.
-    A recorded payment is returned, not raised.
+    ``client.payments.find(transaction_number)``, asked again a moment later, returns ``None``;
+    the client enforces it: it refuses (this error, nothing sent) to send that transactionNumber
+    again until ``config.total_timeout`` seconds after the first request and a look-up made
+    after that. A recorded payment is returned, not raised.
     """
 
     def __init__(

@@ -47,10 +47,13 @@ MARGIN = 5
 
 def normalise_name(name: str) -> str:
     """``"  ACME Supplies, Inc. "`` → ``"acme supplies"``: case, accents, punctuation, ``&``
-    and legal suffixes do not tell two vendors apart."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    and legal suffixes do not tell two vendors apart. Letters and digits of every script are
+    kept (``"ООО Ромашка"`` → ``"ооо ромашка"``): dropping what is not ASCII made every
+    Cyrillic, Chinese or Greek name the empty string, and so one name."""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))  # accents only
     text = text.casefold().replace("&", " and ")
-    words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    words = [w for w in re.split(r"[\W_]+", text) if w]
     kept = [w for w in words if w not in _SUFFIXES]
     return " ".join(kept or words)
 
@@ -58,8 +61,9 @@ def normalise_name(name: str) -> str:
 @dataclasses.dataclass(frozen=True)
 class VendorMatch:
     """``status``: ``matched`` (one vendor, same normalised name), ``fuzzy`` (looks like
-    ``vendor``, score shown; needs a person's yes), ``ambiguous`` (several candidates) or
-    ``new`` (no such vendor yet: the run creates it)."""
+    ``vendor``, score shown; needs a person's yes), ``ambiguous`` (several candidates),
+    ``unnamed`` (no letter or digit to match on; needs a person) or ``new`` (no such vendor
+    yet: the run creates it)."""
 
     status: str
     vendor: dict | None = None
@@ -74,6 +78,8 @@ class VendorMatch:
             return f"looks like {self.vendor['name']!r} (score {self.score:.0f}); confirm it"
         if self.status == "ambiguous":
             return "several vendors fit: " + ", ".join(self.candidates)
+        if self.status == "unnamed":
+            return "the name has no letter or digit to match on: confirm which vendor it is"
         return "no vendor of that name in BILL: it will be created"
 
 
@@ -85,11 +91,15 @@ class VendorIndex:
         for vendor in vendors:
             if vendor.get("archived"):
                 continue
-            self.by_name.setdefault(normalise_name(vendor.get("name", "")), []).append(vendor)
+            key = normalise_name(vendor.get("name", ""))
+            if key:  # a name without letters matches nothing, not every other such name
+                self.by_name.setdefault(key, []).append(vendor)
         self.names = list(self.by_name)
 
     def match(self, name: str) -> VendorMatch:
         key = normalise_name(name)
+        if not key:
+            return VendorMatch("unnamed")
         exact = self.by_name.get(key, [])
         if len(exact) == 1:
             return VendorMatch("matched", exact[0], 100.0)

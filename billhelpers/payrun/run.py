@@ -13,7 +13,9 @@ derived from the bill and amount, so a re-run finds a payment BILL already recor
 Why it keeps what it created instead of listing again: BILL's bulk answers are the created
 objects, so the run adds them to its state and rebuilds the plan locally; the calls a run makes
 stay close to the bulk minimum (vendors/20 + bills/100 + 2 × payments/50, the second being the
-one look-up per payment call that keeps a bill from being paid twice).
+one look-up per payment call that keeps a bill from being paid twice). That look-up is never
+skipped: the run's copy of a bill is stale as soon as the run has paid it, so a re-run of the
+pay step must ask BILL, not its own memory.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class PaymentRun:
         #: Every payment BILL answered with during :meth:`pay`, by transactionNumber.
         self.recorded: dict[str, dict] = {}
         self._funding: str | None = None
+        #: Bills this run has sent payments for since it last read them: its copy is stale.
+        self._paid_since_read: set[str] = set()
         #: One row per vendor or bill :meth:`create_missing` handled (its per-row result).
         self.results: list[dict] = []
 
@@ -80,6 +84,7 @@ class PaymentRun:
         live = _filters.where("archived", "eq", False)
         self.vendors = self.client.vendors.list_all(live, progress=self.progress)
         self.bills = self.client.bills.list_all(live, progress=self.progress)
+        self._paid_since_read.clear()
         self.plan = build_plan(self.rows, self.vendors, self.bills, confirmed=self.confirmed)
         return self.plan
 
@@ -178,8 +183,10 @@ class PaymentRun:
 
     def pay(self, verdicts: list[Verdict], process_date: _dt.date) -> dict[str, Verdict]:
         """Pay the "go" bills in bulk calls of at most 50; returns transaction number → verdict
-        of every payment the run meant to make (for :meth:`reconcile`). The bills just read
-        are handed to the client (``known_bills``), so it does not read each one again."""
+        of every payment the run meant to make (for :meth:`reconcile`). The bills read since
+        the run last paid them are handed to the client (``known_bills``) to spare a GET each;
+        a bill it already paid is left out (its ``dueAmount`` here predates that payment), and
+        the client looks every transaction number up in BILL before sending either way."""
         go = [v for v in verdicts if v.go]
         org = self.client.config.organization_id or ""
         expected = {run_transaction_number(org, v.bill_id, v.amount): v for v in go}
@@ -187,20 +194,29 @@ class PaymentRun:
             {"billId": v.bill_id, "amount": v.amount, "transactionNumber": txn}
             for txn, v in expected.items()
         ]
-        known = {b["id"]: b for b in self.bills}
+        known = {b["id"]: b for b in self.bills if b["id"] not in self._paid_since_read}
         for chunk in self._bar(list(batches(items, PAYMENT_BATCH)), "payments"):
-            resp = self.client.payments.bulk_create(
-                {
-                    "processDate": process_date,
-                    "fundingAccount": {"type": "BANK_ACCOUNT", "id": self._funding},
-                    "processingOptions": {},  # BILL requires it; {} is its defaults
-                    "payments": chunk,
-                },
-                known_bills=known,
-            )
+            try:
+                resp = self.client.payments.bulk_create(
+                    {
+                        "processDate": process_date,
+                        "fundingAccount": {"type": "BANK_ACCOUNT", "id": self._funding},
+                        "processingOptions": {},  # BILL requires it; {} is its defaults
+                        "payments": chunk,
+                    },
+                    known_bills=known,
+                )
+            finally:  # sent, refused or lost: either way the copies may no longer hold
+                self._forget(known, [item["billId"] for item in chunk])
             for payment in _created(resp.data, "payments"):
                 self.recorded[payment.get("transactionNumber")] = payment
         return expected
+
+    def _forget(self, known: dict[str, dict], bill_ids: list[str]) -> None:
+        """After a bulk call these bills' copies no longer show what BILL holds."""
+        self._paid_since_read.update(bill_ids)
+        for bill_id in bill_ids:
+            known.pop(bill_id, None)
 
     def reconcile(self, expected: dict[str, Verdict]):
         """What the run meant against BILL's payments (see ``audit``). BILL's answers to the

@@ -21,6 +21,14 @@ payment of the same bill and amount is a deliberate act (``again=True`` or
 ``payment_number=2``). A payment found under a transactionNumber counts only when it is for the
 same bill, vendor and amount and still live (not CANCELED/CANCELLED/VOIDED/FAILED); a caller's
 own transactionNumber that already belongs to another payment is refused before sending.
+
+After an uncertain outcome (the POST reached BILL, no answer came back, and the look-up found
+nothing *yet*), the client remembers that transactionNumber with the time: the same intent is
+not sent again until the first request can no longer be in flight (``config.total_timeout``
+seconds after it was sent, the deadline the client gives any call) *and* a look-up made after
+that finds nothing. Before then a re-send raises :class:`UncertainPaymentError` and sends
+nothing; a look-up that finds the payment returns it as always. The memory is the client's
+(one kernel): a new kernel starts without it, and relies on the look-up alone.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import time
 from decimal import Decimal
 
 from billhelpers import filters as _filters
@@ -75,6 +84,12 @@ DEAD_STATUSES = frozenset(
 MAX_PAYMENT_NUMBER = 100
 
 
+def _now() -> float:
+    """The clock the in-flight holds are measured on (monotonic: a changed wall clock cannot
+    shorten a hold); a function so that tests can move it."""
+    return time.monotonic()
+
+
 def is_live(payment: dict) -> bool:
     """Whether ``payment`` still pays its bill (not canceled, voided or failed)."""
     for key in ("status", "singleStatus", "disbursementStatus"):
@@ -105,6 +120,11 @@ def matches(payment: dict, item: dict) -> bool:
 
 class Payments(Resource):
     path, kind = "/v3/payments", "payments"
+
+    def __init__(self, client):
+        super().__init__(client)
+        #: transactionNumber → when a request that may still be in flight stops being so.
+        self._holds: dict[str, float] = {}
 
     def create(
         self,
@@ -153,12 +173,15 @@ class Payments(Resource):
             if bill.get("vendorId"):  # BILL's 2-business-day wait for a new vendor bank account
                 vendor = self.client.vendors.get(bill["vendorId"]).data or {}
                 preflight.check_vendor_wait(body, vendor, today=today())
+        looked_at = _now()  # the look-up below counts only if made after any hold ended
         if body.get("transactionNumber") is not None:
             made = self._check_own_number(body)
         else:
             made = self._choose_number(body, payment_number, again)
-        if made is not None:
+        if made is not None:  # BILL recorded it: nothing of it is in flight any more
+            self._release([str((made.data or {}).get("transactionNumber"))])
             return made
+        self._check_not_in_flight(self.path, body, [body["transactionNumber"]], looked_at)
         return self._post_once(self.path, body, [body["transactionNumber"]])
 
     def _choose_number(self, body: dict, payment_number: int | None, again: bool):
@@ -217,8 +240,10 @@ class Payments(Resource):
 
         ``known_bills`` (bill id → the bill as just read from BILL) spares the GET per bill
         when the caller has them, e.g. a payment run that listed the bills a moment ago; a bill
-        missing from it is read as usual. The transactionNumber look-up before sending is one
-        listing of these bills' payments (``billId:in:…``), not one per item."""
+        missing from it is read as usual. They only spare that read: the transactionNumber
+        look-up before sending is always made (one listing of these bills' payments,
+        ``billId:in:…``, not one per item), because a caller's copy can be stale (a re-run cell,
+        another kernel) and only BILL knows whether this intended payment was already made."""
         self.client.guard_production("POST", self.path + "/bulk", "creating a bulk payment")
         if (
             not isinstance(body, dict)
@@ -254,7 +279,8 @@ class Payments(Resource):
         for field, day in _process_dates(body):
             preflight.check_process_date(day, field, today)
         self._check_bills(items, known_bills or {})
-        found = self._find_for_items(items, _untouched(items, known_bills or {}))
+        looked_at = _now()
+        found = self._find_for_items(items)
         made = [
             next(
                 (
@@ -279,7 +305,9 @@ class Payments(Resource):
                     field=f"payments[{i}].transactionNumber",
                     hint="leave transactionNumber out or use a new one",
                 )
+        txns = [str(i["transactionNumber"]) for i in items]
         if all(made):
+            self._release(txns)
             return self._recovered(made, "this bulk payment was already made (an earlier run)")
         if any(made):
             done = ", ".join(f"payments[{i}]" for i, m in enumerate(made) if m)
@@ -288,7 +316,8 @@ class Payments(Resource):
                 field="payments",
                 hint="remove the items already paid and send the rest",
             )
-        return self._post_once(self.path + "/bulk", body, [i["transactionNumber"] for i in items])
+        self._check_not_in_flight(self.path + "/bulk", body, txns, looked_at)
+        return self._post_once(self.path + "/bulk", body, txns)
 
     def cancel(self, id: str) -> ApiResponse:
         """Cancel a payment while its ``singleStatus`` is ``SCHEDULED``; safe to repeat."""
@@ -316,23 +345,12 @@ class Payments(Resource):
         except ValidationError:
             return self._scan(wanted, None)
 
-    def _find_for_items(
-        self, items: list[dict], untouched: frozenset[str] = frozenset()
-    ) -> dict[str, list[dict]]:
+    def _find_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
         """transactionNumber → the payments recorded under it, for every bulk item, from ONE
         listing of the items' bills' payments (``billId:in:…``, newest first, checked row by
         row as :meth:`find` does). Items without a bill, or a refused filter, fall back to
-        one look-up per item. Items on ``untouched`` bills need no look-up (see
-        :func:`_untouched`)."""
-        found_none = {
-            str(i["transactionNumber"]): [] for i in items if i.get("billId") in untouched
-        }
-        items = [i for i in items if i.get("billId") not in untouched]
-        if not items:
-            return found_none
-        return found_none | self._find_for_listed(items)
-
-    def _find_for_listed(self, items: list[dict]) -> dict[str, list[dict]]:
+        one look-up per item. No item is skipped on the strength of a bill the caller read
+        earlier: that copy may predate the payment this look-up exists to find."""
         wanted = [str(i["transactionNumber"]) for i in items]
         bills = sorted({str(i.get("billId") or "") for i in items})
         if "" in bills or any('"' in b or "," in b for b in bills) or any('"' in t for t in wanted):
@@ -432,8 +450,54 @@ class Payments(Resource):
         return bill
 
     def _post_once(self, path: str, body: dict, txns: list[str]) -> ApiResponse:
+        """Send the payment POST once (the pipeline recovers); when its outcome stays unknown,
+        hold its transactionNumbers (see :meth:`_check_not_in_flight`)."""
         recovery = PaymentRecovery(self, path, body, txns)
-        return self.client.request("POST", path, json=body, safe=False, recovery=recovery)
+        try:
+            return self.client.request("POST", path, json=body, safe=False, recovery=recovery)
+        except UncertainPaymentError as err:
+            if err.recorded is None:
+                self._hold(txns)
+            raise
+        except KeyboardInterrupt:  # an interrupted cell may have sent it
+            self._hold(txns)
+            raise
+
+    # -- in-flight holds -------------------------------------------------------------------
+    def _hold(self, txns: list[str]) -> None:
+        """Remember ``txns`` as possibly in flight: BILL may still record them. Measured from
+        now, after the request was sent, so the hold is never shorter than the bound."""
+        until = _now() + self.client.config.total_timeout
+        for txn in txns:
+            self._holds[str(txn)] = max(until, self._holds.get(str(txn), until))
+
+    def _release(self, txns: list[str]) -> None:
+        """BILL has (or settled) these: nothing left in flight to wait for."""
+        for txn in txns:
+            self._holds.pop(str(txn), None)
+
+    def _check_not_in_flight(self, path: str, body: dict, txns: list[str], looked_at: float):
+        """Refuse to send an intent whose earlier request may still be in flight: a look-up
+        that found nothing proves nothing until it was made after that request can no longer
+        be processed (``config.total_timeout`` after it was sent). After that, release it."""
+        held = {t: self._holds[t] for t in map(str, txns) if t in self._holds}
+        pending = {t: until for t, until in held.items() if looked_at < until}
+        if not pending:
+            self._release(list(held))
+            return
+        wait = max(pending.values()) - _now()
+        finds = " and ".join(f"client.payments.find({t!r})" for t in pending)
+        raise UncertainPaymentError(
+            f"POST {path}: transactionNumber {', '.join(pending)} was sent a moment ago without a "
+            "clear answer, and BILL may still be processing it; nothing was sent now. Wait "
+            f"{max(wait, 0):.0f} s more (the call's total deadline of "
+            f"{self.client.config.total_timeout:g} s after it was sent), then call {finds}; "
+            "resend err.body (the same transactionNumber) only if it still finds nothing.",
+            transaction_number=",".join(pending),
+            recorded=None,
+            path=path,
+            body=body,
+        )
 
 
 class PaymentRecovery:
@@ -479,7 +543,9 @@ class PaymentRecovery:
                 f"processing it: BILL has no payment with transactionNumber {self.listed} yet, "
                 "but that is not proof it will not be paid. Do NOT retry now: call "
                 f"{finds} again in a moment, and resend err.body (the same transactionNumber) "
-                "only if it still finds nothing.",
+                "only if it still finds nothing once the request cannot be in flight any more "
+                f"({self.payments.client.config.total_timeout:g} s after it was sent: the "
+                "client refuses to send it again before then).",
                 transaction_number=self.number,
                 recorded=None,
                 path=self.path,
@@ -550,23 +616,6 @@ def _with_shared(item: dict, body: dict) -> dict:
     if item is body:
         return item
     return {**{k: body[k] for k in ("vendorId", "processDate") if k in body}, **item}
-
-
-def _untouched(items: list[dict], known_bills: dict[str, dict]) -> frozenset[str]:
-    """The items' bills that, as the caller just read them, no live payment touches: nothing
-    scheduled or paid (``dueAmount`` is the whole ``amount``). A live payment under an item's
-    transactionNumber would have lowered that, so there is nothing to look up for them."""
-    untouched = set()
-    for item in items:
-        bill = known_bills.get(item.get("billId") or "")
-        if not bill:
-            continue
-        amounts = [bill.get(k) for k in ("scheduledAmount", "paidAmount")]
-        if _due(bill) == Decimal(str(bill.get("amount"))) and not any(
-            Decimal(str(a)) for a in amounts if a is not None
-        ):
-            untouched.add(item["billId"])
-    return frozenset(untouched)
 
 
 def _due(bill: dict) -> Decimal:

@@ -110,3 +110,111 @@ def test_generator_output_reads_back(tmp_path):
         )
         rows = read_export(out)
         assert len(rows) == 50 and len({r.vendor for r in rows}) == 7
+
+
+# -- issue 23: an export must never pay the wrong vendor or the wrong amount -------------------
+
+BILL_ROW = ",11/01/2026,Bill,{num},12/01/2026,0,{amount},{open}\n"
+
+
+def _qbo(*sections: tuple[str, list[str]]) -> str:
+    """A QuickBooks export: each section a vendor heading, its bill rows and its total line."""
+    text = QBO_HEAD
+    for vendor, rows in sections:
+        text += f'"{vendor}",,,,,,,\n' + "".join(rows) + f'"Total for {vendor}",,,,,,1.00,1.00\n'
+    return text + 'TOTAL,,,,,,1.00,1.00\n\n"Tuesday, December 1, 2026 08:00 AM GMT-05:00"\n'
+
+
+def test_a_vendor_named_total_is_a_heading_not_a_total_line():
+    text = _qbo(
+        ("Happy Paper Co.", [BILL_ROW.format(num="HP-1", amount="10.00", open="10.00")]),
+        ("Total Wine & More", [BILL_ROW.format(num="TW-1", amount="20.00", open="20.00")]),
+    )
+    vendors = {r.invoice_number: r.vendor for r in read_export(text)}
+    assert vendors == {"HP-1": "Happy Paper Co.", "TW-1": "Total Wine & More"}
+
+
+def test_a_row_wider_than_the_header_is_refused_not_shifted():
+    # an unquoted thousands separator: "1,250.00",1,250.00 would be read as open balance 1
+    row = ',11/01/2026,Bill,HP-1,12/01/2026,0,"1,250.00",1,250.00\n'
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Happy Paper Co.", [row])))
+    ((line, column, message),) = info.value.problems
+    assert line == 6 and "9 cells" in message and "8" in message
+    assert "line 6" in str(info.value)
+
+
+def test_columns_are_read_by_their_header_names_in_any_order():
+    head = "Unpaid Bills\n\nOpen balance,Amount,Past due,Due date,Num,Transaction type,Date,\n"
+    text = head + ",,,,,,,Acme\n1.50,2.00,0,12/01/2026,A-1,Bill,11/01/2026,\n"
+    (row,) = read_export(text)
+    assert (row.vendor, row.amount, row.open_amount) == ("Acme", Decimal("2.00"), Decimal("1.50"))
+
+
+@pytest.mark.parametrize("cell", ["12,50", "1.250,00", "1,25", "1,250", "12,5000", "1,2345.00"])
+def test_an_ambiguous_separator_is_refused_naming_line_and_cell(cell):
+    row = BILL_ROW.format(num="A-1", amount="1250.00", open=f'"{cell}"')
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", [row])))
+    ((line, column, message),) = info.value.problems
+    assert (line, column) == (6, "Open balance") and "separator" in message
+    assert repr(cell) in message
+
+
+def test_an_open_balance_above_the_bills_amount_is_refused():
+    row = BILL_ROW.format(num="A-1", amount="100.00", open="150.00")
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", [row])))
+    ((line, column, message),) = info.value.problems
+    assert (line, column) == (6, "Open balance") and "150.00" in message and "100.00" in message
+
+
+def test_an_unterminated_quote_is_reported_not_swallowed():
+    rows = [
+        ',11/01/2026,Bill,"A-1,12/01/2026,0,10.00,10.00\n',  # the quote is never closed
+        BILL_ROW.format(num="A-2", amount="20.00", open="20.00"),
+    ]
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", rows)))
+    assert "quote" in str(info.value) and "line 6" in str(info.value)
+
+
+def test_a_quote_closed_rows_later_is_reported_not_merged():
+    rows = [
+        ',11/01/2026,Bill,"A-1,12/01/2026,0,10.00,10.00\n',
+        BILL_ROW.format(num="A-2", amount="20.00", open="20.00"),
+        ',11/01/2026,Bill,A-3",12/01/2026,0,30.00,30.00\n',
+    ]
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", rows)))
+    assert info.value.problems and info.value.problems[0][0] == 6
+
+
+def test_a_huge_cell_is_a_clear_export_error():
+    row = BILL_ROW.format(num="A" * 200_000, amount="1.00", open="1.00")
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", [row])))
+    assert "line 6" in str(info.value) and "KiB" in str(info.value)
+
+
+def test_every_unreadable_row_is_reported_at_once():
+    rows = [
+        BILL_ROW.format(num="A-1", amount="10.00", open='"12,50"'),
+        ',11/01/2026,Bill,A-2,12/01/2026,0,"1,250.00",1,250.00\n',
+        BILL_ROW.format(num="A-3", amount="10.00", open="20.00"),
+        BILL_ROW.format(num="A-4", amount="10.00", open="10.00"),
+    ]
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", rows)))
+    assert [p[0] for p in info.value.problems] == [6, 7, 8]
+
+
+def test_a_name_beside_a_bill_row_is_refused_not_given_to_the_previous_vendor():
+    rows = [
+        BILL_ROW.format(num="A-1", amount="10.00", open="10.00"),
+        "Other Vendor" + BILL_ROW.format(num="O-1", amount="20.00", open="20.00"),
+    ]
+    with pytest.raises(ExportError) as info:
+        read_export(_qbo(("Acme", rows)))
+    ((line, _, message),) = info.value.problems
+    assert line == 7 and "'Other Vendor'" in message and "heading row" in message

@@ -90,3 +90,40 @@ def test_plan_frame_shows_each_row_and_why():
     frame = plan_frame(build_plan(read_export(DATA / "xero_aged_payables.csv"), VENDORS, BILLS))
     assert list(frame["bill status"]) == ["in BILL", "new", "changed", "new"]
     assert frame.loc[2, "why"].startswith("amount 2000.00 in BILL")
+
+
+# -- issue 23: names outside ASCII, and names that share nothing ---------------------------------
+
+FOREIGN = ["ООО Ромашка", "北京纸业有限公司", "Αθηνά Χαρτικά", "Müller Papier GmbH"]
+
+
+@pytest.mark.parametrize("name", FOREIGN)
+def test_names_in_any_script_keep_their_letters(name):
+    assert normalise_name(name)  # never the empty string
+    assert normalise_name(name) == normalise_name(name.upper())
+
+
+@pytest.mark.parametrize("name", FOREIGN[:3])
+def test_a_name_in_another_script_is_never_matched_to_an_unrelated_vendor(name):
+    for other in ("ООО Лютик", "大", "Ωμέγα"):  # one unrelated vendor in a script of its own
+        match = match_vendor(name, VENDORS + [{"id": "00901X", "name": other}])
+        assert match.status == "new", (other, match)
+
+
+def test_the_same_name_in_another_script_still_matches_exactly():
+    vendors = VENDORS + [{"id": "00901X", "name": "ООО Ромашка"}]
+    match = match_vendor("ооо ромашка", vendors)
+    assert (match.status, match.vendor["id"]) == ("matched", "00901X")
+
+
+@pytest.mark.parametrize("name", ["!!!", "---", "…"])
+def test_a_name_without_letters_or_digits_needs_a_person(name):
+    vendors = VENDORS + [{"id": "00901Z", "name": "???"}]
+    match = match_vendor(name, vendors)
+    assert match.status not in ("matched", "new")
+    rows = read_export(
+        "\n,Date,Transaction type,Num,Due date,Past due,Amount,Open balance\n"
+        f'"{name}",,,,,,,\n,11/01/2026,Bill,Q-1,12/01/2026,0,1.00,1.00\n'
+    )
+    (row,) = build_plan(rows, vendors, [])
+    assert row.bill_status == "blocked" and row.vendor_id is None

@@ -200,3 +200,37 @@ def test_lost_answer_of_a_bulk_call_is_recovered_not_paid_twice(trusted, tmp_pat
     recon = run.reconcile(expected)
     assert all(r.outcome.startswith("ok") for r in recon)
     assert sum(Decimal(str(r.payment["amount"])) for r in recon) == sum(v.amount for v in verdicts)
+
+
+def test_pay_step_run_twice_pays_a_partly_open_bill_once(trusted, monkeypatch):
+    """Re-running chapter 08's pay cell: the bill is 300.00, the export says 100.00 is open.
+    The run's own copy of the bill (dueAmount 300.00) is stale after the first pay, so the
+    second pay must find the first payment in BILL and send nothing."""
+    vendor = trusted.vendors.create(vendor_body("Stale Copy Supplies")).data
+    bill = trusted.bills.create(bill_body(vendor["id"], "300.00", invoice="SC-1")).data
+    due = dt.date.fromisoformat(bill["dueDate"]).strftime("%m/%d/%Y")
+    text = (
+        ",Date,Transaction type,Num,Due date,Past due,Amount,Open balance\n"
+        "Stale Copy Supplies,,,,,,,\n"
+        f",{due},Bill,SC-1,{due},0,300.00,100.00\n"
+    )
+    run = new_run(trusted, read_export(text))
+    day = run.run_date()
+    verdicts = run.preflight(day)
+    assert [(v.go, v.amount) for v in verdicts] == [(True, Decimal("100.00"))]
+    handed = []  # the copies of the bill the run hands the client on each pay
+    real = trusted.payments.bulk_create
+
+    def spy(body, *, known_bills=None):
+        handed.append(dict(known_bills or {}).get(bill["id"]))
+        return real(body, known_bills=known_bills)
+
+    monkeypatch.setattr(trusted.payments, "bulk_create", spy)
+    first = run.pay(verdicts, day)
+    second = run.pay(verdicts, day)  # the learner runs the cell again
+    assert first == second
+    assert handed[0] is not None and handed[1] is None  # paid since read: not trusted again
+    live = [p for p in trusted.payments.list_all(progress=False) if p.get("billId") == bill["id"]]
+    assert [Decimal(str(p["amount"])) for p in live] == [Decimal("100.00")]
+    assert trusted.bills.get(bill["id"])["dueAmount"] == Decimal("200.00")
+    assert all(r.outcome.startswith("ok") for r in run.reconcile(second))

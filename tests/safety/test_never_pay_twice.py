@@ -362,7 +362,7 @@ def test_slow_payment_still_in_flight_is_never_paid_twice(trusted, make_client, 
 
 
 def test_payment_outcome_unknown_when_lookup_fails_says_do_not_retry(
-    trusted, make_client, unpaid_bill
+    trusted, make_client, unpaid_bill, clock
 ):
     payer = make_client(max_retries=1)
     payer.login()
@@ -383,10 +383,22 @@ def test_payment_outcome_unknown_when_lookup_fails_says_do_not_retry(
     assert "do NOT retry" in str(err) and err.transaction_number in str(err)
     payer.payments._choose_number = choose
     assert _payment_calls(payer) == [("GET", 200), ("POST", 0), ("GET", 0), ("GET", 0)]
-    # what the message says to do: look it up, and resend the same body only if it is absent
+    # what the message says to do: wait until it cannot be in flight, look it up, and resend
+    # the same body only if it is absent
+    clock[0] += payer.config.total_timeout
     assert payer.payments.find(err.transaction_number) is None
     payer.payments.create(err.body)
     assert _paid_once(payer, unpaid_bill)["transactionNumber"] == err.transaction_number
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The clock the client's in-flight holds are measured on, moved by the test (no sleep)."""
+    from billhelpers.resources import payments as payments_module
+
+    now = [1000.0]
+    monkeypatch.setattr(payments_module, "_now", lambda: now[0])
+    return now
 
 
 def _logged_posts(client, path="/v3/payments"):
@@ -411,7 +423,7 @@ def test_dropped_payment_after_processing_is_recovered_not_repeated(trusted, unp
     assert len(recorded) == 1
 
 
-def test_dropped_payment_not_recorded_says_look_again_before_retrying(trusted, unpaid_bill):
+def test_dropped_payment_not_recorded_says_look_again_before_retrying(trusted, unpaid_bill, clock):
     # The request went out and the connection dropped: real BILL may still be processing it
     # (a lost connection does not stop the server), so an empty look-up is not proof yet.
     trusted.emulator.add_fault(path="/v3/payments", method="POST", count=1, drop=True)
@@ -421,7 +433,9 @@ def test_dropped_payment_not_recorded_says_look_again_before_retrying(trusted, u
     assert err.recorded is None and not err.safe_to_retry
     assert "Do NOT retry now" in str(err)
     assert f"client.payments.find({err.transaction_number!r}) again in a moment" in str(err)
-    # what the message says: look again, and resend the same body only if still absent
+    # what the message says: look again once it cannot be in flight, and resend the same body
+    # only if still absent
+    clock[0] += trusted.config.total_timeout
     assert trusted.payments.find(err.transaction_number) is None
     resp = trusted.payments.create(err.body)
     assert resp["transactionNumber"] == err.transaction_number
@@ -555,3 +569,90 @@ def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
     again = trusted.payments.bulk_create(body, known_bills=fresh)
     assert again.recovered
     assert len(payments_for(trusted, bill["id"])) == 1
+
+
+def test_bulk_with_a_stale_known_bill_does_not_pay_again(trusted):
+    # The caller's copy of the bill was read before its first payment (dueAmount the whole
+    # amount): the client must still look the transactionNumber up, not trust that copy.
+    vendor = trusted.vendors.create(vendor_body())
+    bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
+    body = {
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+        "processingOptions": {},
+        "processDate": pay_date(),
+        "payments": [{"billId": bill["id"], "amount": "10.00"}],
+    }
+    stale = {bill["id"]: bill}
+    first = trusted.payments.bulk_create(body, known_bills=stale)
+    again = trusted.payments.bulk_create(body, known_bills=stale)
+    assert not first.recovered and again.recovered
+    assert len(payments_for(trusted, bill["id"])) == 1
+
+
+# -- an uncertain payment is not sent again while it may be in flight (issue 23) -----------------
+
+
+def test_uncertain_payment_resent_at_once_is_refused_not_paid_twice(
+    trusted, make_client, unpaid_bill
+):
+    # The read timeout (0.2 s) is shorter than BILL's processing (0.5 s): the first POST is
+    # still being processed when the caller calls the same create again.
+    payer = make_client(timeout=(2.0, 0.2))
+    payer.login()
+    payer.emulator.add_fault(path="/v3/payments", method="POST", count=1, delaySeconds=0.5)
+    body = payment_body(unpaid_bill["id"], "10.00")
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        payer.payments.create(body)
+    assert not info.value.safe_to_retry
+    for again in (body, info.value.body):  # the same cell again, or the error's own body
+        with pytest.raises(bh.UncertainPaymentError) as refused:
+            payer.payments.create(again)
+        err = refused.value
+        assert err.recorded is None and not err.safe_to_retry
+        assert err.transaction_number == info.value.transaction_number
+        assert "nothing was sent" in str(err) and "find(" in str(err)
+    wait_until(lambda: len(posts(payer, "/v3/payments")) == 1)  # the slow call has ended
+    _paid_once(payer, unpaid_bill, "10.00")
+    resp = payer.payments.create(body)  # once BILL shows it, the re-run finds it
+    assert resp.recovered
+    _paid_once(payer, unpaid_bill, "10.00")
+
+
+def test_uncertain_payment_may_be_resent_after_its_bound_when_a_fresh_look_up_finds_nothing(
+    trusted, unpaid_bill, clock
+):
+    now = clock
+    trusted.emulator.add_fault(path="/v3/payments", method="POST", count=1, drop=True)
+    with pytest.raises(bh.UncertainPaymentError) as info:
+        trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
+    bound = trusted.config.total_timeout
+    now[0] += bound - 0.5  # not yet: the request could still be in flight
+    with pytest.raises(bh.UncertainPaymentError):
+        trusted.payments.create(info.value.body)
+    assert len(_logged_posts(trusted)) == 1
+    now[0] += 1.0  # past the bound: a look-up made now finds nothing, so it is safe
+    resp = trusted.payments.create(info.value.body)
+    assert resp["transactionNumber"] == info.value.transaction_number and not resp.recovered
+    assert len(_logged_posts(trusted)) == 2
+    assert trusted.bills.get(unpaid_bill["id"])["dueAmount"] == 0
+
+
+def test_uncertain_bulk_payment_resent_at_once_is_refused(trusted, make_client):
+    payer = make_client(timeout=(2.0, 0.2))
+    payer.login()
+    vendor = payer.vendors.create(vendor_body())
+    bill = payer.bills.create(bill_body(vendor["id"], "30.00")).data
+    payer.emulator.add_fault(path="/v3/payments/bulk", method="POST", count=1, delaySeconds=0.5)
+    body = {
+        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
+        "processingOptions": {},
+        "processDate": pay_date(),
+        "payments": [{"billId": bill["id"], "amount": "10.00"}],
+    }
+    with pytest.raises(bh.UncertainPaymentError):
+        payer.payments.bulk_create(body)
+    with pytest.raises(bh.UncertainPaymentError) as refused:
+        payer.payments.bulk_create(body)
+    assert "nothing was sent" in str(refused.value)
+    wait_until(lambda: len(posts(payer, "/v3/payments/bulk")) == 1)
+    assert len(payments_for(payer, bill["id"])) == 1

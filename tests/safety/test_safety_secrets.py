@@ -30,7 +30,7 @@ def _exception_texts(err: BaseException) -> list[str]:
     return [str(err), repr(err), "".join(traceback.format_exception(err))]
 
 
-def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, caplog):
+def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="urllib3")
     texts, session_ids = [], []
@@ -74,6 +74,11 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
     client.emulator.add_fault(path="/v3/payments", method="POST", drop=True)
     err = failing(lambda: client.payments.create(payment_body(bill["id"], "20.00")))
     texts.append(repr(err.body))
+    failing(lambda: client.payments.create(err.body))  # at once: refused, it may be in flight
+    from billhelpers.resources import payments as payments_module
+
+    later = payments_module._now() + client.config.total_timeout  # when it cannot be in flight
+    monkeypatch.setattr(payments_module, "_now", lambda: later)
     client.emulator.add_fault(path="/v3/payments", method="POST", drop=True, afterProcessing=True)
     show(client.payments.create(err.body), client)
     client.emulator.advance_clock(36 * 60)  # an expired session, found by the next call
