@@ -147,9 +147,14 @@ class Client:
         """BILL's today: the UTC date of the server's clock, from the ``Date`` header of its
         newest answer (:mod:`billhelpers.server_time`). Every business-day and processDate rule
         of the kit counts from it, never from this computer's calendar. In demo mode it is the
-        emulator's (test) clock; before any answer, the emulator is asked once."""
-        if not self.server_clock.seen and self.config.environment == "demo":
-            self.emulator.clock()  # its answer's Date header sets the clock
+        emulator's (test) clock. Before any answer, one is asked for: the emulator's clock in
+        demo, else ``GET /v3/login/session`` (signing in first if needed: every BILL call needs
+        a session anyway), never this computer's calendar."""
+        if not self.server_clock.seen:
+            if self.config.environment == "demo":
+                self.emulator.clock()  # its answer's Date header sets the clock
+            else:
+                self.session_info()
         return self.server_clock.today()
 
     def allow_production_payments(self) -> None:

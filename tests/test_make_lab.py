@@ -92,6 +92,7 @@ def _stop_group(proc: subprocess.Popen) -> None:
             continue
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_make_lab_serves_the_notebooks(lab):
     url, token, listing = lab
     assert listing is not None, "make lab did not serve JupyterLab within 60 s"

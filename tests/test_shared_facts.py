@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from bill_emulator.backend import ids as emulator_ids
 from bill_emulator.backend import payments as emulator_payments
 from bill_emulator.backend import validation as emulator_validation
@@ -79,6 +81,7 @@ def test_both_sides_keep_the_federal_reserve_calendar():
         assert not business_days.is_business_day(far) and not emulator_clock.is_business_day(far)
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_the_emulator_loads_without_the_client():
     """Imported on its own, in a fresh interpreter, the emulator pulls in no billhelpers."""
     code = (
@@ -88,3 +91,38 @@ def test_the_emulator_loads_without_the_client():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_webhook_event_types_agree():
+    from bill_emulator.backend import webhooks as emulator_webhooks
+    from billhelpers.resources import webhooks as client_webhooks
+
+    assert tuple(client_webhooks.EVENT_TYPES) == tuple(emulator_webhooks.EVENT_TYPES)
+    assert "payment.updated" in client_webhooks.EVENT_TYPES
+
+
+def test_filterable_and_sortable_fields_agree():
+    """The client's filter checks and the emulator's listing answer the same fields and
+    operators: the client names resources in the plural, the emulator its kinds singular."""
+    from bill_emulator.backend import listing
+    from billhelpers import filters
+
+    kinds = {"vendors": "vendor", "bills": "bill", "banks": "bank", "payments": "payment"}
+    assert set(filters.FILTERABLE) == set(kinds) and set(listing.FIELDS) == set(kinds.values())
+    for resource, kind in kinds.items():
+        emulated = {name: field.ops for name, field in listing.FIELDS[kind].items()}
+        assert {k: tuple(v) for k, v in filters.FILTERABLE[resource].items()} == {
+            k: tuple(v) for k, v in emulated.items()
+        }, resource
+        assert set(filters.SORTABLE[resource]) == set(emulated) | set(listing.SORT_ONLY[kind])
+    assert sum(len(fields) for fields in filters.FILTERABLE.values()) >= 31
+
+
+def test_webhook_signatures_agree():
+    from bill_emulator import delivery
+    from billhelpers import webhooks
+
+    body, key = b'{"metadata": {"eventType": "payment.updated"}}', "k3y-\u00e9"
+    assert webhooks.sign(body, key) == delivery.sign(body, key)
+    assert webhooks.verify_signature(body, delivery.sign(body, key), key)
+    assert not webhooks.verify_signature(body + b" ", delivery.sign(body, key), key)

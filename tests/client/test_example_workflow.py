@@ -5,9 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "ap_workflow.py"
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_ap_workflow_script_runs_in_demo_mode(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILL_")}
     env.update(

@@ -52,6 +52,7 @@ def test_server_error_on_create_vendor_not_retried(client, sleeps):
     assert sleeps == []
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_slow_answer_past_timeout_raises_connection_problem(make_client):
     client = make_client(timeout=(2.0, 0.3), max_retries=0)
     client.login()

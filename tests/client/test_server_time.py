@@ -91,3 +91,16 @@ def test_retry_after_as_a_date_counts_from_the_servers_clock():
     assert _retry_after("Thu, 24 Dec 2026 11:00:00 GMT", clock) == 0.0
     assert _retry_after("7", clock) == 7.0
     assert _retry_after("soon", clock) is None
+
+
+def test_outside_demo_the_first_today_asks_bill_not_the_computer(make_client):
+    from billhelpers.config import DEMO_CREDENTIALS
+
+    sandbox = make_client(environment="sandbox", **DEMO_CREDENTIALS)  # pointed at the emulator
+    assert sandbox.today() == TEST_TODAY  # the emulator's pinned day, not the wall's
+    assert [(c["method"], c["path"]) for c in sandbox.history][-1] == (
+        "GET",
+        "/v3/login/session",
+    )
+    sent = sandbox.calls_sent
+    assert sandbox.today() == TEST_TODAY and sandbox.calls_sent == sent  # asked once

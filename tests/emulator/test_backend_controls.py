@@ -155,6 +155,7 @@ b.close()
 """
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_processes_share_one_data_dir_safely(backend, caller, tmp_path):
     data_dir = str(tmp_path / "data")
     procs = [subprocess.Popen([sys.executable, "-c", _WORKER, data_dir, str(n)]) for n in range(3)]

@@ -113,6 +113,7 @@ def test_the_launcher_pins_a_new_world_from_the_environment(tmp_path, monkeypatc
         launcher.stop_started()
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_stop_waits_for_the_request_in_flight(tmp_path, capfd):
     """A request still being served when ``stop()`` is called finishes its work before the
     database closes (it used to meet "Cannot operate on a closed database", printed)."""

@@ -89,6 +89,7 @@ def test_fault_drop_after_payment_was_recorded(signed_in):
     assert dropped == ("POST", "/v3/payments", 0)  # logged as served with no response
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_fault_delay_past_client_timeout(server, signed_in):
     _fault(signed_in, path="/v3/vendors", method="POST", delaySeconds=0.3)
     with pytest.raises(requests.ReadTimeout):
@@ -102,6 +103,7 @@ def test_fault_delay_past_client_timeout(server, signed_in):
     assert _vendor_names(signed_in) == ["Slow"]
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_concurrent_limit_is_429_bdc_1322(server, signed_in):
     signed_in.call("PUT", "/_emulator/limits", {"concurrentRequests": 1})
     _fault(signed_in, path="/v3/login/session", delaySeconds=0.3)

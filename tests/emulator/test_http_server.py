@@ -128,6 +128,7 @@ def test_ensure_emulator_never_reuses_a_non_loopback_url(launched, tmp_path):
     assert launched.ensure_emulator(data).startswith("http://127.0.0.1:")
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_cli_prints_the_url_and_serves(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "bill_emulator", "--port", "0", "--data-dir", str(tmp_path)],
@@ -144,6 +145,7 @@ def test_cli_prints_the_url_and_serves(tmp_path):
     assert not (tmp_path / "server.json").exists()
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_cli_fresh_org_writes_owner_only_credentials_and_prints_no_secret(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "bill_emulator", "--port", "0", "--data-dir", str(tmp_path)]

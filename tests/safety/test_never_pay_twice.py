@@ -331,6 +331,7 @@ def test_payment_rate_limited_on_last_attempt_is_never_paid_twice(
     _paid_once(payer, unpaid_bill, "10.00")
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_slow_payment_recorded_before_timeout_is_recovered(trusted, make_client, unpaid_bill):
     payer = make_client(timeout=(2.0, 0.2))
     payer.login()
@@ -443,6 +444,7 @@ def test_dropped_payment_not_recorded_says_look_again_before_retrying(trusted, u
     assert len(_logged_posts(trusted)) == 2
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_slow_payment_not_yet_recorded_is_not_safe_to_retry(make_client, trusted, unpaid_bill):
     payer = make_client(timeout=(2.0, 0.2))
     payer.login()
@@ -592,6 +594,7 @@ def test_bulk_with_a_stale_known_bill_does_not_pay_again(trusted):
 # -- an uncertain payment is not sent again while it may be in flight (issue 23) -----------------
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_uncertain_payment_resent_at_once_is_refused_not_paid_twice(
     trusted, make_client, unpaid_bill
 ):
@@ -637,6 +640,7 @@ def test_uncertain_payment_may_be_resent_after_its_bound_when_a_fresh_look_up_fi
     assert trusted.bills.get(unpaid_bill["id"])["dueAmount"] == 0
 
 
+@pytest.mark.realtime  # libfaketime bends its timeouts/child process
 def test_uncertain_bulk_payment_resent_at_once_is_refused(trusted, make_client):
     payer = make_client(timeout=(2.0, 0.2))
     payer.login()
