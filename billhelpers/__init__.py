@@ -40,6 +40,7 @@ _LAZY = {
     "CredentialsForm": ("billhelpers.forms", "CredentialsForm"),
     "MfaForm": ("billhelpers.forms", "MfaForm"),
     "PaymentConfirmation": ("billhelpers.forms", "PaymentConfirmation"),
+    "BatchConfirmation": ("billhelpers.forms", "BatchConfirmation"),
 }
 _LAZY_MODULES = ("tutorial", "tables", "forms", "client")
 
@@ -62,6 +63,7 @@ def __dir__():
 __all__ = (
     "AlreadyPaidError",
     "ApiResponse",
+    "BatchConfirmation",
     "BillAPIError",
     "BillError",
     "Client",

@@ -1,8 +1,8 @@
 """billhelpers.forms
 ~~~~~~~~~~~~~~~~~
 
-Provides the tutorial's three ipywidgets forms: sign-in credentials, the MFA token, and the
-payment confirmation.
+Provides the tutorial's ipywidgets forms: sign-in credentials, the MFA token, the payment
+confirmation, and the confirmation of a batch of payments (a run, a bulk call, a few singles).
 
 The forms only collect input and show status. They know nothing of HTTP or of BILL's rules: each
 form is given the functions to call (``sign_in``, ``validate``, ``resend``, ``pay``), normally
@@ -46,6 +46,11 @@ selector                      what it is
 ``.bh-pay-confirm``           the "Confirm payment" ``button``
 ``.bh-pay-status``            status line, e.g. "✅ Payment stp… created — status: SCHEDULED"
 ``.bh-pay-output``            the payment request and response after a confirm
+``.bh-batch``                 the whole batch confirmation
+``.bh-batch-summary``         what, count, total, process date, environment
+``.bh-batch-confirm``         the "Confirm N payments" ``button``
+``.bh-batch-status``          status line, e.g. "✅ Sent: 15 payments, $12,345.00 (sandbox)"
+``.bh-batch-output``          what the confirmed sending printed
 ============================  =====================================================
 
 Every status line also carries a state class: ``bh-state-idle``, ``bh-state-busy``,
@@ -65,7 +70,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ("CredentialsForm", "MfaForm", "PaymentConfirmation")
+__all__ = ("BatchConfirmation", "CredentialsForm", "MfaForm", "PaymentConfirmation")
 
 _STATES = ("idle", "busy", "ok", "error")
 _ENVIRONMENTS = (
@@ -525,3 +530,94 @@ class PaymentConfirmation(_Form):
             f"✅ Payment {response['id']} created — status: {response['status']}{note}",
         )
         return response
+
+
+class BatchConfirmation(_Form):
+    """A gate in front of a cell that moves money: says how many payments, their total and the
+    environment, and calls ``send()`` only when confirmed.
+
+    ``summary`` holds ``what`` (one line: which payments), ``count``, ``total`` (formatted),
+    ``environment`` and optionally ``process_date``. ``send()`` sends exactly those payments
+    and returns what the cell needs afterwards (a response, a run's expected payments); it is
+    called at most once per gate: after a success the button is disabled. A click captures what
+    ``send()`` prints in the form's output area; a call from a cell (``confirm()``, as demo
+    mode does) prints in the cell, as the cell did before it had a gate.
+    """
+
+    def __init__(self, summary: Mapping[str, Any], send: Callable[[], Any]) -> None:
+        self._sender = send
+        self.summary = dict(summary)
+        self.confirmed = False
+        #: what ``send()`` returned, once confirmed
+        self.result: Any = None
+        self.summary_box = widgets.HTML(self._summary_html(self.summary))
+        self.summary_box.add_class("bh-batch-summary")
+        self.confirm_button = widgets.Button(
+            description=f"Confirm {self.headline()}",
+            button_style="warning",
+            icon="check",
+            layout=_auto(),
+        )
+        self.confirm_button.add_class("bh-batch-confirm")
+        self.status = _StatusLine(
+            "bh-batch-status", "Waiting for your confirmation: nothing has been sent yet."
+        )
+        self.confirm_button.on_click(lambda _button: self._click())
+        super().__init__(
+            [
+                widgets.HTML("<b>Confirm these payments</b>"),
+                self.summary_box,
+                self.confirm_button,
+                self.status,
+            ],
+            css_class="bh-batch",
+            output_class="bh-batch-output",
+        )
+
+    def headline(self) -> str:
+        """``"15 payments, $12,345.00 total, in sandbox"``: what the person confirms."""
+        s = self.summary
+        count = s.get("count", 0)
+        noun = "payment" if count == 1 else "payments"
+        return f"{count} {noun}, {s.get('total')} total, in {s.get('environment')}"
+
+    @staticmethod
+    def _summary_html(summary: Mapping[str, Any]) -> str:
+        rows = (
+            ("Payments", summary.get("what")),
+            ("Count", summary.get("count")),
+            ("Total", summary.get("total")),
+            ("Process date", summary.get("process_date")),
+            ("Environment", summary.get("environment")),
+        )
+        cells = "".join(
+            f"<tr><th style='text-align:left;padding-right:1em'>{label}</th>"
+            f"<td>{html.escape(str(value))}</td></tr>"
+            for label, value in rows
+            if value is not None
+        )
+        return f"<table>{cells}</table>"
+
+    def __repr__(self) -> str:
+        outcome = "sent" if self.confirmed else "not confirmed yet when this cell ran"
+        return f"{type(self).__name__}: {self.headline()}. Outcome: {outcome}."
+
+    def _click(self) -> Any:
+        with self.output:  # what send() prints shows under the form, not in the log console
+            return self.confirm()
+
+    def confirm(self, *, note: str = "") -> Any:
+        """Send the payments (what the button does); a second call returns the first result."""
+        if self.confirmed:
+            return self.result
+        self.confirm_button.disabled = True
+        self.status.set("busy", f"Sending {self.headline()}…")
+        try:
+            result = self._sender()
+        except Exception as err:
+            self.confirm_button.disabled = False
+            self.status.set("error", f"❌ {_error_text(err)}")
+            raise
+        self.confirmed, self.result = True, result
+        self.status.set("ok", f"✅ Sent: {self.headline()}{note}")
+        return result

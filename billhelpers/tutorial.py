@@ -19,7 +19,7 @@ supplies the code and payments are confirmed for you, saying so.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = (
     "show_error",
     "cancel_tutorial_payment",
     "check_environment",
+    "confirm_batch",
     "confirm_payment",
     "connect",
     "create_bill_once",
@@ -61,6 +62,7 @@ __all__ = (
     "find_vendor",
     "mfa_form",
     "payment_confirmation",
+    "payment_gate",
     "pick_bank",
     "process_date",
     "send_mfa_challenge",
@@ -659,15 +661,106 @@ def confirm_payment(form, client):
         print("✅ Confirmed: this is the payment.")
         return form.payment
     if not _is_demo(client):
+        s = form.summary
         raise PersonNeeded(
-            "Run All stops here on purpose: check the payment above and press “Confirm "
-            "payment” if it is right; then run the cells below."
+            f"Run All stops here on purpose: 1 payment, {s.get('amount')} total, in "
+            f"{s.get('environment')}, to {s.get('vendor')}. Check the payment above and press "
+            "“Confirm payment” if it is right; then run the cells below."
         )
     print("Demo mode: confirmed for you (test money in the emulator).")
     response = form.confirm(note=" (auto-confirmed in demo mode)")
     if response is None:
         raise RuntimeError(f"The payment was not created: {form.status.text}")
     return response
+
+
+# -- any cell that moves money: the gate ----------------------------------------------------
+def _environment(where) -> str:
+    """The environment of a client or of a :class:`~billhelpers.config.Config`."""
+    return getattr(where, "config", where).environment
+
+
+def _field(payment, key: str, attr: str):
+    if isinstance(payment, Mapping):
+        return payment.get(key)
+    return getattr(payment, attr, None)
+
+
+def payment_gate(
+    where,
+    payments: Iterable,
+    send: Callable[[], Any],
+    *,
+    what: str,
+    process_date=None,
+):
+    """The confirmation gate in front of a cell that moves money (a
+    :class:`~billhelpers.forms.BatchConfirmation`): it names the count of ``payments``, their
+    total and the environment, and calls ``send()`` (which sends exactly those payments) only
+    once confirmed. Use it with :func:`confirm_batch`.
+
+    ``where`` is a client or a ``Config`` (a plain-``requests`` chapter has no client).
+    ``payments`` are payment bodies (``amount``, ``billId``) or a run's verdicts (``amount``,
+    ``bill_id``). Re-running the cell with the same payments gives back the same gate, so a
+    person presses the button, then runs the cell again and gets what ``send()`` returned,
+    without a second sending.
+    """
+    from billhelpers.forms import BatchConfirmation
+
+    items = list(payments)
+    amounts = [Decimal(str(_field(p, "amount", "amount"))) for p in items]
+    environment = _environment(where)
+    summary = {
+        "what": what,
+        "count": len(items),
+        "total": money.fmt(sum(amounts, Decimal(0))),
+        "process_date": str(process_date) if process_date is not None else None,
+        "environment": environment,
+    }
+    fingerprint = (
+        environment,
+        summary["process_date"],
+        tuple(
+            (_field(p, "billId", "bill_id"), str(a)) for p, a in zip(items, amounts, strict=True)
+        ),
+    )
+    gates = _state.setdefault("gates", {})
+    gate = gates.get(what)
+    if gate is not None and gate.fingerprint == fingerprint:
+        if not gate.confirmed:
+            gate._sender = send  # the re-run cell's own variables
+        return gate
+    gate = BatchConfirmation(summary, send)
+    gate.fingerprint = fingerprint
+    gates[what] = gate
+    return gate
+
+
+def confirm_batch(gate, where=None):
+    """After :func:`payment_gate`: returns what its ``send()`` returned. Nothing to pay: sent
+    at once (it sends nothing). In demo an unconfirmed gate is confirmed for you, saying so;
+    against BILL the gate is shown and Run All stops here (:class:`PersonNeeded`) until a
+    person has pressed its button, naming the count, the total and the environment."""
+    if gate.confirmed:
+        print(f"✅ Confirmed: {gate.headline()}.")
+        return gate.result
+    if gate.summary["count"] == 0:
+        return gate.confirm(note=" (nothing to send)")
+    environment = gate.summary["environment"] if where is None else _environment(where)
+    if environment != "demo":
+        try:
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython comes with the notebook extra
+            display = print
+        display(gate)
+        raise PersonNeeded(
+            f"Run All stops here on purpose: nothing is sent until you confirm "
+            f"{gate.headline()}. Check the payments above and press "
+            f"“{gate.confirm_button.description}” if they are right; then run this cell "
+            "again and the cells below."
+        )
+    print(f"Demo mode: confirmed for you (test money in the emulator): {gate.headline()}.")
+    return gate.confirm(note=" (auto-confirmed in demo mode)")
 
 
 # -- chapter 6: tidy-up ----------------------------------------------------------------------
