@@ -46,8 +46,8 @@ lab: $(STAMP)
 # time (JupyterLab is heavy; the chapters share one demo world and run in order).
 test: $(STAMP)
 	bash scripts/ensure-debian-packages.sh
-	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples
-	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples
+	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples conftest.py
+	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples conftest.py
 	$(BIN)/python -m pytest tests -m "not browser" -n auto $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests -m browser $(PYTEST_ARGS)
 	$(BIN)/python -m pytest notebooks $(PYTEST_ARGS)
@@ -73,12 +73,12 @@ dates: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples
-	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples
+	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples conftest.py
+	$(BIN)/ruff format --check billhelpers bill_emulator tests benchmarks scripts examples conftest.py
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix billhelpers bill_emulator tests benchmarks scripts examples
-	$(BIN)/ruff format billhelpers bill_emulator tests benchmarks scripts examples
+	$(BIN)/ruff check --fix billhelpers bill_emulator tests benchmarks scripts examples conftest.py
+	$(BIN)/ruff format billhelpers bill_emulator tests benchmarks scripts examples conftest.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

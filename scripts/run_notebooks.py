@@ -31,6 +31,8 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+#: What nbval's run (the root conftest.py) normalizes before comparing outputs.
+SANITIZE = ROOT / "tests" / "notebooks_sanitize.cfg"
 CHAPTER = re.compile(r"^\d\d_.*\.ipynb$")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -71,10 +73,10 @@ def strip_widget_views(notebook) -> None:
 
 
 def _sanitizer():
-    """nbval's own reading of notebooks/sanitize.cfg, as a function on text."""
+    """nbval's own reading of tests/notebooks_sanitize.cfg, as a function on text."""
     from nbval.plugin import get_sanitize_patterns
 
-    patterns = get_sanitize_patterns((NOTEBOOKS / "sanitize.cfg").read_text(encoding="utf-8"))
+    patterns = get_sanitize_patterns(SANITIZE.read_text(encoding="utf-8"))
     return lambda text: functools.reduce(lambda t, p: re.sub(p[0], p[1], t), patterns, text)
 
 

@@ -1,7 +1,8 @@
 """`make lab`, the README's first command, serves JupyterLab on notebooks/.
 
-Runs the real Makefile target on a free loopback port and asks the server for its notebook list,
-so a broken target or a wrong root folder fails here before a learner finds it.
+Runs the real Makefile target on a free loopback port and asks the server for its notebook list
+and the reference pages, so a broken target, a wrong root folder or a page outside it fails here
+before a learner finds it.
 """
 
 import os
@@ -100,6 +101,13 @@ def test_make_lab_serves_the_notebooks(lab):
     expected = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert expected, "notebooks/ has no chapters"
     assert expected <= names
+    # The served folder is the learner's: no test settings in the file browser.
+    assert not {"conftest.py", "sanitize.cfg"} & names
+    # The reference pages open inside the lab.
+    auth = {"Authorization": f"token {token}"}
+    for page in ("cheatsheet.md", "glossary.md", "error-codes.md"):
+        served = requests.get(f"{url}/api/contents/reference/{page}", headers=auth, timeout=5)
+        assert served.status_code == 200, f"reference/{page}: {served.status_code}"
     lab_page = requests.get(f"{url}/lab", headers={"Authorization": f"token {token}"}, timeout=5)
     assert lab_page.status_code == 200
     assert "JupyterLab" in lab_page.text
