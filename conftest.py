@@ -14,7 +14,7 @@ it was): turns nbval on (``--nbval``), points it at ``tests/notebooks_sanitize.c
 sanitize file, ``--nbval-kernel-name``).
 
 Every notebook kernel of the run shares one fresh, temporary demo world: before the first
-notebook cell runs, ``billhelpers.harness.demo_environment`` (demo mode, the demo
+notebook cell runs, ``billhelpers.notebook.harness.demo_environment`` (demo mode, the demo
 organization's public credentials, a new ``BILL_EMULATOR_DATA_DIR`` and ``BILL_CACHE_DIR``) is
 put in ``os.environ``, which the kernels inherit. Environment variables beat ``.env``, so a
 learner's own ``.env`` cannot send the test to BILL. The chapters then run in order, 00 to 10,
@@ -66,7 +66,7 @@ def pytest_runtest_setup(item):
     """Before the first notebook's kernel starts: the shared demo world, in os.environ."""
     if _saved or not str(getattr(item, "path", "")).endswith(".ipynb"):
         return
-    from billhelpers import harness
+    from billhelpers.notebook import harness
 
     root = tempfile.mkdtemp(prefix="billhelpers-nbval-")
     _temp_dirs.append(root)
@@ -75,7 +75,7 @@ def pytest_runtest_setup(item):
 
 def pytest_unconfigure(config):
     if _saved:
-        from billhelpers import harness
+        from billhelpers.notebook import harness
 
         harness.restore(_saved)
     _saved.clear()

@@ -11,7 +11,7 @@ trusts it only if ``GET /_emulator/health`` at that url answers with the same in
 it starts an :class:`EmulatorServer` in a daemon thread of this process on a free loopback port.
 
 ``BILL_EMULATOR_START`` (``yyyy-MM-dd``) starts a new world on that day instead of today: the
-runs that make and check the chapters' committed outputs set it (``billhelpers.harness``).
+runs that make and check the chapters' committed outputs set it (``billhelpers.notebook.harness``).
 """
 
 from __future__ import annotations

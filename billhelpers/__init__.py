@@ -30,19 +30,26 @@ from billhelpers.exceptions import (
     UncertainPaymentError,
     ValidationError,
 )
-from billhelpers.filters import sort_by, where
+from billhelpers.rules.filters import sort_by, where
 
 _LAZY = {
     "connect": ("billhelpers.client", "connect"),
     "Client": ("billhelpers.client", "Client"),
-    "ApiResponse": ("billhelpers.display", "ApiResponse"),
-    "to_frame": ("billhelpers.tables", "to_frame"),
-    "CredentialsForm": ("billhelpers.forms", "CredentialsForm"),
-    "MfaForm": ("billhelpers.forms", "MfaForm"),
-    "PaymentConfirmation": ("billhelpers.forms", "PaymentConfirmation"),
-    "BatchConfirmation": ("billhelpers.forms", "BatchConfirmation"),
+    "ApiResponse": ("billhelpers.http.response", "ApiResponse"),
+    "to_frame": ("billhelpers.notebook.tables", "to_frame"),
+    "CredentialsForm": ("billhelpers.notebook.forms", "CredentialsForm"),
+    "MfaForm": ("billhelpers.notebook.forms", "MfaForm"),
+    "PaymentConfirmation": ("billhelpers.notebook.forms", "PaymentConfirmation"),
+    "BatchConfirmation": ("billhelpers.notebook.forms", "BatchConfirmation"),
 }
-_LAZY_MODULES = ("tutorial", "tables", "forms", "client")
+#: Submodules a notebook reaches as ``bh.tutorial`` and the like (imported on first use).
+_LAZY_MODULES = {
+    "tutorial": "billhelpers.notebook.tutorial",
+    "tables": "billhelpers.notebook.tables",
+    "forms": "billhelpers.notebook.forms",
+    "client": "billhelpers.client",
+    "money": "billhelpers.rules.money",
+}
 
 
 def __getattr__(name: str):
@@ -52,7 +59,7 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     if name in _LAZY_MODULES:
-        return importlib.import_module(f"billhelpers.{name}")
+        return importlib.import_module(_LAZY_MODULES[name])
     raise AttributeError(f"module 'billhelpers' has no attribute {name!r}")
 
 

@@ -7,8 +7,8 @@ billhelpers.client
 Why one ``requests.Session`` per client: keep-alive saves a TLS handshake per call, and the
 headers BILL needs (``devKey``, ``sessionId``) are set in one place, never in a URL (BILL warns
 that URLs end up in logs). Every call goes through :meth:`Client.request`, which applies the
-timeout, turns errors into exceptions (via :mod:`billhelpers._errormap`, the only place that
-reads error bodies), logs in again once on BDC_1109 and retries what :mod:`billhelpers.retry`
+timeout, turns errors into exceptions (via :mod:`billhelpers.http._errormap`, the only place that
+reads error bodies), logs in again once on BDC_1109 and retries what :mod:`billhelpers.http.retry`
 says is safe to repeat: the only retry loop of the kit.
 """
 
@@ -24,21 +24,31 @@ from typing import Any
 import requests
 import urllib3
 
-from billhelpers import _errormap, guard, jsonsafe, money, retry
 from billhelpers._version import __version__
-from billhelpers.cache import SessionCache, cache_key
 from billhelpers.config import Config
-from billhelpers.deadline import DeadlineExceeded, read_body
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
     BillAPIError,
     ConnectionProblem,
     InputError,
     ProductionGuardError,
 )
+from billhelpers.http import _errormap, guard, retry
+from billhelpers.http.deadline import DeadlineExceeded, read_body
+from billhelpers.http.response import ApiResponse
+from billhelpers.http.server_time import ServerClock
+from billhelpers.http.session_cache import SessionCache, cache_key
+from billhelpers.http.sessions import Session
 from billhelpers.masking import mask_secret, scrub_text
-from billhelpers.server_time import ServerClock
-from billhelpers.sessions import Session
+from billhelpers.resources import (
+    Bills,
+    Emulator,
+    FundingAccounts,
+    Mfa,
+    Payments,
+    Vendors,
+    Webhooks,
+)
+from billhelpers.rules import jsonsafe, money
 
 log = logging.getLogger("billhelpers")
 
@@ -71,16 +81,6 @@ class Client:
         http: requests.Session | None = None,
         sleep=time.sleep,
     ):
-        from billhelpers.resources import (  # noqa: PLC0415 - resources import the client
-            Bills,
-            Emulator,
-            FundingAccounts,
-            Mfa,
-            Payments,
-            Vendors,
-            Webhooks,
-        )
-
         self.config = config
         #: Base URL without trailing slash (``demo``: the running emulator).
         self.base_url = (base_url or config.resolve_base_url()).rstrip("/")
@@ -145,7 +145,7 @@ class Client:
 
     def today(self) -> _dt.date:
         """BILL's today: the UTC date of the server's clock, from the ``Date`` header of its
-        newest answer (:mod:`billhelpers.server_time`). Every business-day and processDate rule
+        newest answer (:mod:`billhelpers.http.server_time`). Every business-day and processDate rule
         of the kit counts from it, never from this computer's calendar. In demo mode it is the
         emulator's (test) clock. Before any answer, one is asked for: the emulator's clock in
         demo, else ``GET /v3/login/session`` (signing in first if needed: every BILL call needs
@@ -204,15 +204,15 @@ class Client:
         remembered = (self.session.remembered_device or {}).get("rememberMeId")
         return [s for s in (c.password, c.dev_key, self.session.id, remembered) if s]
 
-    # -- the session (see billhelpers.sessions) ----------------------------------------------
+    # -- the session (see billhelpers.http.sessions) ----------------------------------------------
     def login(self, *, force: bool = False) -> ApiResponse:
         """Open a session, or reuse the cached one while BILL still accepts it (see
-        :meth:`Session.login <billhelpers.sessions.Session.login>`)."""
+        :meth:`Session.login <billhelpers.http.sessions.Session.login>`)."""
         return self.session.login(force=force)
 
     def resume(self) -> bool:
         """Adopt the session an earlier kernel cached, without a call; False if none is cached
-        (see :meth:`Session.resume <billhelpers.sessions.Session.resume>`)."""
+        (see :meth:`Session.resume <billhelpers.http.sessions.Session.resume>`)."""
         return self.session.resume()
 
     def logout(self) -> ApiResponse:
@@ -259,7 +259,7 @@ class Client:
         5xx and connection errors are retried with back-off (1, 2, 4, … s, capped). BDC_1109
         is answered by logging in again and repeating the call once, when ``relogin``.
         ``recovery`` (e.g. a payment's look-up by transactionNumber) checks the outcome of a
-        failed call before anything is repeated or raised; :mod:`billhelpers.retry` decides.
+        failed call before anything is repeated or raised; :mod:`billhelpers.http.retry` decides.
         A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
         nothing sent) until :meth:`allow_production_payments`. ``base`` replaces the base URL
         (BILL's webhooks live on ``.../connect-events``); ``headers`` are added to the call.

@@ -18,8 +18,8 @@ import sys
 from decimal import Decimal
 
 import billhelpers as bh
-from billhelpers.business_days import earliest_process_date
-from billhelpers.money import fmt
+from billhelpers.rules.business_days import earliest_process_date
+from billhelpers.rules.money import fmt
 
 
 def step(title: str) -> None:

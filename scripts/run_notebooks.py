@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     sanitize = _sanitizer()
 
     sys.path.insert(0, str(ROOT))
-    from billhelpers import harness
+    from billhelpers.notebook import harness
 
     world = tempfile.mkdtemp(prefix="billhelpers-run-notebooks-")
     saved = harness.apply(harness.demo_environment(world))

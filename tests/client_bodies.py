@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from world_clock import TEST_TODAY
 
-from billhelpers.business_days import add_business_days
+from billhelpers.rules.business_days import add_business_days
 
 VERIFIED_BANK = "bac01DEMOVERIFIED001"
 

@@ -14,7 +14,7 @@ import requests
 from requests.adapters import BaseAdapter
 from world_clock import TEST_START
 
-from billhelpers import money
+from billhelpers.rules import money
 
 
 class FakeBill(BaseAdapter):

@@ -16,8 +16,8 @@ import pytest
 import requests
 from nbclient import NotebookClient
 
-from billhelpers import harness
 from billhelpers.config import Config
+from billhelpers.notebook import harness
 
 #: Many seconds: `make test` and CI run it, `make unit` skips it (the fast inner loop).
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from billhelpers.forms import CredentialsForm, MfaForm, PaymentConfirmation
+from billhelpers.notebook.forms import CredentialsForm, MfaForm, PaymentConfirmation
 
 DEFAULTS = {
     "environment": "demo",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,9 +32,9 @@ import requests
 import billhelpers as bh
 from bill_emulator import EmulatorServer
 from bill_emulator.launcher import START_ENV
-from billhelpers import harness, tutorial
 from billhelpers.config import DEMO_CREDENTIALS, ENV_VARS
-from billhelpers.forms import BatchConfirmation
+from billhelpers.notebook import harness, tutorial
+from billhelpers.notebook.forms import BatchConfirmation
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PAYMENT_PATHS = {"/v3/payments", "/v3/payments/bulk"}
@@ -71,7 +72,7 @@ def test_gate_names_count_total_and_environment_and_stops_against_bill():
 
 
 def test_gate_accepts_a_runs_verdicts_and_a_config():
-    verdicts = [SimpleNamespace(bill_id="b1", amount=bh.money.Decimal("1.10"))]
+    verdicts = [SimpleNamespace(bill_id="b1", amount=Decimal("1.10"))]
     config = SimpleNamespace(environment="production")
     gate = tutorial.payment_gate(config, verdicts, lambda: "sent", what="run")
     assert gate.headline() == "1 payment, $1.10 total, in production"
@@ -117,7 +118,7 @@ def test_other_payments_make_a_new_gate():
 
 
 def test_confirm_payment_names_count_amount_and_environment():
-    from billhelpers.forms import PaymentConfirmation
+    from billhelpers.notebook.forms import PaymentConfirmation
 
     box = PaymentConfirmation({"amount": "$1,250.00", "environment": "sandbox"}, lambda: None)
     with pytest.raises(tutorial.PersonNeeded) as stop:

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from billhelpers import tutorial
 from billhelpers.config import DEMO_CREDENTIALS
+from billhelpers.notebook import tutorial
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

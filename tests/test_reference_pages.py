@@ -1,7 +1,7 @@
 """The learner's reference pages (notebooks/reference/, served by ``make lab``) follow the kit.
 
 The error-codes page is written by hand from the kit's error map
-(``billhelpers._errormap.CODES``): every BDC code the kit knows has a row there, naming the
+(``billhelpers.http._errormap.CODES``): every BDC code the kit knows has a row there, naming the
 exception the kit raises for it, and the page lists no code the kit does not know.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from billhelpers import _errormap
+from billhelpers.http import _errormap
 
 REFERENCE = Path(__file__).resolve().parent.parent / "notebooks" / "reference"
 ERROR_CODES = REFERENCE / "error-codes.md"
@@ -43,7 +43,7 @@ def test_each_row_names_the_exception_the_kit_raises():
 
 def test_the_page_lists_no_code_the_kit_does_not_know():
     extra = sorted(set(_rows()) - set(_errormap.CODES))
-    assert not extra, f"{extra} are on error-codes.md but not in billhelpers/_errormap.py"
+    assert not extra, f"{extra} are on error-codes.md but not in billhelpers/http/_errormap.py"
 
 
 def test_the_moved_pages_are_served_and_gone_from_docs():

@@ -1,4 +1,5 @@
-"""The notebooks' flow helpers (billhelpers.tutorial) against the emulator, chapter by chapter.
+"""The notebooks' flow helpers (billhelpers.notebook.tutorial) against the emulator, chapter
+by chapter.
 
 Each "chapter" below starts like a new notebook kernel: the tutorial's per-kernel client is
 dropped and a new one is built from the environment, sharing the emulator data folder and the
@@ -16,9 +17,9 @@ from types import SimpleNamespace
 import pytest
 from kit_helpers import call_counts
 
-from billhelpers import harness, tutorial
-from billhelpers.business_days import add_business_days
-from billhelpers.forms import MfaForm, PaymentConfirmation
+from billhelpers.notebook import harness, tutorial
+from billhelpers.notebook.forms import MfaForm, PaymentConfirmation
+from billhelpers.rules.business_days import add_business_days
 
 # -- helpers ------------------------------------------------------------------------------------
 

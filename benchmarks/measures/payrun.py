@@ -37,7 +37,7 @@ def _generator():
 
 def _details(name: str) -> dict:
     """A new vendor's address and ACH account: the tutorial vendor's, under ``name``."""
-    from billhelpers import tutorial
+    from billhelpers.notebook import tutorial
 
     body = tutorial.vendor_body()
     for key in ("name", "shortName"):

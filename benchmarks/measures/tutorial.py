@@ -164,7 +164,7 @@ def run_chapter(path: Path, timeout: int, notebook=None) -> dict:
 
 def demo_world(box):
     """os.environ for the kernels (they inherit it): demo mode in ``box``'s folders."""
-    from billhelpers.harness import demo_world as world
+    from billhelpers.notebook.harness import demo_world as world
 
     return world(data_dir=box.data_dir, cache_dir=box.cache_dir)
 

@@ -2,7 +2,8 @@
 moved to CLEARED with every event delivered and verified.
 
 Timed: (a) per business-day clock move of one payment, from the ``POST /_emulator/clock`` call to
-the verified ``payment.updated`` arriving at :class:`billhelpers.receiver.Receiver` (median;
+the verified ``payment.updated`` arriving at
+:class:`billhelpers.notebook.receiver.Receiver` (median;
 target < 50 ms); (b) ``N`` payments (bulk-created, 50 a call, before the clock starts) moved from
 SCHEDULED to CLEARED by one clock jump, until all ``5 N`` events arrived and verified (target
 < 15 s for 1,000).
@@ -59,7 +60,7 @@ def _pay_all(client, bill_ids: list[str]) -> list[str]:
 
 def run(opts) -> dict:
     import billhelpers as bh
-    from billhelpers.receiver import Receiver
+    from billhelpers.notebook.receiver import Receiver
 
     count = 50 if opts.quick else 1000
     with emulator("webhooks") as box, Receiver() as rx:

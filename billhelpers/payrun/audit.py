@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from billhelpers.exceptions import InputError
-from billhelpers.payrun.preflight import Verdict
+from billhelpers.payrun.go_no_go import Verdict
 
 AUDIT_COLUMNS = (
     "run_by",

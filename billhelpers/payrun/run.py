@@ -25,12 +25,12 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator
 
-from billhelpers import business_days as _bd
-from billhelpers import filters as _filters
 from billhelpers.payrun.audit import reconcile
 from billhelpers.payrun.exports import ExportRow
+from billhelpers.payrun.go_no_go import Verdict, check_run
 from billhelpers.payrun.plan import PlanRow, build_plan
-from billhelpers.payrun.preflight import Verdict, check_run
+from billhelpers.rules import business_days as _bd
+from billhelpers.rules import filters as _filters
 
 #: BILL's bulk limits (its "Create multiple vendors/bills" and "Create a bulk payment" pages).
 VENDOR_BATCH, BILL_BATCH, PAYMENT_BATCH = 20, 100, 50
@@ -140,7 +140,8 @@ class PaymentRun:
     def run_date(self, today: _dt.date | None = None) -> _dt.date:
         """The earliest processDate BILL accepts for every vendor the run pays: a business day,
         not before BILL's today (``client.today()`` unless given), and 2 business days after
-        any vendor's new bank account (:func:`billhelpers.business_days.earliest_process_date`).
+        any vendor's new bank account
+        (:func:`billhelpers.rules.business_days.earliest_process_date`).
         """
         today = today or self.client.today()
         ids = {p.vendor_id for p in self.plan if p.vendor_id and p.bill_status != "duplicate"}
@@ -157,7 +158,7 @@ class PaymentRun:
         earliest_for_vendor: Callable[[dict], _dt.date] | None = None,
         banks: list[dict] | None = None,
     ) -> list[Verdict]:
-        """Every bill's verdict (see :func:`billhelpers.payrun.preflight.check_run`) for
+        """Every bill's verdict (see :func:`billhelpers.payrun.go_no_go.check_run`) for
         ``process_date`` (default :meth:`run_date`). BILL's rules are the defaults: business
         days and the two-business-day wait after a vendor's new bank account. ``banks``: the
         verified funding accounts (read from BILL when not given)."""

@@ -6,7 +6,7 @@ Helpers for the recipe's BILL resources: they take the JSON bodies BILL's docs s
 
 Why thin classes over :meth:`Client.request`: each helper adds only what the raw call lacks
 (client-side checks, paging, the payment safety net), so a learner can always read the exact
-request the helper sent in the rendered :class:`~billhelpers.display.ApiResponse`.
+request the helper sent in the rendered :class:`~billhelpers.http.response.ApiResponse`.
 """
 
 from billhelpers.resources.base import Bills, FundingAccounts, Vendors

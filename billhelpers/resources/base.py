@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from billhelpers import filters as _filters
-from billhelpers import paging, preflight
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
+from billhelpers.http import paging
+from billhelpers.http.response import ApiResponse
 from billhelpers.resources.setup import BankSetupMixin
+from billhelpers.rules import checks
+from billhelpers.rules import filters as _filters
 
 
 def _id(value: str) -> str:
@@ -126,7 +127,7 @@ class Vendors(_Crud):
     path, kind, bulk_max = "/v3/vendors", "vendors", 20
 
     def _check(self, body, *, partial=False):
-        return preflight.check_vendor(body, partial=partial)
+        return checks.check_vendor(body, partial=partial)
 
 
 class Bills(_Crud):
@@ -135,7 +136,7 @@ class Bills(_Crud):
     path, kind, bulk_max = "/v3/bills", "bills", 100
 
     def _check(self, body, *, partial=False):
-        return preflight.check_bill(body, partial=partial)
+        return checks.check_bill(body, partial=partial)
 
 
 class FundingAccounts(BankSetupMixin, Resource):

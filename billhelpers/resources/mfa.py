@@ -12,10 +12,10 @@ login, so the next chapter's session is trusted without a new token.
 
 from __future__ import annotations
 
-from billhelpers import preflight
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
+from billhelpers.http.response import ApiResponse
 from billhelpers.resources.setup import MfaSetupMixin
+from billhelpers.rules import checks
 
 
 class Mfa(MfaSetupMixin):
@@ -58,7 +58,7 @@ class Mfa(MfaSetupMixin):
         device = device or self.client.config.mfa_device
         body = {
             "challengeId": str(challenge_id).strip(),
-            "token": preflight.check_token(token),
+            "token": checks.check_token(token),
             "rememberMe": bool(remember_me),
         }
         if remember_me:

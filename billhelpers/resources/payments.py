@@ -39,9 +39,6 @@ import hashlib
 import time
 from decimal import Decimal
 
-from billhelpers import filters as _filters
-from billhelpers import paging, preflight, retry
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import (
     AlreadyPaidError,
     BillError,
@@ -51,7 +48,11 @@ from billhelpers.exceptions import (
     UncertainPaymentError,
     ValidationError,
 )
+from billhelpers.http import paging, retry
+from billhelpers.http.response import ApiResponse
 from billhelpers.resources.base import Resource, _id
+from billhelpers.rules import checks
+from billhelpers.rules import filters as _filters
 
 #: BILL's page on bulk payments: at most 50 bills per request.
 BULK_MAX = 50
@@ -151,7 +152,7 @@ class Payments(Resource):
         """
         self.client.guard_production("POST", self.path, "creating a payment")
         today = functools.cache(self.client.today)  # asked once, after the shape checks
-        body = preflight.check_payment(body, today=today)
+        body = checks.check_payment(body, today=today)
         if payment_number is not None and (
             isinstance(payment_number, bool)
             or not isinstance(payment_number, int)
@@ -172,7 +173,7 @@ class Payments(Resource):
             bill = self._check_bill(body)
             if bill.get("vendorId"):  # BILL's 2-business-day wait for a new vendor bank account
                 vendor = self.client.vendors.get(bill["vendorId"]).data or {}
-                preflight.check_vendor_wait(body, vendor, today=today())
+                checks.check_vendor_wait(body, vendor, today=today())
         looked_at = _now()  # the look-up below counts only if made after any hold ended
         if body.get("transactionNumber") is not None:
             made = self._check_own_number(body)
@@ -264,11 +265,11 @@ class Payments(Resource):
             )
         body = copy.deepcopy(body)
         if body.get("processDate") is not None:
-            body["processDate"] = preflight.check_process_date(body["processDate"], "processDate")
+            body["processDate"] = checks.check_process_date(body["processDate"], "processDate")
         items = []
         org = self.client.config.organization_id
         for i, item in enumerate(body["payments"]):
-            item = preflight.check_payment(item, today=None, item=f"payments[{i}].", shared=body)
+            item = checks.check_payment(item, today=None, item=f"payments[{i}].", shared=body)
             if item.get("transactionNumber") is None:
                 item["transactionNumber"] = intended_transaction_number(
                     org, _with_shared(item, body), f"bulk-{i}"
@@ -277,7 +278,7 @@ class Payments(Resource):
         body["payments"] = items
         today = self.client.today()  # asked once every item's shape is known good
         for field, day in _process_dates(body):
-            preflight.check_process_date(day, field, today)
+            checks.check_process_date(day, field, today)
         self._check_bills(items, known_bills or {})
         looked_at = _now()
         found = self._find_for_items(items)
@@ -501,7 +502,8 @@ class Payments(Resource):
 
 
 class PaymentRecovery:
-    """The pipeline's :class:`~billhelpers.retry.Recovery` for a payment POST: after any failure
+    """The pipeline's :class:`~billhelpers.http.retry.Recovery` for a payment POST: after any
+    failure
     that might hide a recorded payment, look its transactionNumber(s) up *before* the call is
     repeated or the error raised, so neither the client nor a re-run cell can pay twice.
 

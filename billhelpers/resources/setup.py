@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from billhelpers import money, preflight
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import InputError
+from billhelpers.http.response import ApiResponse
+from billhelpers.rules import checks, money
 
 #: How BILL delivers a set-up token.
 SETUP_TYPES = ("TEXT", "VOICE")
@@ -76,7 +76,7 @@ class MfaSetupMixin:
         body = {
             "setupId": str(setup_id).strip(),
             "type": _setup_type(type),
-            "token": preflight.check_token(token),
+            "token": checks.check_token(token),
         }
         return self.client.request("POST", "/v3/mfa/setup/validate", json=body, safe=False)
 
@@ -101,8 +101,8 @@ class BankSetupMixin:
                 raise InputError(
                     "is required", field=field, hint="BILL needs the name, account and routing"
                 )
-        body["accountNumber"] = preflight.check_account_number(body["accountNumber"])
-        body["routingNumber"] = preflight.check_routing_number(body["routingNumber"])
+        body["accountNumber"] = checks.check_account_number(body["accountNumber"])
+        body["routingNumber"] = checks.check_routing_number(body["routingNumber"])
         for field, allowed in (("type", _BANK_TYPES), ("ownerType", _OWNER_TYPES)):
             if body.get(field) is not None and body[field] not in allowed:
                 raise InputError(

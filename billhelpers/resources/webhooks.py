@@ -113,7 +113,7 @@ class Webhooks:
             raise InputError(
                 "notificationUrl must be an absolute URL",
                 field="notificationUrl",
-                hint="e.g. receiver.url from billhelpers.receiver.Receiver",
+                hint="e.g. receiver.url from billhelpers.notebook.receiver.Receiver",
             )
         if self.client.config.environment == "demo":
             if not _loopback(parts.hostname):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from billhelpers.tutorial import INVOICE_NUMBER, VENDOR_NAME
+from billhelpers.notebook.tutorial import INVOICE_NUMBER, VENDOR_NAME
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,8 @@ import pytest
 from client_bodies import bill_body, pay_date, payment_body, vendor_body
 
 import billhelpers as bh
-from billhelpers import business_days, preflight, tutorial
+from billhelpers.notebook import tutorial
+from billhelpers.rules import business_days, checks
 
 WEDNESDAY = dt.date(2026, 3, 4)
 VENDOR = {
@@ -53,7 +54,7 @@ def test_process_date_on_a_holiday_or_weekend_refused_naming_the_next_business_d
 ):
     body = {**payment_body("00n01SBX000000000001", "10.00"), "processDate": day}
     with pytest.raises(bh.InputError) as info:
-        preflight.check_payment(body, today=dt.date(2026, 12, 1))
+        checks.check_payment(body, today=dt.date(2026, 12, 1))
     err = info.value
     assert err.field == "processDate"
     assert why in str(err) and next_day in err.hint
@@ -62,18 +63,18 @@ def test_process_date_on_a_holiday_or_weekend_refused_naming_the_next_business_d
 def test_vendor_wait_names_the_earliest_valid_date():
     body = {"processDate": "2026-03-05"}
     with pytest.raises(bh.InputError) as info:
-        preflight.check_vendor_wait(body, VENDOR, today=WEDNESDAY)
+        checks.check_vendor_wait(body, VENDOR, today=WEDNESDAY)
     assert "the earliest valid processDate is 2026-03-06" in str(info.value)
     assert "2026-03-06" in info.value.hint
     with pytest.raises(bh.InputError) as info:  # left out: BILL's default is too soon as well
-        preflight.check_vendor_wait({}, VENDOR, today=WEDNESDAY)
+        checks.check_vendor_wait({}, VENDOR, today=WEDNESDAY)
     assert "2026-03-05" in str(info.value) and "2026-03-06" in info.value.hint
-    preflight.check_vendor_wait({"processDate": "2026-03-06"}, VENDOR, today=WEDNESDAY)
+    checks.check_vendor_wait({"processDate": "2026-03-06"}, VENDOR, today=WEDNESDAY)
 
 
 def test_vendor_wait_does_not_apply_without_a_bank_account_or_when_it_is_old():
-    preflight.check_vendor_wait({}, {**VENDOR, "paymentInformation": {}}, today=WEDNESDAY)
-    preflight.check_vendor_wait({}, VENDOR, today=dt.date(2026, 3, 9))
+    checks.check_vendor_wait({}, {**VENDOR, "paymentInformation": {}}, today=WEDNESDAY)
+    checks.check_vendor_wait({}, VENDOR, today=dt.date(2026, 3, 9))
 
 
 def test_earliest_process_date_skips_the_christmas_weekend():

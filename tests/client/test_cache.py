@@ -5,7 +5,7 @@ import multiprocessing
 import os
 import stat
 
-from billhelpers.cache import SessionCache, cache_key
+from billhelpers.http.session_cache import SessionCache, cache_key
 
 
 def test_cache_creates_owner_only_dir_and_file(tmp_path):

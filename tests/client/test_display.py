@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from billhelpers.display import ApiResponse
+from billhelpers.http.response import ApiResponse
 
 
 def _login_response():

@@ -3,7 +3,7 @@
 import pytest
 
 import billhelpers as bh
-from billhelpers._errormap import error_from_response
+from billhelpers.http._errormap import error_from_response
 
 
 def _body(code, message, category="DOWNSTREAM"):

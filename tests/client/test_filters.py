@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 import billhelpers as bh
-from billhelpers.filters import build_filters, build_sort
+from billhelpers.rules.filters import build_filters, build_sort
 
 
 def test_where_quotes_strings():

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 import billhelpers as bh
-from billhelpers import money
+from billhelpers.rules import money
 
 
 def test_loads_parses_money_as_decimal():

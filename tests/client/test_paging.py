@@ -3,8 +3,8 @@
 import pytest
 
 import billhelpers as bh
-from billhelpers import paging
-from billhelpers.display import ApiResponse
+from billhelpers.http import paging
+from billhelpers.http.response import ApiResponse
 
 
 def _fake(pages):

@@ -8,7 +8,7 @@ from client_bodies import vendor_body
 from world_clock import TEST_TODAY
 
 import billhelpers as bh
-from billhelpers import preflight as v
+from billhelpers.rules import checks as v
 
 VENDOR = vendor_body()
 BILL = {

@@ -1,10 +1,9 @@
-"""billhelpers.retry: the one decision "may this failed call be sent again?"."""
+"""billhelpers.http.retry: the one decision "may this failed call be sent again?"."""
 
 from __future__ import annotations
 
 import pytest
 
-from billhelpers import retry
 from billhelpers.exceptions import (
     ConnectionProblem,
     RateLimitError,
@@ -12,6 +11,7 @@ from billhelpers.exceptions import (
     SessionError,
     ValidationError,
 )
+from billhelpers.http import retry
 
 
 def _rate_limit():

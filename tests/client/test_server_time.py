@@ -13,8 +13,8 @@ from client_bodies import pay_date, payment_body
 from world_clock import TEST_TODAY
 
 import billhelpers as bh
-from billhelpers.business_days import add_business_days
-from billhelpers.server_time import ServerClock
+from billhelpers.http.server_time import ServerClock
+from billhelpers.rules.business_days import add_business_days
 
 
 class Ticks:

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from billhelpers import money
-from billhelpers.tables import to_frame
+from billhelpers.notebook.tables import to_frame
+from billhelpers.rules import money
 
 BILLS = money.loads("""[
  {"id": "00n01", "vendorId": "00901", "invoice": {"invoiceNumber": "A",

@@ -12,8 +12,8 @@ from client_bodies import bill_body, pay_date, vendor_body
 
 from bill_emulator.delivery import wait_for
 from billhelpers.exceptions import BillAPIError, InputError
-from billhelpers.receiver import Receiver
-from billhelpers.webhooks import sign, verify_signature
+from billhelpers.notebook.receiver import Receiver
+from billhelpers.rules.signatures import sign, verify_signature
 
 BANK_ID = "bac01DEMOVERIFIED001"
 

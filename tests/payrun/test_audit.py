@@ -14,8 +14,8 @@ import pytest
 
 from billhelpers.exceptions import InputError
 from billhelpers.payrun.audit import reconcile, write_audit
+from billhelpers.payrun.go_no_go import Verdict
 from billhelpers.payrun.plan import PlanRow
-from billhelpers.payrun.preflight import Verdict
 
 #: OWASP's CSV-injection list: cells starting with these are run by spreadsheets.
 DANGEROUS = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tx", "\rx"]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from billhelpers.payrun import build_plan, read_export
-from billhelpers.payrun.preflight import check_run
+from billhelpers.payrun.go_no_go import check_run
 
 DATA = Path(__file__).resolve().parents[2] / "notebooks" / "data"
 DAY = dt.date(2026, 12, 8)  # a Tuesday

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from client_bodies import bill_body, payment_body, vendor_body
 
-from billhelpers import business_days as bd
 from billhelpers.payrun import read_export
 from billhelpers.payrun.audit import write_audit
 from billhelpers.payrun.run import PaymentRun
+from billhelpers.rules import business_days as bd
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "notebooks" / "data" / "qbo_unpaid_bills.csv"

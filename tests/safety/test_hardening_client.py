@@ -22,9 +22,9 @@ from fake_bill import LOGIN_OK, FakeBill, error
 from kit_helpers import payments_for, posts
 
 import billhelpers as bh
-from billhelpers.cache import SessionCache
 from billhelpers.client import Client
 from billhelpers.config import Config
+from billhelpers.http.session_cache import SessionCache
 
 PROD_CREDS = {
     "username": "me@example.com",

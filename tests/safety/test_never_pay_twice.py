@@ -2,7 +2,8 @@
 
 BILL has no idempotency key, so the client looks a payment's transactionNumber up before any
 repeat (``billhelpers.resources.payments.PaymentRecovery``, applied by the one request pipeline;
-the decision "safe to repeat?" is ``billhelpers.retry``). First with a scripted transport (exact
+the decision "safe to repeat?" is ``billhelpers.http.retry``). First with a scripted transport
+(exact
 control of timeouts and dropped connections), then against the emulator's injected faults
 (rate limits, 5xx, slow answers, expired sessions, a dropped POST, a failed look-up), where the
 emulator's own records show that the bill was paid at most once. No test sleeps for real:

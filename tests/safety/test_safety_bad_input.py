@@ -19,7 +19,7 @@ from kit_helpers import bill_calls, payments_for, posts
 
 import billhelpers as bh
 from bill_emulator import seed
-from billhelpers.business_days import first_business_day
+from billhelpers.rules.business_days import first_business_day
 
 # -- sign-in ---------------------------------------------------------------------------------
 

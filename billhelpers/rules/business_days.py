@@ -1,5 +1,5 @@
 """
-billhelpers.business_days
+billhelpers.rules.business_days
 ~~~~~~~~~~~~~~~~~~~~~~~~~
 
 Which ``processDate`` BILL accepts, worked out before a payment is sent.

@@ -1,5 +1,5 @@
 """
-billhelpers.tables
+billhelpers.notebook.tables
 ~~~~~~~~~~~~~~~~~~
 
 Listings as pandas DataFrames with readable columns, exact money and real dates.

@@ -1,4 +1,4 @@
-"""billhelpers.forms
+"""billhelpers.notebook.forms
 ~~~~~~~~~~~~~~~~~
 
 Provides the tutorial's ipywidgets forms: sign-in credentials, the MFA token, the payment
@@ -6,7 +6,8 @@ confirmation, and the confirmation of a batch of payments (a run, a bulk call, a
 
 The forms only collect input and show status. They know nothing of HTTP or of BILL's rules: each
 form is given the functions to call (``sign_in``, ``validate``, ``resend``, ``pay``), normally
-built by :mod:`billhelpers.tutorial` from a client's methods, and shows what those return or
+built by :mod:`billhelpers.notebook.tutorial` from a client's methods, and shows what those
+return or
 raise. That keeps the widgets testable without a server (``tests/test_forms.py`` drives them
 through their Python API: set ``.value``, call ``.click()``) and keeps BILL's rules in one place.
 

@@ -1,5 +1,5 @@
 """
-billhelpers.receiver
+billhelpers.notebook.receiver
 ~~~~~~~~~~~~~~~~~~~~
 
 :class:`Receiver`: a small webhook endpoint inside the notebook's kernel, on a free loopback
@@ -22,7 +22,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from billhelpers.masking import mask_secret
-from billhelpers.webhooks import SIGNATURE_HEADER, verify_signature
+from billhelpers.rules.signatures import SIGNATURE_HEADER, verify_signature
 
 _MAX_BODY = 1_000_000
 

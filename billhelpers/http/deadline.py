@@ -1,5 +1,5 @@
 """
-billhelpers.deadline
+billhelpers.http.deadline
 ~~~~~~~~~~~~~~~~~~~~
 
 Reads a streamed answer against one wall-clock deadline for the whole call.

@@ -1,5 +1,5 @@
 """
-billhelpers.webhooks
+billhelpers.rules.signatures
 ~~~~~~~~~~~~~~~~~~~~
 
 Checking BILL's webhook signature, for any receiver (the kit's, a Flask app, a cloud function).

@@ -1,5 +1,5 @@
 """
-billhelpers.jsonsafe
+billhelpers.rules.jsonsafe
 ~~~~~~~~~~~~~~~~~~~~
 
 Checks that a request body can be written as JSON before the client tries, naming the field.

@@ -1,5 +1,5 @@
 """
-billhelpers._errormap
+billhelpers.http._errormap
 ~~~~~~~~~~~~~~~~~~~~~
 
 Turns BILL's error answer into the most specific :mod:`billhelpers.exceptions` class.

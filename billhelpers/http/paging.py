@@ -1,5 +1,5 @@
 """
-billhelpers.paging
+billhelpers.http.paging
 ~~~~~~~~~~~~~~~~~~
 
 Follows BILL's ``nextPage`` tokens through a listing, always sending ``max``.
@@ -37,7 +37,7 @@ def iter_pages(
     page: str | None = None,
     limit_pages: int | None = None,
 ) -> Iterator:
-    """Yield each page's :class:`~billhelpers.display.ApiResponse`: ``fetch(max=, page=)`` is
+    """Yield each page's :class:`~billhelpers.http.response.ApiResponse`: ``fetch(max=, page=)`` is
     called with the previous answer's ``nextPage`` until there is none, or ``limit_pages``
     pages were read (the payment look-up scans only the newest pages)."""
     check_max(max)

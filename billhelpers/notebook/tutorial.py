@@ -1,4 +1,4 @@
-"""billhelpers.tutorial
+"""billhelpers.notebook.tutorial
 ~~~~~~~~~~~~~~~~~~~~
 
 The chapter notebooks' flow helpers: sign in once, get trusted once, find-or-create the
@@ -24,12 +24,12 @@ from decimal import Decimal
 from typing import Any
 
 import billhelpers as bh
-from billhelpers import money
 from billhelpers.config import Config
 from billhelpers.exceptions import BillError, InputError
-from billhelpers.filters import where
 from billhelpers.masking import mask_bank_number
-from billhelpers.tables import side_by_side, with_vendor_names
+from billhelpers.notebook.tables import side_by_side, with_vendor_names
+from billhelpers.rules import money
+from billhelpers.rules.filters import where
 
 __all__ = (
     "INVOICE_NUMBER",
@@ -195,7 +195,7 @@ def show_error(err) -> None:
 # -- chapter 0: credentials and the environment check ----------------------------------------
 def credentials_form():
     """The sign-in form, prefilled from the settings (secrets as placeholders only)."""
-    from billhelpers.forms import CredentialsForm
+    from billhelpers.notebook.forms import CredentialsForm
 
     config = settings()
     defaults = {
@@ -303,7 +303,7 @@ def demo_phone_code(client, challenge_id: str | None = None) -> str | None:
 
 def mfa_form(client, challenge=None):
     """The MFA form for ``challenge`` (the challenge response, or None when trusted)."""
-    from billhelpers.forms import MfaForm
+    from billhelpers.notebook.forms import MfaForm
 
     def resend():
         response = client.mfa.challenge()
@@ -577,7 +577,7 @@ def process_date(vendor: Mapping, today: _dt.date) -> str:
     (``BDC_1402``); chapter 3 created the vendor, bank account included, today. ``today`` is
     BILL's (``client.today()``).
     """
-    from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
+    from billhelpers.rules import business_days  # noqa: PLC0415 - loads the holiday calendar
 
     day = business_days.earliest_process_date(vendor, today=today)
     if business_days.bank_account_wait_until(vendor) == day:
@@ -618,7 +618,7 @@ def find_payment(client, bill_id: str) -> dict | None:
 def payment_confirmation(client, body: dict, *, vendor: Mapping, bank: Mapping):
     """The confirmation box for ``body``; its button (or :func:`confirm_payment` in demo)
     creates the payment once. Shows the existing payment if the bill has one already."""
-    from billhelpers.forms import PaymentConfirmation
+    from billhelpers.notebook.forms import PaymentConfirmation
 
     summary = {
         "amount": money.fmt(body["amount"]),
@@ -695,7 +695,8 @@ def payment_gate(
     process_date=None,
 ):
     """The confirmation gate in front of a cell that moves money (a
-    :class:`~billhelpers.forms.BatchConfirmation`): it names the count of ``payments``, their
+    :class:`~billhelpers.notebook.forms.BatchConfirmation`): it names the count of
+    ``payments``, their
     total and the environment, and calls ``send()`` (which sends exactly those payments) only
     once confirmed. Use it with :func:`confirm_batch`.
 
@@ -705,7 +706,7 @@ def payment_gate(
     person presses the button, then runs the cell again and gets what ``send()`` returned,
     without a second sending.
     """
-    from billhelpers.forms import BatchConfirmation
+    from billhelpers.notebook.forms import BatchConfirmation
 
     items = list(payments)
     amounts = [Decimal(str(_field(p, "amount", "amount"))) for p in items]

@@ -1,5 +1,5 @@
 """
-billhelpers.cache
+billhelpers.http.session_cache
 ~~~~~~~~~~~~~~~~~
 
 The session cache: one owner-only JSON file shared by every notebook kernel of this user.

@@ -1,5 +1,5 @@
 """
-billhelpers.guard
+billhelpers.http.guard
 ~~~~~~~~~~~~~~~~~
 
 The production guard's two questions: is this base URL BILL production, and does this prepared

@@ -1,8 +1,8 @@
 """
-billhelpers.harness
+billhelpers.notebook.harness
 ~~~~~~~~~~~~~~~~~~~
 
-The settings for running the chapters without a person: nbval (``notebooks/conftest.py``),
+The settings for running the chapters without a person: nbval (the root ``conftest.py``),
 ``scripts/run_notebooks.py`` and the tutorial benchmark (``benchmarks/measures/tutorial.py``).
 
 Why one home: each of those starts notebook kernels that must all talk to one fresh demo world

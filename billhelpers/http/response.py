@@ -1,5 +1,5 @@
 """
-billhelpers.display
+billhelpers.http.response
 ~~~~~~~~~~~~~~~~~~~
 
 :class:`ApiResponse`: one call's request and answer, shown the way BILL's recipe "Send" shows it.
@@ -18,8 +18,8 @@ import html
 from http import HTTPStatus
 from urllib.parse import urlencode
 
-from billhelpers import money
 from billhelpers.masking import mask
+from billhelpers.rules import money
 
 
 class ApiResponse:

@@ -1,5 +1,5 @@
 """
-billhelpers.payrun.preflight
+billhelpers.payrun.go_no_go
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
 Go / no-go for every bill of a payment run, with the reason, before any payment is sent.

@@ -1,5 +1,5 @@
 """
-billhelpers.preflight
+billhelpers.rules.checks
 ~~~~~~~~~~~~~~~~~~~~~
 
 Client-side checks run before a request is sent, each naming the field and the fix.
@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from billhelpers.exceptions import InputError
-from billhelpers.money import to_amount
+from billhelpers.rules.money import to_amount
 
 # ISO 3166-1 alpha-2 (BILL's address.country).
 _COUNTRY_CODES = (
@@ -161,7 +161,7 @@ def check_date(value, field: str, *, not_before: _dt.date | None = None) -> str:
 def check_process_date(value, field: str, today: Today | None = None) -> str:
     """A ``processDate``: a business day (BILL refuses weekends and US bank holidays with
     BDC_1152) and, given ``today`` (BILL's: ``client.today()``), not before it."""
-    from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
+    from billhelpers.rules import business_days  # noqa: PLC0415 - loads the holiday calendar
 
     text = check_date(value, field)
     day = _dt.date.fromisoformat(text)
@@ -181,7 +181,7 @@ def check_vendor_wait(body: dict, vendor: dict, *, today: _dt.date) -> None:
     """BILL's 2-business-day wait after a vendor bank account is added (its create-vendor
     page; BDC_1402): refuse a ``processDate`` (or the default, the next business day) before
     the first one BILL can allow, naming that date."""
-    from billhelpers import business_days  # noqa: PLC0415 - loads the holiday calendar
+    from billhelpers.rules import business_days  # noqa: PLC0415 - loads the holiday calendar
 
     wait = business_days.bank_account_wait_until(vendor)
     if wait is None:

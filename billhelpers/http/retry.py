@@ -1,5 +1,5 @@
 """
-billhelpers.retry
+billhelpers.http.retry
 ~~~~~~~~~~~~~~~~~
 
 The request pipeline's one decision: after a failed call, is it safe to send it again?
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from billhelpers import _errormap
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import BillAPIError, BillError, ConnectionProblem, ServerError
+from billhelpers.http import _errormap
+from billhelpers.http.response import ApiResponse
 
 #: Calls that change nothing when repeated, beyond GET: a second login just opens another
 #: session, step-up and logout are idempotent.

@@ -1,5 +1,5 @@
 """
-billhelpers.sessions
+billhelpers.http.sessions
 ~~~~~~~~~~~~~~~~~~~~
 
 :class:`Session`: the client's BILL session: its id, whether it is MFA-trusted, its entry in the
@@ -17,10 +17,10 @@ import logging
 import threading
 from typing import Any
 
-from billhelpers import preflight
-from billhelpers.display import ApiResponse
 from billhelpers.exceptions import SessionError
+from billhelpers.http.response import ApiResponse
 from billhelpers.masking import mask_secret
+from billhelpers.rules import checks
 
 log = logging.getLogger("billhelpers")
 
@@ -29,7 +29,8 @@ _DEVICE_FIELDS = ("rememberMeId", "device")
 
 class Session:
     """One client's session. ``id`` is ``None`` until logged in; ``key`` names the cache entry
-    (environment, organization, user, devKey: see :func:`billhelpers.cache.cache_key`)."""
+    (environment, organization, user, devKey: see
+    :func:`billhelpers.http.session_cache.cache_key`)."""
 
     def __init__(self, client, key: str):
         self.client = client
@@ -148,7 +149,7 @@ class Session:
 
     def _login_fresh(self) -> ApiResponse:
         c = self.client.config
-        preflight.check_credentials(
+        checks.check_credentials(
             username=c.username,
             password=c.password,
             organization_id=c.organization_id,

@@ -1,5 +1,5 @@
 """
-billhelpers.filters
+billhelpers.rules.filters
 ~~~~~~~~~~~~~~~~~~~
 
 Builds BILL's ``filters=FIELD:OP:VALUE`` and ``sort=FIELD:asc|desc`` strings, checked first.
@@ -16,7 +16,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from billhelpers.exceptions import InputError
-from billhelpers.jsonsafe import has_lone_surrogate
+from billhelpers.rules.jsonsafe import has_lone_surrogate
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin", "sw")
 _RANGE = ("gt", "gte", "lt", "lte")

@@ -1,5 +1,5 @@
 """
-billhelpers.server_time
+billhelpers.http.server_time
 ~~~~~~~~~~~~~~~~~~~~~~~
 
 :class:`ServerClock`: what time it is for BILL, read from the ``Date`` header of its answers.

@@ -1,5 +1,5 @@
 """
-billhelpers.money
+billhelpers.rules.money
 ~~~~~~~~~~~~~~~~~
 
 Exact money in and out of JSON: amounts are :class:`decimal.Decimal`, never ``float``.
