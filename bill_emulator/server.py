@@ -48,7 +48,9 @@ from bill_emulator.app import DROP_KEY, FRAMING_KEY, MAX_BODY, EmulatorApp, make
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
 _RECV = 65536  # bytes read from the socket at a time
-_MAX_HEAD = 65536  # a request line and headers longer than this are refused (431)
+# A head still unfinished past this many bytes is refused (431); h11 checks the limit while it
+# waits for more, so a head received whole can be up to _MAX_HEAD + _RECV long.
+_MAX_HEAD = 65536
 # Only to refuse what h11 accepts (see the module's docstring), never to frame a request.
 _LENGTH_FIELD = re.compile(rb"^content-length[ \t]*:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
@@ -144,7 +146,7 @@ class _Handler(socketserver.BaseRequestHandler):
     def _framing_problem(self, request: h11.Request) -> str | None:
         """What h11 accepts but the emulator refuses (see the module's docstring), or ``None``."""
         if request.http_version not in (b"1.0", b"1.1"):
-            return "Only HTTP/1.1 and HTTP/1.0 are served."
+            return "Only HTTP versions 1.0 and 1.1 are served."
         names = {name for name, _ in request.headers}
         if b"transfer-encoding" in names:
             if request.http_version != b"1.1":
@@ -160,7 +162,11 @@ class _Handler(socketserver.BaseRequestHandler):
         """The whole body (so the next request on the connection starts cleanly), or its first
         ``MAX_BODY + 1`` bytes when a chunked one is longer."""
         if self.h11.they_are_waiting_for_100_continue:
-            self._write(self.h11.send(h11.InformationalResponse(status_code=100, headers=[])))
+            self._write(
+                self.h11.send(
+                    h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue")
+                )
+            )
         chunks, size = [], 0
         while not isinstance(event := self._next_event(), h11.EndOfMessage):
             chunks.append(event.data)
