@@ -18,6 +18,7 @@ import re
 import time
 import traceback
 from datetime import datetime
+from http import HTTPStatus
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
@@ -42,23 +43,6 @@ DROP_KEY = "bill_emulator.drop"
 FRAMING_KEY = "bill_emulator.framing"
 MAX_BODY = 1_000_000
 _LENGTH = re.compile(r"[0-9]{1,19}")
-
-_REASONS = {
-    200: "OK",
-    201: "Created",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    413: "Payload Too Large",
-    422: "Unprocessable Entity",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 class _Dropped(Exception):
@@ -101,7 +85,7 @@ class EmulatorApp:
                 "502 Bad Gateway", [("X-Emulator-Dropped", "1"), ("Content-Length", "0")]
             )
             return [b""]
-        reason = f"{status} {_REASONS.get(status, 'Error')}"
+        reason = f"{status} {_reason(status)}"
         if payload is None:  # BILL's empty answers: 204 on deletes, an empty 200 on logout
             start_response(reason, [("Content-Length", "0")])
             return [b""]
@@ -166,6 +150,15 @@ class EmulatorApp:
             self.backend.log_request(method, path, status)
         except Exception:  # logging must never turn a served call into a failure
             traceback.print_exc()
+
+
+def _reason(status: int) -> str:
+    """The status line's reason phrase (the standard library's table; a status it does not
+    know, which BILL's error catalogue could hold, is just "Error")."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _request(environ, method: str, path: str) -> Request:

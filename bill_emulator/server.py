@@ -1,13 +1,24 @@
 """bill_emulator.server
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
-``EmulatorServer``: the emulator on a loopback port, served by werkzeug in a daemon thread.
+``EmulatorServer``: the emulator on a loopback port, served from a daemon thread.
 
-Why a custom request handler: werkzeug's development server closes every connection after one
-response (it cannot drain request bodies safely), which costs a TCP handshake per call. The
-emulator reads each body completely before answering, so it can keep HTTP/1.1 connections alive
-like BILL's gateway does; the handler also honours the app's "drop this connection" fault and
-stays quiet (no per-request log lines in a notebook).
+werkzeug's threaded server accepts the connections (a thread each); on each connection ``h11``
+reads the requests and frames the answers, so no code here parses HTTP. Why not werkzeug's own
+handler: it closes every connection after one response (it cannot drain request bodies safely),
+which costs a TCP handshake per call. The emulator reads each body completely before answering,
+so it keeps HTTP/1.1 connections alive like BILL's gateway does; the handler also honours the
+app's "drop this connection" fault, stamps ``Date`` from the emulator's clock and stays quiet (no
+per-request log lines in a notebook).
+
+What is refused, answered 400 (431 for an oversized head) and the connection closed, with no
+byte after it read as a request (issue 15: ``Content-Length: abc`` once let a smuggled
+``POST /_emulator/reset`` run): anything h11 refuses (a malformed request line or header, a bad
+``Content-Length``, a ``Transfer-Encoding`` other than ``chunked``, a malformed chunk); and, on
+top of h11, a request with both ``Content-Length`` and ``Transfer-Encoding`` (RFC 9112 6.1 lets
+a server refuse it), ``Transfer-Encoding`` on HTTP/1.0, ``Content-Length`` given twice or as a
+list (h11 reads ``5, 5`` as 5, as RFC 9110 8.6 allows; the emulator refuses it as before), an
+HTTP version other than 1.0 and 1.1, and a body over ``MAX_BODY`` (refused unread).
 """
 
 from __future__ import annotations
@@ -20,108 +31,53 @@ import os
 import re
 import secrets
 import socket
+import socketserver
 import sys
 import threading
 from datetime import datetime
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote
 
-from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
+import h11
+from werkzeug.serving import ThreadedWSGIServer
 
 from bill_emulator import datadir
 from bill_emulator.app import DROP_KEY, FRAMING_KEY, MAX_BODY, EmulatorApp, make_app
 
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
+_RECV = 65536  # bytes read from the socket at a time
+# A head still unfinished past this many bytes is refused (431); h11 checks the limit while it
+# waits for more, so a head received whole can be up to _MAX_HEAD + _RECV long.
+_MAX_HEAD = 65536
+# Only to refuse what h11 accepts (see the module's docstring), never to frame a request.
+_LENGTH_FIELD = re.compile(rb"^content-length[ \t]*:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
-_MAX_LINE = 65536
-_MAX_HEADERS = 100
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 header field name
-_LENGTH = re.compile(r"[0-9]{1,19}")
+class _Gone(Exception):
+    """The client went away (closed, reset, or idle past the timeout): end without answering."""
 
 
-class _Headers:
-    """The request headers: what werkzeug's ``make_environ`` and the handler read of them.
-
-    ``http.server`` parses headers with the ``email`` package, which costs more than the rest of
-    a simple call; the emulator only needs names and values.
-    """
-
-    def __init__(self) -> None:
-        self._items: list[tuple[str, str]] = []
-        self._lower: dict[str, str] = {}
-
-    def add(self, name: str, value: str) -> None:
-        self._items.append((name, value))
-        key = name.lower()
-        self._lower[key] = f"{self._lower[key]},{value}" if key in self._lower else value
-
-    def get(self, name: str, default=None):
-        return self._lower.get(name.lower(), default)
-
-    def __getitem__(self, name: str):
-        return self._lower.get(name.lower())
-
-    def __contains__(self, name: str) -> bool:
-        return name.lower() in self._lower
-
-    def items(self) -> list[tuple[str, str]]:
-        return list(self._items)
-
-
-class _Handler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = _IDLE_TIMEOUT
-
-    def parse_request(self) -> bool:
-        """Request line and headers, without the ``email`` parser (see ``_Headers``)."""
-        self.command = None
-        self.request_version = "HTTP/0.9"
-        self.close_connection = True
-        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
-        words = self.requestline.split()
-        if len(words) != 3 or words[2] not in ("HTTP/1.0", "HTTP/1.1"):
-            self.send_error(400, "Bad request syntax")
-            return False
-        self.command, self.path, self.request_version = words
-        if self.path.startswith("//"):
-            self.path = "/" + self.path.lstrip("/")
-        headers = _Headers()
-        for _ in range(_MAX_HEADERS + 1):
-            line = self.rfile.readline(_MAX_LINE + 1)
-            if len(line) > _MAX_LINE:
-                self.send_error(431, "Header line too long")
-                return False
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, sep, value = str(line, "iso-8859-1").partition(":")
-            # A name with spaces ("Content-Length : 5") or a folded line is refused, as RFC 9112
-            # asks: a proxy in front would read the request's framing differently.
-            if not sep or not _TOKEN.fullmatch(name):
-                self.send_error(400, "Bad header line")
-                return False
-            headers.add(name, value.strip())
-        else:
-            self.send_error(431, "Too many headers")
-            return False
-        self.headers = headers
-        connection = (headers.get("Connection") or "").lower()
-        if self.request_version == "HTTP/1.1":
-            self.close_connection = connection == "close"
-        else:
-            self.close_connection = connection != "keep-alive"
-        return True
+class _Handler(socketserver.BaseRequestHandler):
+    """One connection: h11 reads each request and frames each answer, until either side closes."""
 
     def setup(self) -> None:
-        super().setup()
-        self.server.track(self.connection, add=True)
+        self.request.settimeout(_IDLE_TIMEOUT)
+        self.server.track(self.request, add=True)
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=_MAX_HEAD)
+        self._head = bytearray()  # the bytes received for the current request's head
+        self._in_head = True
 
     def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, add=False)
+        self.server.track(self.request, add=False)
+
+    def handle(self) -> None:
+        with contextlib.suppress(_Gone):
+            while self._serve_one():
+                self.h11.start_next_cycle()
+                self._head = bytearray(self.h11.trailing_data[0])  # a pipelined request's start
+                self._in_head = True
 
     def date_time_string(self, timestamp=None) -> str:
         """The ``Date`` header from the emulator's clock, not the machine's: a client learns
@@ -130,123 +86,172 @@ class _Handler(WSGIRequestHandler):
             timestamp = self.server.app.backend.clock.now_ms() / 1000
         return email.utils.formatdate(timestamp, usegmt=True)
 
-    def log_request(self, code="-", size="-") -> None:
-        """Quiet: the emulator keeps its own request log (``GET /_emulator/requests``)."""
+    # -- one request ----------------------------------------------------------------------------
 
-    def log_error(self, *args) -> None:
-        """Quiet too: a malformed request line or header is answered with 400, not logged."""
+    def _serve_one(self) -> bool:
+        """Read one request and answer it; True when the connection may carry another."""
+        try:
+            request = self._next_event()
+        except h11.RemoteProtocolError as exc:  # no usable request line and headers
+            refusal = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": "",
+                "wsgi.input": io.BytesIO(),
+                FRAMING_KEY: f"The request cannot be read ({exc}).",
+            }
+            # h11's hint is 400, 431 (head too long) or 501 (a coding other than chunked);
+            # the emulator answers 400 to the last, as it always has.
+            status = 431 if exc.error_status_hint == 431 else None
+            return self._answer(refusal, close=True, status=status)
+        if isinstance(request, h11.ConnectionClosed):
+            return False
+        environ = self._environ(request)
+        problem = self._framing_problem(request)
+        if problem is not None:  # refused unread: the app answers 400, the connection closes
+            environ[FRAMING_KEY] = problem
+            return self._answer(environ, close=True)
+        declared = environ.get("CONTENT_LENGTH")
+        if declared is not None and int(declared) > MAX_BODY:
+            return self._answer(environ, close=True)  # refused unread, as "too large"
+        try:
+            body = self._read_body()
+        except h11.RemoteProtocolError:  # a malformed chunk, or the body cut short
+            chunked = "wsgi.input_terminated" in environ
+            environ[FRAMING_KEY] = (
+                "The chunked request body is malformed."
+                if chunked
+                else "The request body ended before its Content-Length."
+            )
+            return self._answer(environ, close=True)
+        environ["wsgi.input"] = io.BytesIO(body)
+        if "wsgi.input_terminated" in environ or len(body) > MAX_BODY:
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self._answer(environ, close=len(body) > MAX_BODY)
 
-    def make_environ(self) -> dict:
-        """A WSGI environ with what the emulator's app reads (werkzeug's also handles TLS,
-        absolute request URIs and more, at twice the cost)."""
-        path, _, query = self.path.partition("?")
+    def _next_event(self):
+        """h11's next event, reading from the socket while it needs more bytes."""
+        while (event := self.h11.next_event()) is h11.NEED_DATA:
+            try:
+                data = self.request.recv(_RECV)
+            except OSError as exc:  # idle past the timeout, reset, or closed by stop()
+                raise _Gone from exc
+            if self._in_head:
+                self._head += data
+            self.h11.receive_data(data)  # b"": the client closed its side
+        if isinstance(event, h11.Request):
+            self._in_head = False
+            del self._head[len(self._head) - len(self.h11.trailing_data[0]) :]  # the head only
+        return event
+
+    def _framing_problem(self, request: h11.Request) -> str | None:
+        """What h11 accepts but the emulator refuses (see the module's docstring), or ``None``."""
+        if request.http_version not in (b"1.0", b"1.1"):
+            return "Only HTTP versions 1.0 and 1.1 are served."
+        names = {name for name, _ in request.headers}
+        if b"transfer-encoding" in names:
+            if request.http_version != b"1.1":
+                return "Transfer-Encoding must be chunked alone (HTTP/1.1) or left out."
+            if b"content-length" in names:
+                return "Give Content-Length or Transfer-Encoding, not both."
+        lengths = _LENGTH_FIELD.findall(self._head)
+        if len(lengths) > 1 or any(b"," in value for value in lengths):
+            return "Content-Length must be one whole number of bytes (given once)."
+        return None
+
+    def _read_body(self) -> bytes:
+        """The whole body (so the next request on the connection starts cleanly), or its first
+        ``MAX_BODY + 1`` bytes when a chunked one is longer."""
+        if self.h11.they_are_waiting_for_100_continue:
+            self._write(
+                self.h11.send(
+                    h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue")
+                )
+            )
+        chunks, size = [], 0
+        while not isinstance(event := self._next_event(), h11.EndOfMessage):
+            chunks.append(event.data)
+            size += len(event.data)
+            if size > MAX_BODY:
+                break
+        return b"".join(chunks)
+
+    def _environ(self, request: h11.Request) -> dict:
+        """A WSGI environ with what the emulator's app reads."""
+        target = request.target.decode("latin-1")
+        if target.startswith("//"):
+            target = "/" + target.lstrip("/")
+        path, _, query = target.partition("?")
         path = unquote(path)
         if not path.isascii():  # WSGI strings are latin-1 decoded bytes
             path = path.encode("utf-8").decode("latin-1")
         environ = {
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "http",
-            "wsgi.input": self.rfile,
+            "wsgi.input": io.BytesIO(),
             "wsgi.errors": sys.stderr,
             "wsgi.multithread": True,
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
-            "REQUEST_METHOD": self.command,
+            "REQUEST_METHOD": request.method.decode("latin-1"),
             "SCRIPT_NAME": "",
             "PATH_INFO": path,
             "QUERY_STRING": query,
             "REMOTE_ADDR": self.client_address[0] if self.client_address else "",
             "SERVER_NAME": self.server.server_address[0],
             "SERVER_PORT": str(self.server.server_address[1]),
-            "SERVER_PROTOCOL": self.request_version,
+            "SERVER_PROTOCOL": "HTTP/" + request.http_version.decode("latin-1"),
         }
-        for name, value in self.headers.items():
+        for raw_name, value in request.headers:  # h11 gives the names lower-cased
+            name = raw_name.decode("latin-1")
             if "_" in name:  # as werkzeug: "_" and "-" would collide
                 continue
             key = name.upper().replace("-", "_")
             if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
                 key = f"HTTP_{key}"
-            environ[key] = f"{environ[key]},{value}" if key in environ else value
-        if self.headers.get("Transfer-Encoding") is not None:
+            text = value.decode("latin-1")
+            environ[key] = f"{environ[key]},{text}" if key in environ else text
+        if "HTTP_TRANSFER_ENCODING" in environ:  # chunked: h11 refuses any other coding
             environ["wsgi.input_terminated"] = True
-            environ["wsgi.input"] = DechunkedInput(self.rfile)
         return environ
 
-    def _framing_problem(self) -> str | None:
-        """Why this request's body cannot be delimited safely, or ``None``.
+    # -- the answer -----------------------------------------------------------------------------
 
-        Issue 15: with ``Content-Length: abc`` the body was left unread and parsed as the next
-        request on the connection (a smuggled ``POST /_emulator/reset``). Anything but one plain
-        decimal length, or ``Transfer-Encoding: chunked`` alone on HTTP/1.1, is refused and the
-        connection closed, so no byte after it is read as a request.
+    def _answer(self, environ: dict, *, close: bool, status: int | None = None) -> bool:
+        """Run the app and send its answer (h11 frames it); True when the connection stays open.
+
+        ``close`` adds ``Connection: close``; ``status`` replaces the app's status code (431).
         """
-        length = self.headers.get("Content-Length")
-        coding = self.headers.get("Transfer-Encoding")
-        if coding is not None:
-            if self.request_version != "HTTP/1.1" or coding.strip().lower() != "chunked":
-                return "Transfer-Encoding must be chunked alone (HTTP/1.1) or left out."
-            if length is not None:
-                return "Give Content-Length or Transfer-Encoding, not both."
-            return None
-        if length is not None and not _LENGTH.fullmatch(length):
-            return "Content-Length must be one whole number of bytes (given once)."
-        return None
+        started: list = []
 
-    def run_wsgi(self) -> None:
-        environ = self.make_environ()
-        chunked = "wsgi.input_terminated" in environ
-        problem = self._framing_problem()
-        length = 0
-        if problem is None and not chunked and "CONTENT_LENGTH" in environ:
-            length = int(environ["CONTENT_LENGTH"])
-        if problem is not None:
-            # Refuse without reading: the app answers 400 and the connection closes.
-            self.close_connection = True
-            environ[FRAMING_KEY] = problem
-            body = b""
-        elif length > MAX_BODY:
-            # Refuse without reading it; the app answers 400 and the connection closes.
-            self.close_connection = True
-            body = b""
-        else:
-            if self.headers.get("Expect", "").lower().strip() == "100-continue":
-                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            # Read the whole body now, so the next request on this connection starts cleanly.
-            if chunked:
-                try:
-                    body = environ["wsgi.input"].read(MAX_BODY + 1)
-                except (OSError, ValueError):  # werkzeug: "Invalid chunk header" and the like
-                    body = b""
-                    environ[FRAMING_KEY] = "The chunked request body is malformed."
-                    self.close_connection = True
-                self.close_connection = self.close_connection or len(body) > MAX_BODY
-                environ["CONTENT_LENGTH"] = str(len(body))
-            else:
-                body = self.rfile.read(length)
-        environ["wsgi.input"] = io.BytesIO(body)
-        status_headers: list = []
-
-        def start_response(status, headers, exc_info=None):
-            status_headers[:] = [status, headers]
+        def start_response(line, headers, exc_info=None):
+            started[:] = [line, headers]
             return lambda data: None
 
-        try:
-            chunks = b"".join(self.server.app(environ, start_response))
-        except Exception:  # the app answers its own errors; this is a last resort
-            self.close_connection = True
-            raise
+        body = b"".join(self.server.app(environ, start_response))  # it answers its own errors
         if environ.get(DROP_KEY):
-            self.close_connection = True
             with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        status, headers = status_headers
-        lines = [f"HTTP/1.1 {status}", f"Date: {self.date_time_string()}"]
-        lines += [f"{k}: {v}" for k, v in headers]
-        if self.close_connection:
-            lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head + chunks)
+                self.request.shutdown(socket.SHUT_RDWR)
+            return False
+        line, headers = started
+        code, _, reason = line.partition(" ")
+        if status is not None and status != int(code):
+            code, reason = status, HTTPStatus(status).phrase
+        headers = [("Date", self.date_time_string()), *headers]
+        if close:
+            headers.append(("Connection", "close"))
+        response = h11.Response(status_code=int(code), headers=headers, reason=reason.encode())
+        data = self.h11.send(response)
+        if body and environ["REQUEST_METHOD"] != "HEAD":
+            data += self.h11.send(h11.Data(data=body))
+        data += self.h11.send(h11.EndOfMessage())
+        self._write(data)
+        return self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.request.sendall(data)
+        except OSError as exc:
+            raise _Gone from exc
 
 
 class _Server(ThreadedWSGIServer):

@@ -113,6 +113,74 @@ def test_good_framing_still_keeps_the_connection_alive(server):
     assert received.count(b"HTTP/1.1 200 OK") == 3
 
 
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        pytest.param(b"POST /_emulator/faults HTTP/2.0\r\nHost: x\r\n", id="http-2.0"),
+        pytest.param(b"POST /_emulator/faults HTTP/1.2\r\nHost: x\r\n", id="http-1.2"),
+        pytest.param(
+            b"POST /_emulator/faults HTTP/1.0\r\nTransfer-Encoding: chunked\r\n", id="te-http-1.0"
+        ),
+        pytest.param(b"POST /_emulator/faults HTTP/1.1\r\n", id="no-host"),
+        pytest.param(b"POST /_emulator/faults\r\nHost: x\r\n", id="no-version"),
+        pytest.param(b"POST  /_emulator/faults HTTP/1.1\r\nHost: x\r\n", id="two-spaces"),
+        pytest.param(b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nBad\r\n", id="no-colon"),
+        pytest.param(
+            b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Transfer-Encoding: chunked\r\n",
+            id="te-twice",
+        ),
+        pytest.param(
+            b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\ncontent-LENGTH: 5\r\n"
+            b"Content-Length: 5\r\n",
+            id="length-twice-mixed-case",
+        ),
+    ],
+)
+def test_unusable_request_heads_are_400_in_bills_envelope_and_closed(signed_in, request_head):
+    """Issue 22: h11 reads the head; what it or the emulator refuses is one 400, then close."""
+    created = signed_in.post("/v3/vendors", VENDOR).json()["id"]
+    received = _exchange(signed_in.url, request_head + b"\r\n" + _SMUGGLED)
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), received
+    assert b"\r\nConnection: close" in head
+    assert received.count(b"HTTP/1.1 ") == 1, received
+    assert json.loads(body)[0]["code"] == "BDC_1001"
+    assert signed_in.get(f"/v3/vendors/{created}").status_code == 200  # no reset ran
+
+
+def test_an_oversized_request_head_is_431_and_closed(server):
+    """A head still unfinished after 64 KiB is refused, not buffered further."""
+    head = b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000
+    received = _exchange(server.url, head)
+    assert received.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"), received
+    assert received.count(b"HTTP/1.1 ") == 1
+
+
+def test_a_body_cut_short_is_refused(server):
+    """Content-Length promises more than arrives before the client stops sending."""
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 400 "), received
+    assert b"ended before its Content-Length" in received
+
+
+def test_an_oversized_chunked_body_is_refused_and_closed(server):
+    """The limit holds without a Content-Length: reading stops past MAX_BODY."""
+    head = b"POST /v3/vendors HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    chunk = b"%x\r\n" % 100_000 + b"a" * 100_000 + b"\r\n"
+    received = _exchange(server.url, head + chunk * 11 + b"0\r\n\r\n" + _SMUGGLED)
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in head
+    assert json.loads(body)[0]["message"] == "Request body is too large."
+    assert received.count(b"HTTP/1.1 ") == 1
+
+
 def test_negative_content_length_refused_by_the_app(wsgi):
     """Another server's environ: ``int("-5")`` passed, and an empty-bodied reset ran."""
     wsgi.call("POST", "/v3/vendors", VENDOR)

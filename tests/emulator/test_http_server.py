@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import json
 import socket
 import subprocess
@@ -224,3 +225,84 @@ def test_two_servers_on_one_data_dir_share_the_organization(server):
         assert first.get(f"/v3/vendors/{vendor['id']}").json()["name"] == vendor["name"]
         first.close()
         second.close()
+
+
+# -- issue 22: h11 frames the connection; what the hand-written parser did still holds -----------
+
+
+def _connect(server) -> socket.socket:
+    host, port = server.url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=5)
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def test_expect_100_continue_is_answered_before_the_body(signed_in):
+    body = json.dumps(vendor_body()).encode()
+    head = (
+        "POST /v3/vendors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"devKey: {signed_in.headers()['devKey']}\r\nsessionId: {signed_in.session_id}\r\n"
+        f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    with _connect(signed_in) as sock:
+        sock.sendall(head)
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"  # nothing else before it
+        sock.sendall(body)
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer
+
+
+def test_expect_100_continue_with_a_body_too_large_is_refused_without_continue(server):
+    with _connect(server) as sock:
+        sock.sendall(
+            b"POST /v3/vendors HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 2000000\r\n\r\n"
+        )
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), answer
+    assert b"100 Continue" not in answer
+
+
+def test_head_is_answered_without_a_body_and_the_connection_kept(server):
+    with _connect(server) as sock:
+        sock.sendall(
+            b"HEAD /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        answer = _read_until_closed(sock)
+    first, _, rest = answer.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n") and b"Content-Length: " in first
+    assert rest.startswith(b"HTTP/1.1 200 OK\r\n")  # the HEAD answer carried no body
+
+
+def test_http_1_0_is_answered_and_closed(server):
+    with _connect(server) as sock:
+        sock.sendall(b"GET /_emulator/health HTTP/1.0\r\n\r\n")
+        answer = _read_until_closed(sock)  # the server closes: HTTP/1.0 has no keep-alive here
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["status"] == "ok"
+
+
+def test_date_header_follows_the_emulators_clock(signed_in):
+    before = signed_in.get("/v3/login/session")
+    assert signed_in.post("/_emulator/clock", {"advanceSeconds": 3 * 86400}).status_code == 200
+    after = signed_in.get("/v3/login/session")
+    day = email.utils.parsedate_to_datetime
+    assert (day(after.headers["Date"]) - day(before.headers["Date"])).days == 3
+
+
+def test_a_dropped_connection_fault_closes_without_an_answer(signed_in):
+    fault = {"path": "/v3/login/session", "method": "GET", "drop": True}
+    assert signed_in.post("/_emulator/faults", fault).status_code == 200
+    head = (
+        f"GET /v3/login/session HTTP/1.1\r\nHost: x\r\ndevKey: {signed_in.headers()['devKey']}\r\n"
+        f"sessionId: {signed_in.session_id}\r\n\r\n"
+    ).encode()
+    with _connect(signed_in) as sock:
+        sock.sendall(head)
+        assert _read_until_closed(sock) == b""
