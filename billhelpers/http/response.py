@@ -26,7 +26,8 @@ class ApiResponse:
     """A BILL answer plus the request that produced it.
 
     ``data`` is the parsed JSON with money as ``Decimal``; ``[...]``, ``get``, ``in`` and
-    ``iter`` delegate to it. ``recovered`` is set when the client had to look the object up
+    ``iter`` delegate to it. ``request_body`` is the body sent, secrets masked
+    (``"password": "********"``). ``recovered`` is set when the client had to look the object up
     after an uncertain answer (see ``client.payments.create``).
     """
 
@@ -66,7 +67,9 @@ class ApiResponse:
         self.params = params or {}
         self.status_code = status_code
         self.reason = reason
-        self.request_body = request_body
+        #: The body sent, with every secret and bank number already masked: a response kept in
+        #: a notebook variable must not hold the password (the raw body went to BILL only).
+        self.request_body = mask(request_body)
         self.data = data
         self.elapsed_ms = elapsed_ms
         self.recovered = recovered

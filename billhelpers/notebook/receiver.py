@@ -9,55 +9,253 @@ drop duplicates by ``eventId`` (BILL may send an event more than once), keep the
 arrival order, and answer 200 quickly. ``table()`` and ``live()`` show them (pandas and
 IPython are imported only when asked for).
 
-Why ``http.server`` in a thread: no dependency, and stopping it (``stop()`` or ``with``) frees
-the port; the emulator can reach it because both run on this machine. BILL's own servers cannot:
-against BILL's sandbox the receiver needs a public https URL (see chapter 07).
+Why ``socketserver`` in a thread with h11 for the HTTP: no web framework, stopping it (``stop()``
+or ``with``) frees the port, and the framing (Content-Length, chunked bodies, keep-alive) is
+read by a well-kept HTTP library rather than by hand, so a body length read wrongly can never
+turn the rest of a body into a second, smuggled request. The emulator can reach it because both
+run on this machine. BILL's own servers cannot: against BILL's sandbox the receiver needs a
+public https URL (see chapter 07).
+
+Why everything is bounded (issue 23): the port is open to anything on this machine. A request
+is refused past :data:`MAX_BODY` bytes of body, :data:`MAX_HEADER_BYTES` of head or
+:data:`MAX_HEADERS` header lines; it must arrive completely within ``read_timeout`` seconds
+(so a half-sent request cannot hold a thread); at most :data:`MAX_CONNECTIONS` are served at
+once, with a listen backlog of :data:`BACKLOG`. The signature is checked on the raw bytes
+before anything is parsed; only verified events are remembered (the last
+:data:`REMEMBERED_IDS` event ids, for duplicates) or consume ``fail_next``; of the rejected
+deliveries the last :data:`KEPT_REJECTED` are kept (all are counted).
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
+import re
+import socket
+import socketserver
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import h11
 
 from billhelpers.masking import mask_secret
 from billhelpers.rules.signatures import SIGNATURE_HEADER, verify_signature
 
-_MAX_BODY = 1_000_000
+#: The largest body read (BILL's events are a few KiB).
+MAX_BODY = 1_000_000
+#: The largest request head (request line and headers), and the most header lines.
+MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADERS = 64
+#: Seconds a request has to arrive completely (also how long an idle connection is kept).
+READ_TIMEOUT = 10.0
+#: Connections waiting to be accepted (the old 5 reset connections under 40 senders).
+BACKLOG = 128
+#: Connections served at once; one more is closed at once.
+MAX_CONNECTIONS = 64
+#: Verified event ids remembered to drop duplicates (least recently seen forgotten first).
+REMEMBERED_IDS = 10_000
+#: Rejected deliveries kept in ``rejected`` (the latest; ``rejected_count`` counts them all).
+KEPT_REJECTED = 1_000
+
+#: The eventId an unverified body *claims*, found without parsing it (no recursion, linear).
+_CLAIMED_EVENT_ID = re.compile(rb'"eventId"\s*:\s*"([A-Za-z0-9_.:-]{1,128})"')
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: the emulator reuses its connection
+class _Refused(Exception):
+    """Answer ``status`` and close the connection (the request cannot be read further)."""
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
-        receiver: Receiver = self.server.receiver
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if not 0 < length <= _MAX_BODY:
-            self._answer(400)
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+class _Gone(Exception):
+    """The connection ended, failed or ran out of time: close it without an answer."""
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = BACKLOG
+
+    def __init__(self, address, receiver: Receiver):
+        self.receiver = receiver
+        self.request_queue_size = BACKLOG  # read when listening, after a test may change it
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._open: set[socket.socket] = set()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):  # full: closed now, not queued
+            self.shutdown_request(request)
             return
-        body = self.rfile.read(length)
-        self._answer(receiver._receive(self.path, body, self.headers.get(SIGNATURE_HEADER)))
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
 
-    def _answer(self, status: int) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+    def process_request_thread(self, request, client_address):
+        receiver = self.receiver
+        with receiver._cond:
+            self._open.add(request)
+            receiver.open_connections += 1
+            receiver._cond.notify_all()
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with receiver._cond:
+                self._open.discard(request)
+                receiver.open_connections -= 1
+            self._slots.release()
 
-    def log_message(self, format, *args):  # quiet in a notebook
-        pass
+    def close_connections(self) -> None:
+        """End the kept-alive connections too: a stopped receiver answers nothing more."""
+        with self.receiver._cond:
+            for sock in list(self._open):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(socketserver.BaseRequestHandler):
+    """One connection: requests read and answered one after the other (keep-alive)."""
+
+    def handle(self) -> None:
+        receiver: Receiver = self.server.receiver
+        sock: socket.socket = self.request
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        while True:
+            deadline = time.monotonic() + receiver.read_timeout
+            try:
+                request, body = _read_request(sock, conn, deadline)
+            except _Refused as refused:
+                _answer(sock, conn, refused.status, close=True)
+                _linger(sock, deadline)
+                return
+            except _Gone:
+                return
+            if request is None:  # closed between requests
+                return
+            headers = dict(request.headers)  # h11 gives lower-case names
+            signature = headers.get(SIGNATURE_HEADER.encode())
+            status = receiver._receive(
+                request.target.decode("ascii", "replace"),
+                body,
+                signature.decode("ascii", "replace") if signature is not None else None,
+            )
+            if not _answer(sock, conn, status):
+                return
+            try:
+                conn.start_next_cycle()
+            except h11.LocalProtocolError:  # the client asked to close, or h11 must
+                return
+
+
+def _read_request(sock, conn: h11.Connection, deadline: float):
+    """``(request, body)`` once a whole request has arrived; ``(None, b"")`` if the client
+    closed before starting one. ``_Refused`` for what is not served, ``_Gone`` on timeout."""
+    request, parts, size = None, [], 0
+    while True:
+        try:
+            event = conn.next_event()
+        except h11.RemoteProtocolError as err:
+            raise _Refused(err.error_status_hint) from None  # 400, or 431 for a head too long
+        if event is h11.NEED_DATA:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Refused(408) if request is not None else _Gone()
+            try:
+                sock.settimeout(remaining)
+                data = sock.recv(65536)
+            except TimeoutError:
+                raise (_Refused(408) if request is not None else _Gone()) from None
+            except OSError:
+                raise _Gone() from None
+            conn.receive_data(data)
+        elif isinstance(event, h11.Request):
+            request = event
+            _check_head(event)
+            if conn.they_are_waiting_for_100_continue:
+                _send(sock, conn, h11.InformationalResponse(status_code=100, headers=[]))
+        elif isinstance(event, h11.Data):
+            size += len(event.data)
+            if size > MAX_BODY:
+                raise _Refused(413)
+            parts.append(event.data)
+        elif isinstance(event, h11.EndOfMessage):
+            return request, b"".join(parts)
+        elif isinstance(event, h11.ConnectionClosed):
+            if request is None:
+                return None, b""
+            raise _Gone()
+        else:  # PAUSED cannot happen mid-request; anything else: give up on the connection
+            raise _Gone()
+
+
+def _check_head(request: h11.Request) -> None:
+    if len(request.headers) > MAX_HEADERS:
+        raise _Refused(431)
+    names = [name for name, _ in request.headers]
+    if b"transfer-encoding" in names and b"content-length" in names:
+        raise _Refused(400)  # RFC 9112 6.3: ambiguous framing, the way requests are smuggled
+    if request.method != b"POST":
+        raise _Refused(405)
+    for name, value in request.headers:
+        if name == b"content-length" and int(value) > MAX_BODY:  # h11 checked it is digits
+            raise _Refused(413)
+
+
+def _answer(sock, conn: h11.Connection, status: int, *, close: bool = False) -> bool:
+    """Send an empty answer with ``status``; False when it could not be sent."""
+    if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+        return False
+    headers = [("content-length", "0")]
+    if close:
+        headers.append(("connection", "close"))
+    if status == 405:
+        headers.append(("allow", "POST"))
+    try:
+        _send(sock, conn, h11.Response(status_code=status, headers=headers))
+        _send(sock, conn, h11.EndOfMessage())
+    except (_Gone, h11.LocalProtocolError):
+        return False
+    return True
+
+
+def _send(sock, conn: h11.Connection, event) -> None:
+    data = conn.send(event)
+    try:
+        sock.settimeout(READ_TIMEOUT)
+        sock.sendall(data or b"")
+    except OSError:
+        raise _Gone() from None
+
+
+def _linger(sock, deadline: float) -> None:
+    """After refusing: stop sending, then discard what the client still sends (bounded in bytes
+    and time) so that closing does not reset the connection before it reads the answer."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+        until = min(deadline, time.monotonic() + 1.0)
+        drained = 0
+        while drained < 4 * MAX_BODY and (left := until - time.monotonic()) > 0:
+            sock.settimeout(left)
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            drained += len(chunk)
 
 
 class Receiver:
     """``with Receiver(security_key) as rx: ... rx.url ... rx.wait_for(3)``.
 
     ``events``: verified, de-duplicated notifications (parsed JSON, arrival order);
-    ``rejected``: what failed the signature check (``{"reason", "eventId"}``, never the key);
-    ``duplicates``: how many repeats were dropped. ``fail_next(n)`` answers the next ``n``
-    deliveries with HTTP 500, to watch BILL's (the emulator's) retries.
+    ``rejected``: the latest deliveries that failed the signature check (``{"reason",
+    "eventId"}``, the eventId as the unverified body claims it; never the key), and
+    ``rejected_count`` all of them; ``duplicates``: how many repeats were dropped.
+    ``fail_next(n)`` answers the next ``n`` verified deliveries with HTTP 500, to watch BILL's
+    (the emulator's) retries. ``read_timeout``: seconds a request has to arrive completely.
     """
 
     def __init__(
@@ -67,20 +265,25 @@ class Receiver:
         path: str = "/bill-webhooks",
         host: str = "127.0.0.1",
         port: int = 0,
+        read_timeout: float | None = None,
     ):
         self.security_key = security_key
         self.path = path
         self.host = host
         self.port = port
+        #: Seconds a request has to arrive completely (and an idle connection is kept).
+        self.read_timeout = READ_TIMEOUT if read_timeout is None else float(read_timeout)
         self.events: list[dict] = []
         self.rejected: list[dict] = []
+        self.rejected_count = 0
         self.duplicates = 0
         self.failed_on_purpose = 0
+        self.open_connections = 0
         self.arrival_times: list[float] = []
-        self._seen: set[str] = set()
+        self._seen: collections.OrderedDict[object, None] = collections.OrderedDict()
         self._fail = 0
         self._cond = threading.Condition()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._live = None
 
@@ -88,7 +291,7 @@ class Receiver:
         state = self.url if self._server else "stopped"
         return (
             f"<Receiver {state} key {mask_secret(self.security_key)}: "
-            f"{len(self.events)} events, {len(self.rejected)} rejected>"
+            f"{len(self.events)} events, {self.rejected_count} rejected>"
         )
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -96,18 +299,21 @@ class Receiver:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the receiver is not started; call start() or use `with`")
-        return f"http://{self.host}:{self._server.server_port}{self.path}"
+        return f"http://{self.host}:{self._server.server_address[1]}{self.path}"
+
+    @property
+    def backlog(self) -> int:
+        """How many connections may wait to be accepted (the listen backlog)."""
+        return self._server.request_queue_size if self._server else BACKLOG
 
     def start(self) -> Receiver:
         if self._server is None:
-            server = ThreadingHTTPServer((self.host, self.port), _Handler)
-            server.daemon_threads = True
-            server.receiver = self
+            server = _Server((self.host, self.port), self)
             self._server = server
             self._thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
-                name=f"billhelpers-receiver-{server.server_port}",
+                name=f"billhelpers-receiver-{server.server_address[1]}",
                 daemon=True,
             )
             self._thread.start()
@@ -117,6 +323,7 @@ class Receiver:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_connections()
             self._thread.join(5)
             self._server = None
 
@@ -134,47 +341,64 @@ class Receiver:
         with self._cond:
             self.events.clear()
             self.rejected.clear()
+            self.rejected_count = 0
             self.arrival_times.clear()
             self.duplicates = 0
 
     # -- receiving ------------------------------------------------------------------------------
     def _receive(self, path: str, body: bytes, signature: str | None) -> int:
+        """One delivery's answer. The signature is checked on the raw bytes first; nothing
+        unverified is parsed, remembered as seen, or allowed to use up ``fail_next``."""
         with self._cond:
             if path.split("?", 1)[0] != self.path:
                 return 404
+            if not self.security_key or not verify_signature(
+                body, signature or "", self.security_key
+            ):
+                self._reject("bad signature" if signature else "no signature", body)
+                return 401
             if self._fail:
                 self._fail -= 1
                 self.failed_on_purpose += 1
                 self._cond.notify_all()
                 return 500
-            if not self.security_key or not verify_signature(
-                body, signature or "", self.security_key
-            ):
-                self.rejected.append(
-                    {
-                        "reason": "bad signature" if signature else "no signature",
-                        "eventId": _event_id(body),
-                    }
-                )
-                self._cond.notify_all()
-                return 401
             try:
                 event = json.loads(body)
-            except ValueError:
-                self.rejected.append({"reason": "not JSON", "eventId": None})
+            except (ValueError, RecursionError):
+                event = None
+            if not isinstance(event, dict):
+                self._reject("not JSON", None)
                 return 400
-            event_id = (event.get("metadata") or {}).get("eventId")
+            meta = event.get("metadata")
+            event_id = meta.get("eventId") if isinstance(meta, dict) else None
+            if not isinstance(event_id, str | int | None):
+                event_id = json.dumps(event_id, sort_keys=True)
             if event_id in self._seen:
+                self._seen.move_to_end(event_id)
                 self.duplicates += 1
                 self._cond.notify_all()
                 return 200
-            self._seen.add(event_id)
+            self._seen[event_id] = None
+            while len(self._seen) > REMEMBERED_IDS:
+                self._seen.popitem(last=False)
             self.events.append(event)
             self.arrival_times.append(time.perf_counter())
             self._cond.notify_all()
         if self._live is not None:
             self._refresh()
         return 200
+
+    def _reject(self, reason: str, body: bytes | None) -> None:
+        """Keep a rejection (the latest :data:`KEPT_REJECTED`; call with the lock held). The
+        eventId is the one the unverified body claims, found without parsing it."""
+        claimed = _CLAIMED_EVENT_ID.search(body) if body else None
+        self.rejected.append(
+            {"reason": reason, "eventId": claimed[1].decode("ascii") if claimed else None}
+        )
+        if len(self.rejected) > KEPT_REJECTED:
+            del self.rejected[: len(self.rejected) - KEPT_REJECTED]
+        self.rejected_count += 1
+        self._cond.notify_all()
 
     def wait_for(
         self, count: int | None = None, *, where=None, timeout: float = 10.0
@@ -190,7 +414,7 @@ class Receiver:
             if not self._cond.wait_for(lambda: len(matching()) >= count, timeout):
                 raise TimeoutError(
                     f"{len(matching())} of {count} events arrived within {timeout} s "
-                    f"({len(self.events)} in all, {len(self.rejected)} rejected)"
+                    f"({len(self.events)} in all, {self.rejected_count} rejected)"
                 )
             found = matching()
         if self._live is not None:
@@ -205,8 +429,10 @@ class Receiver:
 
     def wait_for_rejected(self, count: int = 1, timeout: float = 10.0) -> list[dict]:
         with self._cond:
-            if not self._cond.wait_for(lambda: len(self.rejected) >= count, timeout):
-                raise TimeoutError(f"{len(self.rejected)} of {count} rejections within {timeout} s")
+            if not self._cond.wait_for(lambda: self.rejected_count >= count, timeout):
+                raise TimeoutError(
+                    f"{self.rejected_count} of {count} rejections within {timeout} s"
+                )
             return list(self.rejected)
 
     # -- showing --------------------------------------------------------------------------------
@@ -247,10 +473,3 @@ class Receiver:
             self._live.update(self.table())
         except Exception:  # a display problem must never fail a delivery
             self._live = None
-
-
-def _event_id(body: bytes) -> str | None:
-    try:
-        return json.loads(body).get("metadata", {}).get("eventId")
-    except (ValueError, AttributeError):
-        return None

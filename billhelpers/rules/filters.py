@@ -148,9 +148,26 @@ def where(field: str, op: str, value: object, *, resource: str | None = None) ->
         )
     tables = [resource] if resource else list(FILTERABLE)
     _check_field(field, op, tables)
-    if op in ("in", "nin") and not isinstance(value, (list, tuple, set, frozenset)):
-        value = [value]
+    if op in ("in", "nin"):
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            value = [value]
+        _check_list_items(field, op, value)
     return Filter(f"{field}:{op}:{quote(value)}", field, op)
+
+
+def _check_list_items(field: str, op: str, values) -> None:
+    """BILL splits an ``in``/``nin`` value at every comma, so ``["009a,009b"]`` would silently
+    become two values: a comma inside one item is refused, naming the field."""
+    for item in values:
+        text = str(item)
+        if "," in text:
+            raise InputError(
+                f"{text!r} contains a comma; BILL splits {op!r} values at commas, so it would be "
+                "read as several values",
+                field=field,
+                hint=f"give one value per item: where({field!r}, {op!r}, ['009a', '009b']); "
+                "a single value cannot contain a comma",
+            )
 
 
 def _check_field(field: str, op: str, resources: list[str]) -> None:

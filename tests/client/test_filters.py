@@ -86,3 +86,27 @@ def test_build_sort_defaults_to_asc_and_checks_field():
         build_sort("email:asc", "vendors")
     with pytest.raises(bh.InputError):
         build_sort("name:up", "vendors")
+
+
+@pytest.mark.parametrize(
+    ("op", "value"),
+    [
+        pytest.param("in", ["009a,009b"], id="in-list"),
+        pytest.param("in", "009a,009b", id="in-single"),
+        pytest.param("nin", ("ACTIVE", "A,B"), id="nin-tuple"),
+    ],
+)
+def test_where_in_refuses_a_comma_inside_one_value(op, value):
+    """BILL splits an ``in`` list at every comma: ``["009a,009b"]`` would become two values."""
+    field = "id" if op == "in" else "status"
+    with pytest.raises(bh.InputError) as info:
+        bh.where(field, op, value, resource="bills" if op == "in" else "banks")
+    err = info.value
+    assert err.field == field and "comma" in err.message
+    assert "one value per item" in err.hint
+    with pytest.raises(bh.InputError):
+        build_filters([(field, op, value)], "bills" if op == "in" else "banks")
+
+
+def test_where_in_still_takes_several_values_as_a_list():
+    assert bh.where("id", "in", ["009a", "009b"]) == 'id:in:"009a,009b"'
