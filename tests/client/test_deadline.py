@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from billhelpers.deadline import DeadlineExceeded, read_body
+from billhelpers.http.deadline import DeadlineExceeded, read_body
 
 
 class Trickler:

@@ -16,9 +16,9 @@ import threading
 import pytest
 import requests
 
-from billhelpers import receiver as receiver_module
-from billhelpers.receiver import Receiver
-from billhelpers.webhooks import SIGNATURE_HEADER, sign
+from billhelpers.notebook import receiver as receiver_module
+from billhelpers.notebook.receiver import Receiver
+from billhelpers.rules.signatures import SIGNATURE_HEADER, sign
 
 KEY = "test-security-key-0123456789"
 PATH = "/bill-webhooks"

@@ -6,7 +6,7 @@ import pytest
 from client_bodies import bill_body, payment_body, vendor_body
 
 import billhelpers as bh
-from billhelpers.display import ApiResponse
+from billhelpers.http.response import ApiResponse
 from billhelpers.masking import BANK_FIELDS, SECRET_FIELDS
 
 
