@@ -198,7 +198,8 @@ def test_production_urls_are_refused():
 
 
 def test_running_works_outside_pytest_fixtures():
-    from bill_emulator.testing import current, running
+    from bill_emulator import running
+    from bill_emulator.testing import current
 
     with running(start="2026-06-18") as bill:
         assert bill.clock.today() == dt.date(2026, 6, 18)
