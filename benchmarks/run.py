@@ -14,7 +14,8 @@ session cache, stopped and deleted afterwards):
 7. the cost of the common calls at 0, 1,000, 10,000 and 100,000 objects (≤ 1.5× the empty cost);
 8. a payment run (``measures/payrun.py``): 1,000 unpaid bills for 200 vendors from a CSV to
    scheduled payments and an audit file (< 30 s; BILL calls against the bulk minimum, 40), and
-   a re-run of the same file (zero new vendors, bills, payments).
+   a re-run of the same file (zero new vendors, bills, payments);
+9. the ``bill_emulator`` pytest fixture's set-up per test (``measures/fixture.py``, < 50 ms).
 
 Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
 ``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
@@ -46,6 +47,7 @@ for _path in (str(HERE), str(ROOT)):  # ``measures`` and ``billhelpers`` from th
         sys.path.insert(0, _path)
 
 from measures import (  # noqa: E402
+    fixture,
     imports,
     listing,
     overhead,
@@ -65,6 +67,7 @@ MEASURES = {
     "payrun": (payrun, "1,000 bills from CSV to scheduled payments, then a re-run"),
     "webhooks": (webhooks, "clock move to signed event; 1,000 payments to CLEARED"),
     "scaling": (scaling, "cost per call as the organization grows"),
+    "fixture": (fixture, "bill_emulator fixture set-up per test"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
 }
 
@@ -256,6 +259,17 @@ def summary_rows(results: dict) -> list[dict]:
                 sc["bill_create_pass"],
                 f"median of {sc['reps']} calls",
             )
+    if not missing("fixture", "bill_emulator fixture set-up per test", "< 50 ms"):
+        fx = results["fixture"]
+        row(
+            "bill_emulator fixture set-up per test",
+            f"{fx['setup_ms']['median']:.2f} ms",
+            f"< {fx['target_ms']:.0f} ms",
+            fx["pass"],
+            f"median of {fx['runs']} pytest runs of {fx['tests_per_run']} tests; first test "
+            f"(starts the emulator) {fx['first_setup_ms']['median']:.0f} ms; bare organization "
+            f"{fx['bare_setup_ms']['median']:.2f} ms",
+        )
     return rows
 
 

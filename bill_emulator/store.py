@@ -362,6 +362,31 @@ class Store:
             with suppress(sqlite3.Error):
                 conn.close()
 
+    @staticmethod
+    def copy_database(source: str | Path, target: str | Path, *, single_file: bool = False):
+        """Copy the database ``source`` onto ``target`` with SQLite's backup API.
+
+        A consistent image even while a server writes to ``source`` (its newest pages may sit in
+        the ``-wal`` file, which a file copy would miss or tear). ``single_file``: leave
+        ``target`` in rollback-journal mode, one self-contained file (a snapshot). ``ValueError``
+        when ``source`` is not an emulator database; ``target`` is then untouched.
+        """
+        src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True, timeout=10.0)
+        try:
+            try:
+                src.execute("SELECT schema_version FROM control WHERE id = 1").fetchone()
+            except sqlite3.DatabaseError as err:
+                raise ValueError(f"{source} is not an emulator database ({err})") from None
+            dst = sqlite3.connect(target, timeout=10.0)
+            try:
+                src.backup(dst)
+                if single_file:
+                    dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+
     def _one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
         return self._conn().execute(sql, params).fetchone()
 

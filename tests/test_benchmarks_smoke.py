@@ -25,6 +25,7 @@ MEASURES = (
     "tutorial",
     "webhooks",
     "payrun",
+    "fixture",
 )
 
 
@@ -49,6 +50,11 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
     assert 0 < imp["import_s"]["median"] < 30
     assert imp["import_s"]["min"] <= imp["import_s"]["median"] <= imp["import_s"]["max"]
     assert isinstance(imp["pass"], bool)
+
+    fx = measures["fixture"]
+    assert fx["status"] == "ok" and fx["tests_per_run"] == 40
+    assert 0 < fx["setup_ms"]["median"] < 5000 and 0 < fx["bare_setup_ms"]["median"] < 5000
+    assert fx["pass"] == (fx["setup_ms"]["median"] < fx["target_ms"])
 
     ov = measures["overhead"]
     assert ov["status"] == "ok"
