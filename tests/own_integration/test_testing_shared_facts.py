@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 from bill_emulator import launcher, testing
-from billhelpers import config, guard
+from billhelpers import config
+from billhelpers.http import guard
 
 
 def test_env_names_are_the_clients():
