@@ -50,9 +50,9 @@ ENV_NAMES = {
 #: The environment a client must use for a local emulator (``billhelpers``: ``demo``).
 EMULATOR_ENVIRONMENT = "demo"
 
-#: BILL's production API hosts (``billhelpers.http.guard.PRODUCTION_HOSTS``, copied; checked equal by
-#: ``tests/test_shared_facts.py``). Any other ``*.bill.com`` host is refused too unless it is one
-#: of BILL's documented test hosts: an unknown BILL host might move real money.
+#: BILL's production API hosts (``billhelpers.http.guard.PRODUCTION_HOSTS``, copied; checked
+#: equal by ``tests/test_shared_facts.py``). Any other ``*.bill.com`` host is refused too unless
+#: it is one of BILL's documented test hosts: an unknown BILL host might move real money.
 PRODUCTION_HOSTS = frozenset({"gateway.prod.bill.com", "api.bill.com"})
 TEST_HOSTS = frozenset(
     {"gateway.stage.bill.com", "api-sandbox.bill.com", "api-stage.bill.com", "api.stage.bill.com"}
