@@ -748,6 +748,13 @@ class Store:
             (payment_id, org_id, seq, next_day),
         )
 
+    def set_lives(self, rows) -> None:
+        """Many new lives at once: ``(payment_id, org_id, seq, next_day)`` rows (seeding)."""
+        self._conn().executemany(
+            "INSERT INTO payment_life (payment_id, org_id, seq, next_day) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
     def end_life(self, payment_id: str) -> None:
         self._run("DELETE FROM payment_life WHERE payment_id = ?", (payment_id,))
 
