@@ -518,11 +518,19 @@ class Store:
             (max_tries, challenge_id),
         )
 
-    def outbox(self, limit: int = 50) -> list[tuple[str, str, int]]:
+    def outbox(self, org_id: str | None = None, limit: int = 50) -> list[tuple[str, str, int]]:
+        """The newest challenges, of ``org_id``'s users only when given."""
+        if org_id is None:
+            return self._all_rows(
+                "SELECT id, token, created_ms FROM challenges ORDER BY created_ms DESC,"
+                " rowid DESC LIMIT ?",
+                (limit,),
+            )
         return self._all_rows(
-            "SELECT id, token, created_ms FROM challenges ORDER BY created_ms DESC, rowid DESC"
+            "SELECT c.id, c.token, c.created_ms FROM challenges c JOIN users u"
+            " ON u.id = c.user_id WHERE u.org_id = ? ORDER BY c.created_ms DESC, c.rowid DESC"
             " LIMIT ?",
-            (limit,),
+            (org_id, limit),
         )
 
     def insert_remembered(self, *, id_hash, user_id, device, machine_name, now_ms, expires_ms):

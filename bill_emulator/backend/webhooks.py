@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import secrets
 import uuid
 from urllib.parse import urlsplit
@@ -31,7 +32,12 @@ from urllib.parse import urlsplit
 from bill_emulator import _json
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
-from bill_emulator.backend.errors import EmulatorError, ObjectNotFound, ValidationFailed
+from bill_emulator.backend.errors import (
+    EmulatorError,
+    InvalidState,
+    ObjectNotFound,
+    ValidationFailed,
+)
 
 #: developer.bill.com "notification payloads reference"; every documented sample is version 1.
 EVENT_TYPES = (
@@ -125,6 +131,12 @@ class WebhooksMixin(BackendBase):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValidationFailed("notificationUrl", "must be an absolute http(s) URL")
+        try:
+            port = parts.port  # urlsplit checks the port only when asked (issue 23: 99999)
+        except ValueError:
+            port = 0
+        if port == 0:
+            raise ValidationFailed("notificationUrl", "must have a port from 1 to 65535 (or none)")
         if not _loopback(parts.hostname):
             raise ValidationFailed(
                 "notificationUrl",
@@ -160,6 +172,15 @@ class WebhooksMixin(BackendBase):
         if doc is None:
             raise ObjectNotFound("Subscription", sub_id)
         return doc
+
+    @staticmethod
+    def _enabled(sub: dict) -> None:
+        """A disabled subscription sends nothing: no test event, no resend (issue 23)."""
+        if not sub["status"]["enabled"]:
+            raise InvalidState(
+                f"Subscription {sub['id']} is disabled and sends nothing; enable it first "
+                '(PATCH it with {"status": {"enabled": true}}).'
+            )
 
     def _no_duplicate(self, caller: Caller, doc: dict, own_id: str | None = None) -> None:
         wanted = ({e["type"] for e in doc["events"]}, doc["notificationUrl"])
@@ -276,6 +297,7 @@ class WebhooksMixin(BackendBase):
     def send_test_event(self, caller: Caller, sub_id: str, body: object) -> dict:
         body = v.body_object(body) if body is not None else {}
         sub = self._subscription(caller, sub_id)
+        self._enabled(sub)
         kind = v.string(body, "eventType") or sub["events"][0]["type"]
         if kind not in EVENT_TYPES:
             raise ValidationFailed("eventType", f"unknown event type {kind!r}")
@@ -326,7 +348,7 @@ class WebhooksMixin(BackendBase):
     def resend_event(self, caller: Caller, sub_id: str, event_id: str) -> dict:
         """Queue the same event (same ``eventId``, same bytes) for delivery again."""
         with self.store.write():
-            self._subscription(caller, sub_id)
+            self._enabled(self._subscription(caller, sub_id))
             event = self.store.event(sub_id, event_id)
             if event is None:
                 raise ObjectNotFound("Event", event_id)
@@ -481,12 +503,14 @@ class WebhooksMixin(BackendBase):
             if name not in allowed:
                 raise ValidationFailed(name, "unknown parameter")
         raw_max = params.get("max", [str(LIST_DEFAULT)])[-1]
-        if not raw_max.isdigit() or not 1 <= int(raw_max) <= LIST_MAX:
+        # ASCII digits only, few of them: str.isdigit() takes "²", which int() refuses, and a
+        # 20-digit offset overflows SQLite's integers (issue 23: both were 500s)
+        if not re.fullmatch(r"[0-9]{1,3}", raw_max) or not 1 <= int(raw_max) <= LIST_MAX:
             raise ValidationFailed("max", f"must be a whole number from 1 to {LIST_MAX}")
         page = params.get("page", [""])[-1]
         offset = 0
         if page:
-            if not page.startswith("p") or not page[1:].isdigit():
+            if not re.fullmatch(r"p[0-9]{1,9}", page):
                 raise ValidationFailed("page", "must be a nextPage value from an earlier answer")
             offset = int(page[1:])
         return int(raw_max), offset
