@@ -26,6 +26,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -62,6 +63,8 @@ NAME_MAX = 255
 IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000
 #: Attempts per event: the first and four retries after 2, 4, 8 and 16 s.
 MAX_ATTEMPTS = 5
+#: How long one claimed event is held by a delivery thread, on real time (not the emulator's
+#: clock, which a request may move during a delivery).
 LEASE_MS = 30_000
 LIST_DEFAULT, LIST_MAX = 20, 100
 _TEST_ENTITIES = ("vendor", "bill", "bank-account", "payment")
@@ -458,35 +461,41 @@ class WebhooksMixin(BackendBase):
 
     # -- what the delivery thread calls ---------------------------------------------------------
 
-    def claim_deliveries(self, limit: int = 200) -> list[dict]:
+    def claim_deliveries(
+        self, owner: str, skip: tuple[str, ...] = (), limit: int = 200
+    ) -> list[dict]:
+        """Due events leased to ``owner`` (one delivery thread of one process) on real time."""
         with self.store.write():
-            return self.store.claim_events(self.clock.now_ms(), LEASE_MS, limit)
+            return self.store.claim_events(
+                self.clock.now_ms(),
+                real_ms=int(time.time() * 1000),
+                lease_ms=LEASE_MS,
+                owner=owner,
+                skip=skip,
+                limit=limit,
+            )
+
+    def release_deliveries(self, events: list[dict]) -> None:
+        """Give back claimed events that were not attempted."""
+        if events:
+            with self.store.write():
+                self.store.release_events([e["seq"] for e in events], events[0]["lease_owner"])
 
     def next_delivery_ms(self) -> int | None:
         return self.store.next_event_ms()
 
     def delivery_result(self, event: dict, status_code: int | None) -> None:
         """Record one attempt: 200 ends it; else retry with back-off or disable the
-        subscription after the last attempt."""
+        subscription after the last attempt. An attempt whose lease was lost is not recorded."""
         with self.store.write():
             attempts = event["attempts"] + 1
-            lease = event["leased_until"]
-            if status_code == 200:
-                self.store.event_attempted(
-                    event["seq"], status_code=200, next_ms=None, leased_until=lease
-                )
-            elif attempts < MAX_ATTEMPTS:
-                delay = 2**attempts * 1000
-                self.store.event_attempted(
-                    event["seq"],
-                    status_code=status_code,
-                    next_ms=self.clock.now_ms() + delay,
-                    leased_until=lease,
-                )
+            last = status_code != 200 and attempts >= MAX_ATTEMPTS
+            if status_code == 200 or last:
+                next_ms = None
             else:
-                self.store.event_attempted(
-                    event["seq"], status_code=status_code, next_ms=None, leased_until=lease
-                )
+                next_ms = self.clock.now_ms() + 2**attempts * 1000
+            recorded = self.store.event_attempted(event, status_code=status_code, next_ms=next_ms)
+            if recorded and last:
                 sub = self.store.subscription(
                     event["subscription"]["organizationId"], event["subscription_id"]
                 )
