@@ -291,7 +291,7 @@ def _control(name: str, call: Callable[[EmulatorBackend, Request], object], stat
     HANDLERS[name] = control
 
 
-_control("outbox", lambda b, r: b.outbox())
+_control("outbox", lambda b, r: b.outbox(b.dev_key_org(r.dev_key)))
 _control("clock_now", lambda b, r: b.clock_now())
 _control("advance_clock", lambda b, r: b.advance_clock(r.json()))
 _control("request_log", lambda b, r: b.request_log())

@@ -133,7 +133,8 @@ CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
     subscription_id TEXT NOT NULL, org_id TEXT NOT NULL, type TEXT NOT NULL,
     version TEXT NOT NULL, entity_id TEXT, payload BLOB NOT NULL, created_ms INTEGER NOT NULL,
-    status_code INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_ms INTEGER
+    status_code INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_ms INTEGER,
+    lease_owner TEXT, lease_until_real INTEGER
 );
 CREATE INDEX IF NOT EXISTS events_due ON events (next_ms) WHERE next_ms IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_by_subscription ON events (subscription_id, seq);
@@ -280,6 +281,10 @@ class Store:
                 conn.execute(
                     "ALTER TABLE challenges ADD COLUMN wrong_tries INTEGER NOT NULL DEFAULT 0"
                 )
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+            for column in ("lease_owner TEXT", "lease_until_real INTEGER"):
+                if column.split()[0] not in columns:  # a data dir made before real-time leases
+                    conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
             conn.execute(
                 "INSERT OR IGNORE INTO control (id, schema_version, requests_per_hour,"
                 " logins_per_hour, concurrent_requests) VALUES (1, ?, ?, ?, ?)",
@@ -543,11 +548,19 @@ class Store:
             (max_tries, challenge_id),
         )
 
-    def outbox(self, limit: int = 50) -> list[tuple[str, str, int]]:
+    def outbox(self, org_id: str | None = None, limit: int = 50) -> list[tuple[str, str, int]]:
+        """The newest challenges, of ``org_id``'s users only when given."""
+        if org_id is None:
+            return self._all_rows(
+                "SELECT id, token, created_ms FROM challenges ORDER BY created_ms DESC,"
+                " rowid DESC LIMIT ?",
+                (limit,),
+            )
         return self._all_rows(
-            "SELECT id, token, created_ms FROM challenges ORDER BY created_ms DESC, rowid DESC"
+            "SELECT c.id, c.token, c.created_ms FROM challenges c JOIN users u"
+            " ON u.id = c.user_id WHERE u.org_id = ? ORDER BY c.created_ms DESC, c.rowid DESC"
             " LIMIT ?",
-            (limit,),
+            (org_id, limit),
         )
 
     def insert_remembered(self, *, id_hash, user_id, device, machine_name, now_ms, expires_ms):
@@ -773,6 +786,13 @@ class Store:
             (payment_id, org_id, seq, next_day),
         )
 
+    def set_lives(self, rows) -> None:
+        """Many new lives at once: ``(payment_id, org_id, seq, next_day)`` rows (seeding)."""
+        self._conn().executemany(
+            "INSERT INTO payment_life (payment_id, org_id, seq, next_day) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
     def end_life(self, payment_id: str) -> None:
         self._run("DELETE FROM payment_life WHERE payment_id = ?", (payment_id,))
 
@@ -894,33 +914,63 @@ class Store:
         rows = self._all_rows(sql, (*params, limit))
         return [dict(row) for row in rows]
 
-    def claim_events(self, now_ms: int, lease_ms: int, limit: int = 200) -> list[dict]:
-        """Due events, oldest first, each leased for ``lease_ms`` (call inside ``write()``, so
-        two processes never claim the same event)."""
+    def claim_events(
+        self,
+        now_ms: int,
+        *,
+        real_ms: int,
+        lease_ms: int,
+        owner: str,
+        skip: tuple[str, ...] = (),
+        limit: int = 200,
+    ) -> list[dict]:
+        """Due events of enabled subscriptions, oldest first, each leased to ``owner`` until
+        ``real_ms + lease_ms`` (call inside ``write()``). The lease is on real time, not the
+        emulator's clock: a clock moved during a delivery must not make a leased event due
+        again for another process (issue 23: it was posted twice). Events of the subscriptions
+        in ``skip`` (busy in this process) are left for later."""
+        marks = ",".join("?" * len(skip))
         rows = self._all_rows(
-            "SELECT e.seq, e.id, e.subscription_id, e.payload, e.attempts, s.doc, s.security_key"
-            " FROM events e JOIN subscriptions s ON s.id = e.subscription_id"
-            " WHERE e.next_ms IS NOT NULL AND e.next_ms <= ? ORDER BY e.seq LIMIT ?",
-            (now_ms, limit),
+            "SELECT e.seq, e.id, e.subscription_id, e.payload, e.attempts, e.next_ms, s.doc,"  # noqa: S608
+            " s.security_key FROM events e JOIN subscriptions s ON s.id = e.subscription_id"
+            " WHERE e.next_ms IS NOT NULL AND e.next_ms <= ?"
+            " AND (e.lease_until_real IS NULL OR e.lease_until_real <= ?)"
+            " AND json_extract(s.doc, '$.status.enabled') = 1"
+            + (f" AND e.subscription_id NOT IN ({marks})" if skip else "")
+            + " ORDER BY e.seq LIMIT ?",
+            (now_ms, real_ms, *skip, limit),
         )
         claimed = []
         for row in rows:
-            self._run("UPDATE events SET next_ms = ? WHERE seq = ?", (now_ms + lease_ms, row[0]))
+            self._run(
+                "UPDATE events SET lease_owner = ?, lease_until_real = ? WHERE seq = ?",
+                (owner, real_ms + lease_ms, row[0]),
+            )
             item = dict(row)
-            item["leased_until"] = now_ms + lease_ms
+            item["lease_owner"], item["leased_until"] = owner, real_ms + lease_ms
             item["subscription"] = _json.loads(item.pop("doc"))
             claimed.append(item)
         return claimed
 
-    def event_attempted(
-        self, seq: int, *, status_code: int | None, next_ms: int | None, leased_until: int
-    ) -> None:
-        """Record one delivery attempt; ``next_ms`` ``None`` means no further attempt. A resend
-        queued while the attempt was in flight (next_ms no longer the lease) is kept."""
-        self._run(
+    def event_attempted(self, event: dict, *, status_code: int | None, next_ms: int | None) -> bool:
+        """Record one delivery attempt of a claimed ``event``; ``next_ms`` ``None`` means no
+        further attempt. Only the lease's owner records (a lease that ran out and was taken by
+        another process is not overwritten); a resend queued while the attempt was in flight
+        (``next_ms`` changed since the claim) is kept. True when recorded."""
+        cur = self._conn().execute(
             "UPDATE events SET status_code = ?, attempts = attempts + 1,"
-            " next_ms = CASE WHEN next_ms = ? THEN ? ELSE next_ms END WHERE seq = ?",
-            (status_code, leased_until, next_ms, seq),
+            " next_ms = CASE WHEN next_ms = ? THEN ? ELSE next_ms END,"
+            " lease_owner = NULL, lease_until_real = NULL WHERE seq = ? AND lease_owner = ?",
+            (status_code, event["next_ms"], next_ms, event["seq"], event["lease_owner"]),
+        )
+        return cur.rowcount == 1
+
+    def release_events(self, seqs: list[int], owner: str) -> None:
+        """Give back claimed events not attempted (their lease would run out first)."""
+        self._conn().executemany(
+            "UPDATE events SET lease_owner = NULL, lease_until_real = NULL"
+            " WHERE seq = ? AND lease_owner = ?",
+            ((seq, owner) for seq in seqs),
         )
 
     def stop_events(self, sub_id: str) -> None:
@@ -928,9 +978,12 @@ class Store:
         self._run("UPDATE events SET next_ms = NULL WHERE subscription_id = ?", (sub_id,))
 
     def queue_event_again(self, sub_id: str, event_id: str, now_ms: int) -> None:
+        """Due again at ``now_ms`` (kept when ``next_ms`` is that already: one less than it
+        then, so an attempt in flight sees the change and keeps it)."""
         self._run(
-            "UPDATE events SET next_ms = ?, attempts = 0 WHERE subscription_id = ? AND id = ?",
-            (now_ms, sub_id, event_id),
+            "UPDATE events SET next_ms = CASE WHEN next_ms = ? THEN ? - 1 ELSE ? END,"
+            " attempts = 0 WHERE subscription_id = ? AND id = ?",
+            (now_ms, now_ms, now_ms, sub_id, event_id),
         )
 
     def next_event_ms(self) -> int | None:

@@ -85,7 +85,12 @@ class BanksMixin(BackendBase):
         with self.store.write():
             bank = self._load("bank", caller, bank_id)
             if bank["status"] == "VERIFIED":
-                return {"verified": True}
+                if cents != SANDBOX_DEPOSIT_CENTS:  # a wrong amount is never "verified"
+                    raise InvalidState(
+                        f"Bank account {bank_id} is already verified, and "
+                        f"{v.to_decimal(cents)} is not its test deposit."
+                    )
+                return {"verified": True}  # the right amount again: idempotent
             if bank["status"] == "INVALID" or bank["archived"]:
                 raise InvalidState(
                     f"Bank account {bank_id} cannot be verified any more (three wrong deposit "

@@ -66,6 +66,15 @@ class Clock:
     def today(self) -> date:
         return datetime.fromtimestamp(self.now_ms() / 1000, UTC).date()
 
+    def room_ms(self) -> int:
+        """How much further the clock may move now (0 at the 10-year cap)."""
+        return max(MAX_OFFSET_MS - self.offset_ms(), 0)
+
+    def last_day(self) -> date:
+        """The last (UTC) day the clock can ever show: now plus the room left (a date after it
+        can never come, so nothing may wait for it)."""
+        return datetime.fromtimestamp((self.now_ms() + self.room_ms()) / 1000, UTC).date()
+
 
 def parse_start(text: str) -> datetime:
     """A world's start from ``yyyy-MM-dd`` (12:00 UTC that day: hours of running stay on it)

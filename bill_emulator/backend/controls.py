@@ -21,6 +21,7 @@ from bill_emulator.backend import validation as v
 from bill_emulator.backend.clock import MAX_ADVANCE_SECONDS, MAX_OFFSET_MS, iso, next_business_day
 from bill_emulator.backend.core import BackendBase
 from bill_emulator.backend.errors import ValidationFailed
+from bill_emulator.backend.lifecycle import plan_life
 
 _METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
@@ -267,20 +268,18 @@ class ControlsMixin(BackendBase):
             paid = {**unpaid, "dueAmount": 0, "paymentStatus": "SCHEDULED"}
             paid["_payments"] = {_hole("payment"): cents}
             bill = _Template(_stamped(paid if with_payments else unpaid))
-            payment = _Template(
-                _stamped(
-                    seed.payment_doc(
-                        line_id=_hole("line"),
-                        bill_id=_hole("bill"),
-                        vendor_id=vendor["id"],
-                        cents=cents,
-                        numbers=(_hole("transaction"), _hole("confirmation")),
-                        process_date=next_business_day(today).isoformat(),
-                        ach=ach,
-                    ),
-                    archived=False,
-                )
+            payment_doc = seed.payment_doc(
+                line_id=_hole("line"),
+                bill_id=_hole("bill"),
+                vendor_id=vendor["id"],
+                cents=cents,
+                numbers=(_hole("transaction"), _hole("confirmation")),
+                process_date=next_business_day(today).isoformat(),
+                ach=ach,
             )
+            # seeded payments live like created ones (issue 23): one plan serves them all
+            first_day = plan_life(payment_doc, vendor).isoformat()
+            payment = _Template(_stamped(payment_doc, archived=False))
             pay_first = self.store.reserve_seqs("payment", count) if with_payments else 0
             number = _json_text(prefix)
             times = _Times(self.clock.now_ms() - count + 1)
@@ -309,6 +308,7 @@ class ControlsMixin(BackendBase):
                     payments.append((payment_id, pay_seq, text))
             self.store.insert_objects("bill", org, bills)
             self.store.insert_objects("payment", org, payments)
+            self.store.set_lives((pid, org, seq, first_day) for pid, seq, _text in payments)
         result = {"created": count, "firstId": bills[0][0], "lastId": bills[-1][0]}
         if with_payments:
             result["payments"] = count

@@ -89,6 +89,9 @@ CLOCK_MODES = (
     "backToRealTime",
 )
 _MAX_DAYS = 10 * 366
+#: The most payment status changes one clock move makes (about 12 s of work under the write
+#: lock); a move that would make more is refused, nothing moved (issue 23: bounded work).
+MAX_TRANSITIONS = 20_000
 
 
 def business_day_on_or_after(day: date) -> date:
@@ -100,6 +103,18 @@ def life_path(payment: dict, vendor_account: str | None) -> tuple[str, ...]:
     if vendor_account == MAGIC_VENDOR_ACCOUNT:
         return VENDOR_REJECTED
     return MAGIC_CENTS.get(payment["amount"] % 100, HAPPY)
+
+
+def plan_life(payment: dict, vendor: dict) -> date:
+    """Write a new payment's ``_life`` and ``_arrivesBy``; the day its first change is due."""
+    path = life_path(payment, vendor.get("_accountNumber"))
+    first = business_day_on_or_after(date.fromisoformat(payment["processDate"]))
+    days = [first]
+    while len(days) < len(HAPPY) - 1:
+        days.append(next_business_day(days[-1]))
+    payment["_life"] = {"path": list(path), "step": 0}
+    payment["_arrivesBy"] = days[-1].isoformat()
+    return first
 
 
 def _day_start_ms(day: str) -> int:
@@ -115,13 +130,7 @@ class LifecycleMixin(BackendBase):
 
     def _begin_life(self, org_id: str, payment: dict, vendor: dict, seq: int) -> None:
         """Plan a new payment's life (inside its creating transaction)."""
-        path = life_path(payment, vendor.get("_accountNumber"))
-        first = business_day_on_or_after(date.fromisoformat(payment["processDate"]))
-        days = [first]
-        while len(days) < len(HAPPY) - 1:
-            days.append(next_business_day(days[-1]))
-        payment["_life"] = {"path": list(path), "step": 0}
-        payment["_arrivesBy"] = days[-1].isoformat()
+        first = plan_life(payment, vendor)
         self.store.update_object(payment["id"], payment)
         self.store.set_life(payment["id"], org_id, seq, first.isoformat())
 
@@ -168,7 +177,7 @@ class LifecycleMixin(BackendBase):
                         f"{target} is before the emulator's today {today}; the clock only moves "
                         "forward (reset the emulator to start again)",
                     )
-                self._advance_days(today, target)
+                self._advance_days(today, target, "toDate")
             elif mode == "advanceBusinessDays":
                 n = body["advanceBusinessDays"]
                 if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 2600:
@@ -179,24 +188,31 @@ class LifecycleMixin(BackendBase):
                 target = today
                 for _ in range(n):
                     target = next_business_day(target)
-                self._advance_days(today, target)
+                self._advance_days(today, target, "advanceBusinessDays")
             elif mode == "backToRealTime":
                 if body["backToRealTime"] is not True:
                     raise ValidationFailed("backToRealTime", "must be true")
                 self.clock.reset()
             else:
                 reached = self._run_until(body["untilPaymentStatus"])
-            count = self._run_lifecycle() + (reached or 0)
+            count = self._run_lifecycle(mode, done=reached or 0)
             result = {"now": self.now_iso()}
             if mode != "advanceSeconds":  # the seconds move keeps its original answer
                 result.update(today=self.clock.today().isoformat(), transitions=count)
         self._wake()  # (webhooks.py) retries on the emulator's clock may be due now
         return result
 
-    def _advance_days(self, today: date, target: date) -> None:
+    def _advance_days(self, today: date, target: date, field: str) -> None:
+        """Move to ``target`` exactly, or refuse (``field`` named) and move nothing: a move the
+        10-year cap would cut short is an error, never a quiet partial move."""
         days = (target - today).days
-        if days > _MAX_DAYS:
-            raise ValidationFailed("toDate", "must be at most 10 years ahead")
+        if days > _MAX_DAYS or days * 86400 * 1000 > self.clock.room_ms():
+            raise ValidationFailed(
+                field,
+                f"would move the clock to {target}, past the last day it can reach "
+                f"({self.clock.last_day()}: at most 10 years ahead of real time); "
+                "POST /_emulator/reset puts it back",
+            )
         if days:
             self.clock.advance(days * 86400)
 
@@ -211,28 +227,50 @@ class LifecycleMixin(BackendBase):
             raise ObjectNotFound("Payment", pid)
         org_id = owner[1]
         payment = self.store.get_object("payment", org_id, pid)
-        life = payment.get("_life")
-        ahead = life["path"][life["step"] :] if life else [payment["singleStatus"]]
-        if payment["singleStatus"] != target and target not in ahead:
+        if payment["singleStatus"] == target:
+            return 0
+        ahead = self._ahead(payment)
+        if target not in ahead:
             raise ValidationFailed(
                 "untilPaymentStatus.singleStatus",
                 f"payment {pid} is {payment['singleStatus']} and will not reach {target}; "
                 f"it can still reach: {', '.join(ahead) or 'nothing (its life is over)'}",
             )
         count = 0
-        while payment["singleStatus"] != target:
+        # one move per status still ahead: bounded work, whatever the dates (issue 23: a loop
+        # that waited for a day the capped clock never reached spun forever under the lock)
+        for _ in range(len(ahead)):
             due = self.store.life_day(pid)
-            if due is None:  # pragma: no cover - the path check above prevents it
+            if due is None:  # pragma: no cover - _ahead() is empty then
                 break
-            self._advance_days(self.clock.today(), max(date.fromisoformat(due), self.clock.today()))
-            count += self._run_lifecycle()
+            today = self.clock.today()
+            self._advance_days(today, max(date.fromisoformat(due), today), "untilPaymentStatus")
+            count = self._run_lifecycle("untilPaymentStatus", done=count)
             payment = self.store.get_object("payment", org_id, pid)
-        return count
+            if payment["singleStatus"] == target:
+                return count
+        raise ValidationFailed(  # pragma: no cover - each move makes one step of its path
+            "untilPaymentStatus", f"payment {pid} did not reach {target}; the clock was not moved"
+        )
 
-    def _run_lifecycle(self) -> int:
-        """Apply every status change due by today, earliest day first (inside ``write()``)."""
+    def _ahead(self, payment: dict) -> list[str]:
+        """The statuses this payment will still pass through (none when its life is over:
+        canceled, voided, changed by hand, or at the end of its path)."""
+        life = payment.get("_life")
+        if (
+            not life
+            or payment["singleStatus"] != life["path"][life["step"]]
+            or self.store.life_day(payment["id"]) is None
+        ):
+            return []
+        return life["path"][life["step"] + 1 :]
+
+    def _run_lifecycle(self, field: str, done: int = 0) -> int:
+        """Apply every status change due by today, earliest day first (inside ``write()``);
+        ``done`` changes were made by this move already. Returns the move's count, or refuses
+        (``field`` named) once it would pass :data:`MAX_TRANSITIONS`."""
         today = self.clock.today().isoformat()
-        count = 0
+        count = done
         while True:
             due = self.store.due_lives(today)
             if not due:
@@ -241,6 +279,13 @@ class LifecycleMixin(BackendBase):
             for pid, org_id, day in due:
                 if day != first_day:
                     break
+                if count >= MAX_TRANSITIONS:
+                    raise ValidationFailed(
+                        field,
+                        f"this move would make more than {MAX_TRANSITIONS} payment status "
+                        "changes at once; move the clock in smaller steps (or reset): the clock "
+                        "was not moved",
+                    )
                 self._step(pid, org_id, day)
                 count += 1
 

@@ -223,10 +223,13 @@ class MfaMixin(BackendBase):
         }
         self._insert("mfaPhone", org_id, doc)
 
-    def outbox(self) -> list[dict]:
+    def outbox(self, org_id: str | None = None) -> list[dict]:
+        """The texts sent to the phones of ``org_id``'s users (``GET /_emulator/outbox`` passes
+        the caller's organization: another organization's codes are not its to read). ``None``
+        (backend tests) reads every organization's."""
         from bill_emulator.backend.clock import iso
 
         return [
             {"challengeId": cid, "token": token, "sentTime": iso(ms)}
-            for cid, token, ms in self.store.outbox()
+            for cid, token, ms in self.store.outbox(org_id)
         ]

@@ -145,6 +145,14 @@ class PaymentsMixin(BackendBase):
         process_date = v.date_field(body, "processDate", f"{prefix}processDate")
         if process_date is None:
             process_date = next_business_day(today)
+        elif process_date > self.clock.last_day():
+            # a day the emulator's clock can never reach (it stops 10 years ahead of real
+            # time): its life could never run, and past 9999 its dates overflow (issue 23)
+            raise ValidationFailed(
+                f"{prefix}processDate",
+                f"{process_date} is after {self.clock.last_day()}, the last day the emulator's "
+                "clock can reach (10 years ahead of real time)",
+            )
         elif process_date < today or not is_business_day(process_date):
             raise InvalidProcessDate(process_date.isoformat())
 

@@ -24,14 +24,21 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import secrets
+import time
 import uuid
 from urllib.parse import urlsplit
 
 from bill_emulator import _json
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
-from bill_emulator.backend.errors import EmulatorError, ObjectNotFound, ValidationFailed
+from bill_emulator.backend.errors import (
+    EmulatorError,
+    InvalidState,
+    ObjectNotFound,
+    ValidationFailed,
+)
 
 #: developer.bill.com "notification payloads reference"; every documented sample is version 1.
 EVENT_TYPES = (
@@ -56,6 +63,8 @@ NAME_MAX = 255
 IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000
 #: Attempts per event: the first and four retries after 2, 4, 8 and 16 s.
 MAX_ATTEMPTS = 5
+#: How long one claimed event is held by a delivery thread, on real time (not the emulator's
+#: clock, which a request may move during a delivery).
 LEASE_MS = 30_000
 LIST_DEFAULT, LIST_MAX = 20, 100
 _TEST_ENTITIES = ("vendor", "bill", "bank-account", "payment")
@@ -125,6 +134,12 @@ class WebhooksMixin(BackendBase):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValidationFailed("notificationUrl", "must be an absolute http(s) URL")
+        try:
+            port = parts.port  # urlsplit checks the port only when asked (issue 23: 99999)
+        except ValueError:
+            port = 0
+        if port == 0:
+            raise ValidationFailed("notificationUrl", "must have a port from 1 to 65535 (or none)")
         if not _loopback(parts.hostname):
             raise ValidationFailed(
                 "notificationUrl",
@@ -160,6 +175,15 @@ class WebhooksMixin(BackendBase):
         if doc is None:
             raise ObjectNotFound("Subscription", sub_id)
         return doc
+
+    @staticmethod
+    def _enabled(sub: dict) -> None:
+        """A disabled subscription sends nothing: no test event, no resend (issue 23)."""
+        if not sub["status"]["enabled"]:
+            raise InvalidState(
+                f"Subscription {sub['id']} is disabled and sends nothing; enable it first "
+                '(PATCH it with {"status": {"enabled": true}}).'
+            )
 
     def _no_duplicate(self, caller: Caller, doc: dict, own_id: str | None = None) -> None:
         wanted = ({e["type"] for e in doc["events"]}, doc["notificationUrl"])
@@ -276,6 +300,7 @@ class WebhooksMixin(BackendBase):
     def send_test_event(self, caller: Caller, sub_id: str, body: object) -> dict:
         body = v.body_object(body) if body is not None else {}
         sub = self._subscription(caller, sub_id)
+        self._enabled(sub)
         kind = v.string(body, "eventType") or sub["events"][0]["type"]
         if kind not in EVENT_TYPES:
             raise ValidationFailed("eventType", f"unknown event type {kind!r}")
@@ -326,7 +351,7 @@ class WebhooksMixin(BackendBase):
     def resend_event(self, caller: Caller, sub_id: str, event_id: str) -> dict:
         """Queue the same event (same ``eventId``, same bytes) for delivery again."""
         with self.store.write():
-            self._subscription(caller, sub_id)
+            self._enabled(self._subscription(caller, sub_id))
             event = self.store.event(sub_id, event_id)
             if event is None:
                 raise ObjectNotFound("Event", event_id)
@@ -436,35 +461,41 @@ class WebhooksMixin(BackendBase):
 
     # -- what the delivery thread calls ---------------------------------------------------------
 
-    def claim_deliveries(self, limit: int = 200) -> list[dict]:
+    def claim_deliveries(
+        self, owner: str, skip: tuple[str, ...] = (), limit: int = 200
+    ) -> list[dict]:
+        """Due events leased to ``owner`` (one delivery thread of one process) on real time."""
         with self.store.write():
-            return self.store.claim_events(self.clock.now_ms(), LEASE_MS, limit)
+            return self.store.claim_events(
+                self.clock.now_ms(),
+                real_ms=int(time.time() * 1000),
+                lease_ms=LEASE_MS,
+                owner=owner,
+                skip=skip,
+                limit=limit,
+            )
+
+    def release_deliveries(self, events: list[dict]) -> None:
+        """Give back claimed events that were not attempted."""
+        if events:
+            with self.store.write():
+                self.store.release_events([e["seq"] for e in events], events[0]["lease_owner"])
 
     def next_delivery_ms(self) -> int | None:
         return self.store.next_event_ms()
 
     def delivery_result(self, event: dict, status_code: int | None) -> None:
         """Record one attempt: 200 ends it; else retry with back-off or disable the
-        subscription after the last attempt."""
+        subscription after the last attempt. An attempt whose lease was lost is not recorded."""
         with self.store.write():
             attempts = event["attempts"] + 1
-            lease = event["leased_until"]
-            if status_code == 200:
-                self.store.event_attempted(
-                    event["seq"], status_code=200, next_ms=None, leased_until=lease
-                )
-            elif attempts < MAX_ATTEMPTS:
-                delay = 2**attempts * 1000
-                self.store.event_attempted(
-                    event["seq"],
-                    status_code=status_code,
-                    next_ms=self.clock.now_ms() + delay,
-                    leased_until=lease,
-                )
+            last = status_code != 200 and attempts >= MAX_ATTEMPTS
+            if status_code == 200 or last:
+                next_ms = None
             else:
-                self.store.event_attempted(
-                    event["seq"], status_code=status_code, next_ms=None, leased_until=lease
-                )
+                next_ms = self.clock.now_ms() + 2**attempts * 1000
+            recorded = self.store.event_attempted(event, status_code=status_code, next_ms=next_ms)
+            if recorded and last:
                 sub = self.store.subscription(
                     event["subscription"]["organizationId"], event["subscription_id"]
                 )
@@ -481,12 +512,14 @@ class WebhooksMixin(BackendBase):
             if name not in allowed:
                 raise ValidationFailed(name, "unknown parameter")
         raw_max = params.get("max", [str(LIST_DEFAULT)])[-1]
-        if not raw_max.isdigit() or not 1 <= int(raw_max) <= LIST_MAX:
+        # ASCII digits only, few of them: str.isdigit() takes "²", which int() refuses, and a
+        # 20-digit offset overflows SQLite's integers (issue 23: both were 500s)
+        if not re.fullmatch(r"[0-9]{1,3}", raw_max) or not 1 <= int(raw_max) <= LIST_MAX:
             raise ValidationFailed("max", f"must be a whole number from 1 to {LIST_MAX}")
         page = params.get("page", [""])[-1]
         offset = 0
         if page:
-            if not page.startswith("p") or not page[1:].isdigit():
+            if not re.fullmatch(r"p[0-9]{1,9}", page):
                 raise ValidationFailed("page", "must be a nextPage value from an earlier answer")
             offset = int(page[1:])
         return int(raw_max), offset
