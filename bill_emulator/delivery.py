@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import socket
 import threading
 import time
@@ -32,6 +31,8 @@ import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
+
+from bill_emulator.backend.webhooks import is_loopback_host
 
 #: BILL: a notification fails without an HTTP 200 within 10 s: the deadline of the whole exchange
 #: (connect, send, answer), not of each read (issue 23: an answer dripped over 22 s counted).
@@ -47,15 +48,6 @@ _IDLE_WAIT = 0.25
 def sign(body: bytes, security_key: str) -> str:
     digest = hmac.new(security_key.encode(), body, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
-
-
-def _loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Deliverer:
@@ -152,7 +144,7 @@ class Deliverer:
         :data:`TIMEOUT` (the whole exchange)."""
         url = urlsplit(event["subscription"]["notificationUrl"])
         host = url.hostname or ""
-        if not _loopback(host):  # checked at subscribe time too; never post off the machine
+        if not is_loopback_host(host):  # checked at subscribe time too; never post off the machine
             return None
         port = url.port or (443 if url.scheme == "https" else 80)  # ValueError: a failed try
         body = bytes(event["payload"])

@@ -23,9 +23,11 @@ import os
 import threading
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bill_emulator import datadir
 from bill_emulator.backend.clock import parse_start
+from bill_emulator.backend.webhooks import is_loopback_host
 from bill_emulator.server import SERVER_FILE, EmulatorServer
 
 #: The variable naming a new world's first day (see ``bill_emulator.backend.clock``).
@@ -37,8 +39,9 @@ _started: dict[Path, EmulatorServer] = {}
 
 
 def _healthy(record: dict, timeout: float = 1.0) -> bool:
-    url = record.get("url", "")
-    if not url.startswith("http://127.0.0.1:") and not url.startswith("http://localhost:"):
+    url = str(record.get("url", ""))
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not is_loopback_host(parts.hostname):
         return False  # only ever reuse a loopback emulator
     try:
         with urllib.request.urlopen(f"{url}/_emulator/health", timeout=timeout) as resp:  # noqa: S310

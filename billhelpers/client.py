@@ -15,14 +15,12 @@ says is safe to repeat: the only retry loop of the kit.
 from __future__ import annotations
 
 import datetime as _dt
-import email.utils
 import logging
 import time
 from collections import deque
 from typing import Any
 
 import requests
-import urllib3
 
 from billhelpers._version import __version__
 from billhelpers.config import Config
@@ -32,8 +30,8 @@ from billhelpers.exceptions import (
     InputError,
     ProductionGuardError,
 )
-from billhelpers.http import _errormap, guard, retry
-from billhelpers.http.deadline import DeadlineExceeded, read_body
+from billhelpers.http import _errormap, exchange, guard, retry
+from billhelpers.http.deadline import read_body
 from billhelpers.http.response import ApiResponse
 from billhelpers.http.server_time import ServerClock
 from billhelpers.http.session_cache import SessionCache, cache_key
@@ -337,48 +335,17 @@ class Client:
             raw = self.http.send(prepared, timeout=self.config.timeout, **settings)
             self.server_clock.observe(raw.headers.get("Date"))
             content = read_body(raw, deadline)
-        except DeadlineExceeded:
-            self._record(method, path, None, None)
-            raise ConnectionProblem(
-                f"{method} {path}: the answer did not arrive completely within the call's total "
-                f"deadline of {self.config.total_timeout:g} s (the server is sending it too "
-                f"slowly). {_unknown_outcome(method, path)}",
-                method=method,
-                path=path,
-            ) from None
-        except requests.ConnectTimeout as err:
-            raise ConnectionProblem(
-                f"{method} {path}: BILL could not be reached within the timeout "
-                f"{self.config.timeout} s ({type(err).__name__}). {_NOT_SENT}",
-                method=method,
-                path=path,
-                sent=False,
-            ) from None
-        except requests.Timeout as err:
-            self._record(method, path, None, None)
-            raise ConnectionProblem(
-                f"{method} {path}: no answer within the timeout {self.config.timeout} s "
-                f"({type(err).__name__}). {_unknown_outcome(method, path)}",
-                method=method,
-                path=path,
-            ) from None
-        except requests.ConnectionError as err:
-            if not _never_sent(err):
+        except exchange.TRANSPORT_FAILURES as err:
+            problem = exchange.connection_problem(
+                err,
+                method,
+                path,
+                timeout=self.config.timeout,
+                total_timeout=self.config.total_timeout,
+            )
+            if problem.sent:  # it may have reached BILL: a call of the history
                 self._record(method, path, None, None)
-            if _never_sent(err):
-                raise ConnectionProblem(
-                    f"{method} {path}: the connection could not be opened ({_short(err)}). "
-                    f"{_NOT_SENT}",
-                    method=method,
-                    path=path,
-                    sent=False,
-                ) from None
-            raise ConnectionProblem(
-                f"{method} {path}: the connection dropped before the answer arrived "
-                f"({_short(err)}). {_unknown_outcome(method, path)}",
-                method=method,
-                path=path,
-            ) from None
+            raise problem from None
         elapsed = round((time.perf_counter() - started) * 1000)
         self._record(method, path, raw.status_code, elapsed)
         log.debug("%s %s -> %s (%d ms)", method, path, raw.status_code, elapsed)
@@ -394,7 +361,9 @@ class Client:
                 path=path,
                 scrub=lambda text: scrub_text(text, self._secrets()),
             )
-            err.retry_after = _retry_after(raw.headers.get("Retry-After"), self.server_clock)
+            err.retry_after = exchange.retry_after(
+                raw.headers.get("Retry-After"), self.server_clock
+            )
             raise err
         resp = ApiResponse(
             method=method,
@@ -406,64 +375,10 @@ class Client:
             request_body=body,
             elapsed_ms=elapsed,
             base_url=base or self.base_url,
-            headers=_masked_headers(headers),
+            headers=exchange.masked_headers(headers),
         )
         self.last_response = resp
         return resp
-
-
-def _masked_headers(headers: dict) -> dict:
-    """The headers worth showing, as sent but with ``devKey``/``sessionId`` masked."""
-    shown = {}
-    for name in ("devKey", "sessionId", "Content-Type"):
-        if headers.get(name):
-            value = headers[name]
-            shown[name] = value if name == "Content-Type" else mask_secret(value)
-    return shown
-
-
-def _retry_after(value: str | None, clock: ServerClock) -> float | None:
-    """``Retry-After`` in seconds: a number, or an HTTP date counted from the server's own
-    clock (its ``Date`` header), so a computer whose clock is off waits neither too little nor
-    too long."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=_dt.UTC)
-        return clock.seconds_until(parsed)
-
-
-def _short(err: Exception) -> str:
-    text = str(err.__context__ or err) if not str(err) else str(err)
-    return text if len(text) < 160 else text[:157] + "..."
-
-
-_NOT_SENT = "The request never reached BILL, so nothing was changed there."
-
-
-def _never_sent(err: requests.ConnectionError) -> bool:
-    """True when the connection could not even be opened (refused, unknown host): no byte of
-    the request left. A reset or dropped connection is not that: the request may have arrived.
-    """
-    reason = err.args[0] if err.args else None
-    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-def _unknown_outcome(method: str, path: str) -> str:
-    if retry.safe_by_default(method, path):
-        return "Nothing was changed; run the cell again."
-    return (
-        "BILL may or may not have processed it: check (list or get the object) before "
-        "sending it again."
-    )
 
 
 def connect(config: Config | None = None, /, **overrides) -> Client:

@@ -126,3 +126,27 @@ def test_webhook_signatures_agree():
     assert signatures.sign(body, key) == delivery.sign(body, key)
     assert signatures.verify_signature(body, delivery.sign(body, key), key)
     assert not signatures.verify_signature(body + b" ", delivery.sign(body, key), key)
+
+
+def test_one_loopback_rule_a_side_and_both_agree():
+    """Where the emulator's controls may be called (client) and where it posts webhooks or
+    reuses a running emulator (emulator): this machine only, by the same rule."""
+    from bill_emulator.backend.webhooks import is_loopback_host as emulator_rule
+    from billhelpers.http.guard import is_loopback_host as client_rule
+
+    hosts = {
+        "127.0.0.1": True,
+        "127.8.9.10": True,
+        "localhost": True,
+        "LOCALHOST": True,
+        "::1": True,
+        "[::1]": True,
+        "0.0.0.0": False,  # noqa: S104 - a host name in a test table, nothing binds
+        "10.0.0.1": False,
+        "localhost.example.com": False,
+        "gateway.stage.bill.com": False,
+        "": False,
+        None: False,
+    }
+    for host, expected in hosts.items():
+        assert client_rule(host) is expected and emulator_rule(host) is expected, host

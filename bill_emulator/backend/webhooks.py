@@ -70,11 +70,14 @@ LIST_DEFAULT, LIST_MAX = 20, 100
 _TEST_ENTITIES = ("vendor", "bill", "bank-account", "payment")
 
 
-def _loopback(host: str) -> bool:
-    if host.lower() == "localhost":
+def is_loopback_host(host: str | None) -> bool:
+    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``, bracketed or not):
+    the only hosts the emulator posts webhooks to, or reuses a running emulator at."""
+    host = (host or "").strip().strip("[]").lower()
+    if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -140,7 +143,7 @@ class WebhooksMixin(BackendBase):
             port = 0
         if port == 0:
             raise ValidationFailed("notificationUrl", "must have a port from 1 to 65535 (or none)")
-        if not _loopback(parts.hostname):
+        if not is_loopback_host(parts.hostname):
             raise ValidationFailed(
                 "notificationUrl",
                 f"host {parts.hostname} is not a loopback address: the emulator delivers only to "

@@ -15,6 +15,7 @@ gateway still moves real money, so the host decides, not the environment's name.
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
@@ -39,6 +40,18 @@ def host_of(url: str) -> str:
     except ValueError:
         return ""
     return host.rstrip(".").lower()
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``, bracketed or not):
+    the only place the emulator's controls and its webhook deliveries may go."""
+    host = (host or "").strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_production_url(url: str | None) -> bool:

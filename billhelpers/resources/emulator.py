@@ -14,8 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from billhelpers.exceptions import InputError
-
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+from billhelpers.http.guard import is_loopback_host
 
 
 class Emulator:
@@ -26,8 +25,8 @@ class Emulator:
         return f"<Emulator {self.client.base_url}>"
 
     def _call(self, method: str, path: str, body=None):
-        host = urlsplit(self.client.base_url).hostname or ""
-        if self.client.config.environment != "demo" and host not in _LOCAL_HOSTS:
+        host = urlsplit(self.client.base_url).hostname
+        if self.client.config.environment != "demo" and not is_loopback_host(host):
             raise InputError(
                 "the /_emulator/ controls exist only in the emulator",
                 field="environment",

@@ -14,11 +14,11 @@ of the same key with the first answer, those two calls are safe to retry.
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from urllib.parse import quote, urlsplit
 
 from billhelpers.exceptions import InputError
+from billhelpers.http.guard import is_loopback_host
 
 #: developer.bill.com "notification payloads reference" (AP events; version "1").
 EVENT_TYPES = (
@@ -44,15 +44,6 @@ def _id(value) -> str:
     if not text:
         raise InputError("an id is required", field="id", hint="pass the subscription's id")
     return quote(text, safe="")
-
-
-def _loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def events_body(events) -> list[dict]:
@@ -116,7 +107,7 @@ class Webhooks:
                 hint="e.g. receiver.url from billhelpers.notebook.receiver.Receiver",
             )
         if self.client.config.environment == "demo":
-            if not _loopback(parts.hostname):
+            if not is_loopback_host(parts.hostname):
                 raise InputError(
                     f"the emulator delivers only to loopback addresses, not {parts.hostname}",
                     field="notificationUrl",

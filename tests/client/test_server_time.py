@@ -83,7 +83,7 @@ def test_a_processdate_valid_on_the_wall_but_past_for_bill_is_refused_before_sen
 
 
 def test_retry_after_as_a_date_counts_from_the_servers_clock():
-    from billhelpers.client import _retry_after
+    from billhelpers.http.exchange import retry_after as _retry_after
 
     clock = ServerClock(monotonic=Ticks(), wall=lambda: 0.0)  # the local wall says 1970
     clock.observe("Thu, 24 Dec 2026 12:00:00 GMT")
