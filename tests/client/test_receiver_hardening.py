@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from billhelpers.notebook import receiver as receiver_module
+from billhelpers.notebook import receiver_http
 from billhelpers.notebook.receiver import Receiver
 from billhelpers.rules.signatures import SIGNATURE_HEADER, sign
 
@@ -113,7 +114,7 @@ def test_chunked_body_is_read_by_its_chunks(rx):
 
 
 def test_chunked_body_over_the_limit_is_refused(rx, monkeypatch):
-    monkeypatch.setattr(receiver_module, "MAX_BODY", 1000)
+    monkeypatch.setattr(receiver_http, "MAX_BODY", 1000)
     head = f"POST {PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
     chunk = b"400\r\n" + b"x" * 0x400 + b"\r\n"
     answer = _exchange(rx, head + chunk * 3 + b"0\r\n\r\n")
@@ -122,7 +123,7 @@ def test_chunked_body_over_the_limit_is_refused(rx, monkeypatch):
 
 
 def test_too_many_headers_are_refused(rx):
-    many = {f"x-h{i}": "v" for i in range(receiver_module.MAX_HEADERS + 1)}
+    many = {f"x-h{i}": "v" for i in range(receiver_http.MAX_HEADERS + 1)}
     answer = _exchange(rx, _request(_event("e-headers"), headers=many))
     assert _statuses(answer) in ([431], [])
     assert rx.events == []
@@ -218,7 +219,7 @@ def test_half_sent_request_is_closed_at_the_read_deadline():
 
 
 def test_connections_beyond_the_limit_are_closed_not_queued_forever(monkeypatch):
-    monkeypatch.setattr(receiver_module, "MAX_CONNECTIONS", 2)
+    monkeypatch.setattr(receiver_http, "MAX_CONNECTIONS", 2)
     with Receiver(KEY, read_timeout=30) as rx:
         port = int(rx.url.split(":")[2].split("/")[0])
         held = [socket.create_connection((rx.host, port), timeout=10) for _ in range(2)]
