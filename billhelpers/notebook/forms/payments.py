@@ -61,13 +61,7 @@ class PaymentConfirmation(_Form):
             ("Process date", summary.get("process_date")),
             ("Environment", summary.get("environment")),
         )
-        cells = "".join(
-            f"<tr><th style='text-align:left;padding-right:1em'>{label}</th>"
-            f"<td>{html.escape(str(value))}</td></tr>"
-            for label, value in rows
-            if value is not None
-        )
-        return f"<table>{cells}</table>"
+        return _table(rows)
 
     @property
     def confirmed(self) -> bool:
@@ -174,13 +168,7 @@ class BatchConfirmation(_Form):
             ("Process date", summary.get("process_date")),
             ("Environment", summary.get("environment")),
         )
-        cells = "".join(
-            f"<tr><th style='text-align:left;padding-right:1em'>{label}</th>"
-            f"<td>{html.escape(str(value))}</td></tr>"
-            for label, value in rows
-            if value is not None
-        )
-        return f"<table>{cells}</table>"
+        return _table(rows)
 
     def __repr__(self) -> str:
         outcome = "sent" if self.confirmed else "not confirmed yet when this cell ran"
@@ -205,3 +193,14 @@ class BatchConfirmation(_Form):
         self.confirmed, self.result = True, result
         self.status.set("ok", f"✅ Sent: {self.headline()}{note}")
         return result
+
+
+def _table(rows) -> str:
+    """The summary box of a confirmation: one row per (label, value), empty values left out."""
+    cells = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{label}</th>"
+        f"<td>{html.escape(str(value))}</td></tr>"
+        for label, value in rows
+        if value is not None
+    )
+    return f"<table>{cells}</table>"
