@@ -15,7 +15,8 @@ session cache, stopped and deleted afterwards):
 8. a payment run (``measures/payrun.py``): 1,000 unpaid bills for 200 vendors from a CSV to
    scheduled payments and an audit file (< 30 s; BILL calls against the bulk minimum, 40), and
    a re-run of the same file (zero new vendors, bills, payments);
-9. the ``bill_emulator`` pytest fixture's set-up per test (``measures/fixture.py``, < 50 ms).
+9. the ``bill_emulator`` pytest fixture's set-up per test (``measures/fixture.py``, < 50 ms);
+10. the report card over a run of 10,000 BILL calls (``measures/report.py``, < 1 s).
 
 Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
 ``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
@@ -52,6 +53,7 @@ from measures import (  # noqa: E402
     listing,
     overhead,
     payrun,
+    report,
     scaling,
     throughput,
     tutorial,
@@ -68,6 +70,7 @@ MEASURES = {
     "webhooks": (webhooks, "clock move to signed event; 1,000 payments to CLEARED"),
     "scaling": (scaling, "cost per call as the organization grows"),
     "fixture": (fixture, "bill_emulator fixture set-up per test"),
+    "report": (report, "the report card over a 10,000-call run"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
 }
 
@@ -269,6 +272,16 @@ def summary_rows(results: dict) -> list[dict]:
             f"median of {fx['runs']} pytest runs of {fx['tests_per_run']} tests; first test "
             f"(starts the emulator) {fx['first_setup_ms']['median']:.0f} ms; bare organization "
             f"{fx['bare_setup_ms']['median']:.2f} ms",
+        )
+    if not missing("report", "report card over a 10,000-call run", "< 1 s"):
+        rc = results["report"]
+        row(
+            f"report card over {rc['calls']:,} calls",
+            f"{rc['report_s']['median']:.3f} s",
+            f"< {rc['target_s']:g} s",
+            rc["pass"],
+            f"GET /_emulator/report, median of {rc['asks']} asks; the run itself "
+            f"{rc['run_s']:.1f} s",
         )
     return rows
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 import traceback
 from datetime import datetime
@@ -24,7 +25,7 @@ from pathlib import Path
 from werkzeug.exceptions import HTTPException
 
 from bill_emulator import _json, webhook_responses  # noqa: F401 - registers its handlers
-from bill_emulator.backend import EmulatorBackend
+from bill_emulator.backend import EmulatorBackend, ids, profiles, report
 from bill_emulator.backend.errors import (
     ApiNotSupported,
     EmulatorError,
@@ -58,6 +59,7 @@ class EmulatorApp:
         self.backend = backend
         self.instance = instance
         self._adapter = url_map.bind("emulator")
+        self._flight = _InFlight()
         #: Posts webhook events in the background (bill_emulator/delivery.py).
         self.deliverer = Deliverer(backend).start() if deliver else None
 
@@ -70,36 +72,51 @@ class EmulatorApp:
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO") or "/"
         is_bill = path.startswith(("/v3/", "/connect-events/v3/"))
+        note = _Note()
         try:
             if is_bill:  # one read of the control row (clock, limits, faults) per BILL call
                 with self.backend.store.snapshot():
-                    status, payload = self._serve(environ, method, path, is_bill)
-                    self._log(method, path, status)
+                    note.arrival_ms = self.backend.clock.now_ms()
+                    try:
+                        status, payload = self._serve(environ, method, path, is_bill, note)
+                    except _Dropped:
+                        self._log(method, path, 0, note)
+                        raise
+                    self._log(method, path, status, note, payload)
             else:
-                status, payload = self._serve(environ, method, path, is_bill)
+                status, payload = self._serve(environ, method, path, is_bill, note)
         except _Dropped:
-            if is_bill:
-                self._log(method, path, 0)
             environ[DROP_KEY] = True
             start_response(
                 "502 Bad Gateway", [("X-Emulator-Dropped", "1"), ("Content-Length", "0")]
             )
             return [b""]
         reason = f"{status} {_reason(status)}"
+        extra = [("Retry-After", str(note.retry_after))] if note.retry_after is not None else []
         if payload is None:  # BILL's empty answers: 204 on deletes, an empty 200 on logout
-            start_response(reason, [("Content-Length", "0")])
+            start_response(reason, [*extra, ("Content-Length", "0")])
             return [b""]
         body = _json.dumps(payload)
         start_response(
-            reason, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            reason,
+            [
+                *extra,
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+            ],
         )
         return [body]
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _serve(self, environ, method: str, path: str, is_bill: bool) -> tuple[int, object]:
+    def _serve(
+        self, environ, method: str, path: str, is_bill: bool, note: _Note
+    ) -> tuple[int, object]:
         fault = None
         gate_key = None
+        flight_org = None
+        req = None
+        endpoint = None
         try:
             req = _request(environ, method, path)
             try:
@@ -111,15 +128,23 @@ class EmulatorApp:
             control = self.backend.store.control()
             if is_bill:  # a slow (faulted) call holds its concurrency slot, as on BILL
                 key = req.dev_key or _body_dev_key(req) or "-"
+                note.org = self.backend.dev_key_org(key)
+                if note.org is not None:
+                    note.in_flight = self._flight.enter(note.org)
+                    flight_org = note.org
                 self.backend.gate.enter(key, control["concurrent_requests"])
                 gate_key = key
             if is_bill and control["faults_pending"]:
                 fault = self.backend.take_fault(method, path)
-                if fault is not None and not fault["afterProcessing"]:
-                    self._apply(fault)
+            if is_bill and fault is None and self.backend.profile is not None and note.org:
+                fault = self._profile_fault(req, endpoint, note)
+            if fault is not None and not fault["afterProcessing"]:
+                self._apply(fault, note)
             result = HANDLERS[endpoint](self.backend, req, **args)
         except EmulatorError as err:
             result = err.http_status, [err.to_json(self.backend.now_iso())]
+            if getattr(err, "retry_after", None) is not None:
+                note.retry_after = err.retry_after
         except _Dropped:
             raise
         except Exception:  # BILL answers unexpected failures with BDC_1001
@@ -129,27 +154,115 @@ class EmulatorApp:
         finally:
             if gate_key is not None:
                 self.backend.gate.leave(gate_key)
+            if flight_org is not None:
+                self._flight.leave(flight_org)
+        if is_bill and note.org and endpoint in report.FACT_ENDPOINTS:
+            note.facts = _facts(endpoint, req, result)
         if fault is not None and fault["afterProcessing"]:
             try:
-                self._apply(fault)
+                self._apply(fault, note)
             except EmulatorError as err:
                 result = err.http_status, [err.to_json(self.backend.now_iso())]
         return result
 
-    def _apply(self, fault: dict) -> None:
+    def _profile_fault(self, req: Request, endpoint: str, note: _Note) -> dict | None:
+        """The fault profile's decision for this call, as a fault (``None``: none)."""
+        session = ids.digest(req.session_id) if req.session_id else None
+        call = profiles.CallInfo(endpoint=endpoint, session=session, now_ms=note.arrival_ms)
+        decision = self.backend.profile.decide(note.org, call)
+        if decision is None:
+            return None
+        if decision.end_session:  # as after 35 idle minutes: the call meets BDC_1109
+            self.backend.end_session(req.session_id)
+            return None
+        return decision.as_fault()
+
+    def _apply(self, fault: dict, note: _Note | None = None) -> None:
         """Carry out a fault: sleep, drop, or raise the injected error."""
         if fault["delaySeconds"]:
             time.sleep(fault["delaySeconds"])
         elif fault["drop"]:
             raise _Dropped()
         elif fault["status"]:
-            raise injected(fault["status"], fault["code"])
+            err = injected(fault["status"], fault["code"])
+            if fault.get("message"):
+                err.message = fault["message"]
+            if fault.get("retryAfter") is not None:
+                err.retry_after = fault["retryAfter"]
+            raise err
 
-    def _log(self, method: str, path: str, status: int) -> None:
+    def _log(self, method: str, path: str, status: int, note: _Note, payload=None) -> None:
         try:
             self.backend.log_request(method, path, status)
+            if note.org is not None:
+                code = None
+                if status >= 400 and isinstance(payload, list) and payload:
+                    code = payload[0].get("code") if isinstance(payload[0], dict) else None
+                self.backend.note_call(
+                    (
+                        note.org,
+                        method,
+                        path,
+                        status,
+                        code,
+                        note.arrival_ms,
+                        self.backend.clock.now_ms(),
+                        note.in_flight,
+                        note.retry_after,
+                        _json.dumps(note.facts).decode() if note.facts else None,
+                    )
+                )
         except Exception:  # logging must never turn a served call into a failure
             traceback.print_exc()
+
+
+class _Note:
+    """What the report card needs of one BILL call, gathered while it is served."""
+
+    __slots__ = ("arrival_ms", "facts", "in_flight", "org", "retry_after")
+
+    def __init__(self) -> None:
+        self.org: str | None = None
+        self.arrival_ms = 0
+        self.in_flight = 0
+        self.retry_after: int | None = None
+        self.facts: dict | None = None
+
+
+class _InFlight:
+    """The calls of each organization in flight (the report's ``concurrency`` check)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: dict[str, int] = {}
+
+    def enter(self, org: str) -> int:
+        """Count one more; return how many were in flight before it."""
+        with self._lock:
+            before = self._active.get(org, 0)
+            self._active[org] = before + 1
+            return before
+
+    def leave(self, org: str) -> None:
+        with self._lock:
+            left = self._active[org] - 1
+            if left:
+                self._active[org] = left
+            else:
+                del self._active[org]
+
+
+def _facts(endpoint: str, req: Request | None, result: tuple[int, object]) -> dict | None:
+    """The report's facts of a call (``report.call_facts``); ``None`` when unreadable."""
+    try:
+        status, payload = result
+        if endpoint == "list_payments":
+            filters = req.params().get("filters", [""])[0] if req is not None else ""
+            return {"endpoint": endpoint, "filters": filters[:2000]}
+        body = req.json() if req is not None else None
+        return report.call_facts(endpoint, req.path, body, status, payload)
+    except Exception:  # a body the handler refused: nothing to note
+        return {"endpoint": endpoint}
 
 
 def _reason(status: int) -> str:

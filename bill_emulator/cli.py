@@ -19,6 +19,9 @@ import textwrap
 import threading
 
 from bill_emulator.backend.clock import parse_start
+from bill_emulator.backend.profiles import NAMES as PROFILE_NAMES
+from bill_emulator.backend.profiles import PROFILES
+from bill_emulator.backend.report import CHECK_IDS, TITLES
 
 PROG = "bill-emulator"
 DATA_DIR_ENV = "BILL_EMULATOR_DATA_DIR"
@@ -126,6 +129,23 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "instant, then runs at real speed; an existing one keeps its own time "
         f"(default: ${START_ENV}, else today)",
     )
+    parser.add_argument(
+        "--fault-profile",
+        choices=PROFILE_NAMES,
+        default=None,
+        metavar="NAME",
+        help="BILL's failures on purpose, from the first call: "
+        + "; ".join(f"{name}: {what}" for name, (what, _) in PROFILES.items())
+        + " (GET/POST/DELETE /_emulator/fault-profile changes it while serving)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the fault profile's seed, a whole number (default 0): the same calls meet the "
+        "same failures on every run",
+    )
 
 
 SERVE_DESCRIPTION = _text(
@@ -144,6 +164,7 @@ SERVE_EXAMPLES = _text(
       {PROG} serve                               # any free port; the URL is printed
       {PROG} serve --port 8765 --start 2026-06-18
       {PROG} serve --fresh-org --data-dir ./world  # plus a bare organization's credentials
+      {PROG} serve --fault-profile lost-answers --seed 7   # answers lost, the same each run
       python -m bill_emulator --port 8765          # the same command, without the script
     """
 )
@@ -217,6 +238,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --url: a devKey of that emulator (default: the demo organization's)",
     )
     reset.set_defaults(run=run_reset)
+
+    card = commands.add_parser(
+        "report",
+        help="the report card of a client's calls to a serving emulator",
+        description=_text(
+            f"""
+            Print the report card of the calls one organization made to a serving emulator
+            since its last reset or fault-profile change (GET /_emulator/report): each check
+            passes, fails with its evidence, or says n/a when the run gave it nothing to judge.
+            Exit status 0 when no check failed, 1 when one did.
+
+            checks:
+            {_check_lines()}
+
+            The emulator is the one serving --data-dir (its server.json), or --url. The
+            organization is the one of --dev-key (default: the demo organization's).
+            """
+        ),
+        epilog="\n\n".join(
+            (
+                _text(
+                    f"""
+                    examples:
+                      {PROG} report
+                      {PROG} report --check paid-twice --check backoff
+                      {PROG} report --url http://127.0.0.1:8765 --json
+                    """
+                ),
+                _FILES,
+                _ENVIRONMENT,
+            )
+        ),
+        formatter_class=_Formatter,
+    )
+    _data_dir_option(card)
+    card.add_argument("--url", help="the emulator serving at this URL (BILL's hosts refused)")
+    card.add_argument(
+        "--dev-key", default=None, help="the organization's devKey (default: the demo one)"
+    )
+    card.add_argument(
+        "--check",
+        action="append",
+        choices=CHECK_IDS,
+        metavar="ID",
+        help=f"only this check (repeatable): {', '.join(CHECK_IDS)}",
+    )
+    card.add_argument("--json", action="store_true", help="print the JSON instead of the table")
+    card.set_defaults(run=run_report)
 
     snapshot = commands.add_parser(
         "snapshot",
@@ -292,7 +361,11 @@ def run_serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before the URL is out: a clean stop
     server = EmulatorServer(args.data_dir, host=args.host, port=args.port, start=args.start).start()
+    if args.fault_profile:  # before the URL is out: no call escapes it
+        server.app.backend.set_fault_profile({"name": args.fault_profile, "seed": args.seed})
     print(f"BILL emulator listening on {server.url}", flush=True)  # first line: launchers read it
+    if args.fault_profile:
+        print(f"Fault profile {args.fault_profile}, seed {args.seed}", flush=True)
     if args.fresh_org:
         org = server.app.backend.fresh_organization({"fresh": True})
         path = write_fresh_org(server.data_dir, {**org, "url": server.url})
@@ -326,6 +399,39 @@ def run_reset(args: argparse.Namespace) -> int:
         return 0
     print(snapshots.reset(args.data_dir))
     return 0
+
+
+def _check_lines() -> str:
+    return "\n            ".join(f"{c:<20} {TITLES[c]}" for c in CHECK_IDS)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from bill_emulator import seed, snapshots
+    from bill_emulator.testing import EmulatorControlError, _Control, refuse_production
+
+    url = args.url or snapshots.serving(args.data_dir)
+    if url is None:
+        print(
+            f"{PROG}: error: no emulator is serving {args.data_dir}: start one with "
+            f"'{PROG} serve' or give --url",
+            file=sys.stderr,
+        )
+        return 1
+    control = _Control(refuse_production(url).rstrip("/"), args.dev_key or seed.DEV_KEY)
+    query = "?check=" + ",".join(args.check) if args.check else ""
+    try:
+        card = control("GET", "/_emulator/report" + query)
+    except EmulatorControlError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(card, indent=1))
+    else:
+        profile = card.get("faultProfile")
+        under = f" under {profile['name']} (seed {profile['seed']})" if profile else ""
+        print(f"Report card: organization {card['organizationId']}, {card['calls']} calls{under}")
+        print(card["table"])
+    return 1 if card["passed"] is False else 0
 
 
 def run_snapshot_save(args: argparse.Namespace) -> int:

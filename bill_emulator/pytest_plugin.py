@@ -10,7 +10,9 @@ takes). Fixtures:
     variables), ``.mfa_code()``, ``.clock``, ``.faults``, ``.requests()``. It is ready to pay
     like the demo organization (a validated MFA phone, a VERIFIED bank account); mark a test
     ``@pytest.mark.bill_emulator(ready_to_pay=False)`` for one as BILL's sandbox sign-up leaves
-    it (no phone, no bank account).
+    it (no phone, no bank account). ``@pytest.mark.bill_emulator(fault_profile="lost-answers",
+    seed=7)`` puts a fault profile in force for the test (``.fault_profile(name, seed)`` does it
+    mid-test); ``.report()`` is the report card of the test's calls.
 ``bill_emulator_env``
     The same, with its ``BILL_*`` variables set in ``os.environ`` for the test (undone after).
 ``bill_emulator_server``
@@ -53,7 +55,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "bill_emulator(ready_to_pay=True): options for the bill_emulator fixture's organization",
+        "bill_emulator(ready_to_pay=True, fault_profile=None, seed=0): options for the "
+        "bill_emulator fixture's organization and the fault profile in force",
     )
 
 
@@ -80,14 +83,30 @@ def bill_emulator_server(request: pytest.FixtureRequest, tmp_path_factory):
 @pytest.fixture
 def bill_emulator(request: pytest.FixtureRequest, bill_emulator_server):
     """A fresh organization on the session's emulator (see the module doc)."""
+    from bill_emulator.backend.profiles import NAMES
+
     marker = request.node.get_closest_marker("bill_emulator")
     options = dict(marker.kwargs) if marker else {}
-    unknown = set(options) - {"ready_to_pay"}
+    unknown = set(options) - {"ready_to_pay", "fault_profile", "seed"}
     if unknown or (marker and marker.args):
         raise pytest.UsageError(
-            f"@pytest.mark.bill_emulator takes only ready_to_pay=True/False, not {sorted(unknown)}"
+            "@pytest.mark.bill_emulator takes ready_to_pay=True/False, fault_profile=NAME and "
+            f"seed=N, not {sorted(unknown) or list(marker.args)}"
         )
-    return bill_emulator_server.new_organization(ready_to_pay=options.get("ready_to_pay", True))
+    profile, seed = options.get("fault_profile"), options.get("seed", 0)
+    if profile is not None and profile not in NAMES:
+        raise pytest.UsageError(
+            f"@pytest.mark.bill_emulator(fault_profile={profile!r}): the profiles are "
+            f"{', '.join(NAMES)}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise pytest.UsageError(
+            f"@pytest.mark.bill_emulator(seed={seed!r}): the seed is a whole number, 0 or more"
+        )
+    org = bill_emulator_server.new_organization(ready_to_pay=options.get("ready_to_pay", True))
+    if profile is not None:
+        org.fault_profile(profile, seed)
+    return org
 
 
 @pytest.fixture

@@ -115,6 +115,12 @@ CREATE TABLE IF NOT EXISTS request_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT, method TEXT NOT NULL, path TEXT NOT NULL,
     status INTEGER NOT NULL, time_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, method TEXT NOT NULL,
+    path TEXT NOT NULL, status INTEGER NOT NULL, code TEXT, arrival_ms INTEGER NOT NULL,
+    done_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, retry_after REAL, facts TEXT
+);
+CREATE INDEX IF NOT EXISTS calls_by_org ON calls (org_id, id);
 CREATE TABLE IF NOT EXISTS payment_life (
     payment_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, seq INTEGER NOT NULL,
     next_day TEXT NOT NULL
@@ -142,11 +148,13 @@ CREATE INDEX IF NOT EXISTS events_by_subscription ON events (subscription_id, se
 
 #: Tables emptied by a reset (the control row is kept, then re-seeded).
 _STATE_TABLE_NAMES = """orgs dev_keys users sessions challenges remembered objects counters usage
-    faults request_log payment_life subscriptions idempotency events"""
+    faults request_log calls payment_life subscriptions idempotency events"""
 _STATE_TABLES = tuple(_STATE_TABLE_NAMES.split())
 
 #: How many request-log rows are kept; older ones are pruned as new ones arrive.
 REQUEST_LOG_KEEP = 5000
+#: How many report-card call records are kept (issue 26: a run of 10,000 calls and more).
+CALLS_KEEP = 100_000
 
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
@@ -775,6 +783,32 @@ class Store:
 
     def clear_request_log(self) -> None:
         self._run("DELETE FROM request_log")
+
+    # -- the report card's call records (bill_emulator.backend.report) -------------------------
+
+    def log_calls(self, rows: list[tuple]) -> None:
+        """Append ``(org_id, method, path, status, code, arrival_ms, done_ms, in_flight,
+        retry_after, facts)`` rows; prune beyond ``CALLS_KEEP``."""
+        cur = self._conn().cursor()
+        cur.executemany(
+            "INSERT INTO calls (org_id, method, path, status, code, arrival_ms, done_ms,"
+            " in_flight, retry_after, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        last = self._one("SELECT max(id) FROM calls")[0] or 0
+        if last % 1000 < len(rows):
+            self._run("DELETE FROM calls WHERE id <= ?", (last - CALLS_KEEP,))
+
+    def calls(self, org_id: str) -> list[tuple]:
+        """One organization's call records, oldest first (the columns of ``log_calls``)."""
+        return self._all_rows(
+            "SELECT org_id, method, path, status, code, arrival_ms, done_ms, in_flight,"
+            " retry_after, facts FROM calls WHERE org_id = ? ORDER BY id",
+            (org_id,),
+        )
+
+    def clear_calls(self) -> None:
+        self._run("DELETE FROM calls")
 
     # -- payment life (bill_emulator.backend.lifecycle) ---------------------------------------
 

@@ -116,7 +116,9 @@ def put_back_world(backend) -> None:
         backend.flush_request_log()
         backend.store.clear_faults()
         backend.store.clear_request_log()
+        backend.store.clear_calls()
         backend.clock.reset()
+    backend.profile = None  # no fault profile: a test asks for its own
 
 
 class _Control:
@@ -221,7 +223,8 @@ class Organization:
     ``url``: the base URL (``BILL_BASE_URL``); ``username``, ``password``, ``organization_id``,
     ``dev_key``: throwaway credentials for ``POST /v3/login``; ``env``: the same as the
     ``BILL_*`` variables a program reads; ``mfa_code()``: the code last texted to this
-    organization's (emulated) phone; ``clock``, ``faults``, ``requests()``: the controls.
+    organization's (emulated) phone; ``clock``, ``faults``, ``fault_profile()``,
+    ``requests()``, ``report()``: the controls.
     """
 
     url: str
@@ -282,10 +285,54 @@ class Organization:
             f"no MFA code was sent to {self.username} yet: POST /v3/mfa/challenge first"
         )
 
+    def fault_profile(self, name: str, seed: int = 0) -> dict:
+        """Put a fault profile in force (``lost-answers``, ``rate-limits``, ``server-errors``,
+        ``session-expiry``, ``all``), seeded: the same calls meet the same failures on every
+        run. Starts the report card's run again. World-wide, like the other controls."""
+        return self._control("POST", "/_emulator/fault-profile", {"name": name, "seed": seed})
+
+    def clear_fault_profile(self) -> None:
+        """No fault profile any more (starts the report card's run again)."""
+        self._control("DELETE", "/_emulator/fault-profile")
+
+    def report(self, *checks: str) -> ReportCard:
+        """The report card of this organization's calls since it was made (or since the last
+        fault-profile change): ``card.passed``, ``card["checks"]``, ``print(card)`` for the
+        table. ``checks``: only these check ids."""
+        query = "?check=" + ",".join(checks) if checks else ""
+        return ReportCard(self._control("GET", "/_emulator/report" + query))
+
     def requests(self) -> list[dict]:
         """The BILL calls served since this organization was made, oldest first (method, path,
         status, time; no bodies or headers). Status 0: the connection was dropped."""
         return list(reversed(self._control("GET", "/_emulator/requests")))
+
+
+class ReportCard(dict):
+    """The emulator's report card (``GET /_emulator/report``) as a dict, with shortcuts."""
+
+    @property
+    def passed(self) -> bool | None:
+        """False if a check failed; True if one passed and none failed; None: nothing judged."""
+        return self["passed"]
+
+    @property
+    def table(self) -> str:
+        return self["table"]
+
+    def check(self, check_id: str) -> dict:
+        """One check's entry (``{"id", "passed", "title", "evidence"}``)."""
+        for check in self["checks"]:
+            if check["id"] == check_id:
+                return check
+        raise KeyError(f"no check {check_id!r} in this card")
+
+    def failed(self) -> list[str]:
+        """The ids of the checks that failed."""
+        return [c["id"] for c in self["checks"] if c["passed"] is False]
+
+    def __str__(self) -> str:
+        return self["table"]
 
 
 class Emulator:
@@ -336,7 +383,8 @@ class running(contextlib.ContextDecorator):  # noqa: N801 - reads as a function:
     As a decorator the function runs with the emulator up; it reads the organization from
     ``bill_emulator.testing.current()`` or from the ``BILL_*`` variables when ``set_env=True``.
     ``start``: the world's first day (``yyyy-MM-dd`` or a datetime); ``data_dir``: keep the
-    data there (default: a temporary folder removed afterwards).
+    data there (default: a temporary folder removed afterwards); ``fault_profile``, ``seed``:
+    a fault profile in force from the start (``bill.report()`` grades the run).
     """
 
     def __init__(
@@ -346,6 +394,8 @@ class running(contextlib.ContextDecorator):  # noqa: N801 - reads as a function:
         data_dir: str | Path | None = None,
         ready_to_pay: bool = True,
         set_env: bool = False,
+        fault_profile: str | None = None,
+        seed: int = 0,
     ) -> None:
         if isinstance(start, str):
             from bill_emulator.backend.clock import parse_start
@@ -355,6 +405,7 @@ class running(contextlib.ContextDecorator):  # noqa: N801 - reads as a function:
         self._data_dir = data_dir
         self._ready = ready_to_pay
         self._set_env = set_env
+        self._profile = (fault_profile, seed)
         self._stack: list[contextlib.ExitStack] = []
 
     def __enter__(self) -> Organization:
@@ -368,6 +419,8 @@ class running(contextlib.ContextDecorator):  # noqa: N801 - reads as a function:
             emulator = Emulator(folder, start=self._start).start()
             stack.callback(emulator.stop)
             org = emulator.new_organization(ready_to_pay=self._ready)
+            if self._profile[0] is not None:
+                org.fault_profile(*self._profile)
             _current.append(org)
             stack.callback(_current.pop)
             if self._set_env:
@@ -413,6 +466,7 @@ __all__ = (
     "Faults",
     "Organization",
     "ProductionRefused",
+    "ReportCard",
     "current",
     "ready_organization",
     "refuse_production",

@@ -26,6 +26,7 @@ MEASURES = (
     "webhooks",
     "payrun",
     "fixture",
+    "report",
 )
 
 

@@ -29,6 +29,7 @@ class Bookkeeping:
         self._store = store
         self._lock = threading.Lock()
         self._log: list[tuple[str, str, int, int]] = []
+        self._calls: list[tuple] = []  # the report card's records (store.log_calls)
         self._usage: dict[tuple[str, str, int], int] = {}
         self._stored: dict[tuple[str, str, int], int] = {}
         self._pending_counts = 0
@@ -50,20 +51,31 @@ class Bookkeeping:
         with self._lock:
             self._log.append(row)
 
+    def note_call(self, row: tuple) -> None:
+        with self._lock:
+            self._calls.append(row)
+
     def due(self) -> bool:
         """Enough is waiting that the caller should flush now."""
-        return self._pending_counts >= USAGE_BATCH or len(self._log) >= LOG_BATCH
+        return (
+            self._pending_counts >= USAGE_BATCH
+            or len(self._log) >= LOG_BATCH
+            or len(self._calls) >= LOG_BATCH
+        )
 
     def flush(self) -> None:
         """Write what is waiting (joining the caller's transaction when there is one)."""
         with self._lock:
             rows, self._log = self._log, []
+            calls, self._calls = self._calls, []
             usage = dict(self._usage)
-        if not rows and not usage:
+        if not rows and not usage and not calls:
             return
         with self._store.write():
             if rows:
                 self._store.log_requests(rows)
+            if calls:
+                self._store.log_calls(calls)
             totals = {key: self._store.add_usage(*key, n) for key, n in usage.items()}
         with self._lock:  # the stored totals now include what was pending
             for key, n in usage.items():
@@ -79,4 +91,5 @@ class Bookkeeping:
         """Drop everything waiting and cached (after a reset wiped the store)."""
         with self._lock:
             self._log, self._usage, self._stored = [], {}, {}
+            self._calls = []
             self._pending_counts = 0

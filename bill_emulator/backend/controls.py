@@ -16,11 +16,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bill_emulator import _json
-from bill_emulator.backend import ids
+from bill_emulator.backend import ids, profiles, report
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.clock import MAX_ADVANCE_SECONDS, MAX_OFFSET_MS, iso, next_business_day
 from bill_emulator.backend.core import BackendBase
-from bill_emulator.backend.errors import ValidationFailed
+from bill_emulator.backend.errors import InvalidState, ValidationFailed
 from bill_emulator.backend.lifecycle import plan_life
 
 _METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
@@ -68,6 +68,12 @@ class ControlsMixin(BackendBase):
     def log_request(self, method: str, path: str, status: int) -> None:
         """Note one served BILL call for the log (no bodies, no headers, so no secrets)."""
         self.books.log((method, path, status, self.clock.now_ms()))
+        if self.books.due():
+            self.books.flush()
+
+    def note_call(self, row: tuple) -> None:
+        """Note one served BILL call for the report card (``store.log_calls``'s columns)."""
+        self.books.note_call(row)
         if self.books.due():
             self.books.flush()
 
@@ -173,7 +179,102 @@ class ControlsMixin(BackendBase):
             seed.seed_demo(self)
         self.books.forget()
         self._dev_keys.clear()
+        if self.profile is not None:  # kept, and started again: a run after a reset repeats
+            self.profile = profiles.FaultProfile(self.profile.name, self.profile.seed)
         return {"status": "reset"}
+
+    # -- fault profiles and the report card (issue 26) -------------------------------------------
+
+    def set_fault_profile(self, body: object) -> dict:
+        """``POST /_emulator/fault-profile {"name", "seed"}``: put a profile in force (and start
+        the report card's run again)."""
+        body = v.body_object(body)
+        allowed = ", ".join(profiles.NAMES)
+        name = body.get("name")
+        if not isinstance(name, str) or name not in profiles.PROFILES:
+            raise ValidationFailed("name", f"must be one of {allowed} (got {name!r})")
+        seed = body.get("seed", 0)
+        whole = isinstance(seed, int) and not isinstance(seed, bool)
+        if not whole or not 0 <= seed <= profiles.MAX_SEED:
+            raise ValidationFailed(
+                "seed", f"must be a whole number from 0 to {profiles.MAX_SEED} (got {seed!r})"
+            )
+        unknown = sorted(set(body) - {"name", "seed"})
+        if unknown:
+            raise ValidationFailed(unknown[0], "unknown field; send name and seed")
+        self.profile = profiles.FaultProfile(name, seed)
+        self.start_report_run()
+        return self.profile.describe()
+
+    def fault_profile(self) -> dict:
+        """``GET /_emulator/fault-profile``: the profile in force (``name`` null when none)."""
+        if self.profile is None:
+            return {"name": None, "seed": None, "profiles": list(profiles.NAMES)}
+        return {**self.profile.describe(), "profiles": list(profiles.NAMES)}
+
+    def clear_fault_profile(self) -> dict:
+        self.profile = None
+        self.start_report_run()
+        return {}
+
+    def start_report_run(self) -> None:
+        """Forget the call records: the report card judges the calls made after this."""
+        with self.store.write():
+            self.flush_request_log()
+            self.store.clear_calls()
+
+    def report(self, dev_key: str | None, params: dict[str, list[str]]) -> dict:
+        """``GET /_emulator/report``: the report card of the devKey's organization, from its
+        calls since the last reset or fault-profile change (``?check=ID`` for some checks)."""
+        org_id = self.dev_key_org(self.check_dev_key(dev_key))
+        unknown = sorted(set(params) - {"check"})
+        if unknown:
+            raise ValidationFailed(unknown[0], "unknown parameter; the report takes check=ID")
+        wanted = [c for value in params.get("check", []) for c in value.split(",") if c]
+        for check_id in wanted:
+            if check_id not in report.CHECK_IDS:
+                raise ValidationFailed(
+                    "check",
+                    f"unknown check {check_id!r}; the checks are {', '.join(report.CHECK_IDS)}",
+                )
+        self.flush_request_log()
+        calls = report.numbered(
+            report.Call(
+                org=org,
+                method=method,
+                path=path,
+                status=status,
+                code=code,
+                arrival_ms=arrival,
+                done_ms=done,
+                in_flight=in_flight,
+                retry_after=retry_after,
+                facts=_json.loads(facts) if facts else {},
+            )
+            for org, method, path, status, code, arrival, done, in_flight, retry_after, facts in (
+                self.store.calls(org_id)
+            )
+        )
+        if not calls:
+            raise InvalidState(
+                f"No BILL call from organization {org_id} since the last reset or fault-profile "
+                "change: run your client first, then ask for the report. The report grades "
+                f"the checks {', '.join(report.CHECK_IDS)}."
+            )
+        live = set()
+        for payment_id in report.payments_to_check(calls):
+            doc = self.store.get_object("payment", org_id, payment_id)
+            if doc is not None and _live(doc):
+                live.add(payment_id)
+        card = report.grade(calls, live, wanted or report.CHECK_IDS)
+        return {
+            "organizationId": org_id,
+            "faultProfile": None if self.profile is None else self.profile.describe(),
+            "calls": len(calls),
+            "passed": report.overall(card),
+            "checks": card,
+            "table": report.table(card),
+        }
 
     def fresh_organization(self, body: object) -> dict:
         """``POST /_emulator/organizations {"fresh": true}``: a new organization with no phone
@@ -313,6 +414,15 @@ class ControlsMixin(BackendBase):
         if with_payments:
             result["payments"] = count
         return {**result, "vendorId": vendor["id"]}
+
+
+def _live(payment: dict) -> bool:
+    """Whether a stored payment still pays its bill (not canceled, voided or failed)."""
+    for key in ("status", "singleStatus"):
+        value = str(payment.get(key) or "").upper()
+        if "CANCEL" in value or "VOID" in value or "FAILED" in value:
+            return False
+    return True
 
 
 #: The most objects one seeding call adds.

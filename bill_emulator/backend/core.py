@@ -75,6 +75,8 @@ class BackendBase:
         self.gate = ConcurrencyGate()
         self.books = Bookkeeping(store)
         self._dev_keys: dict[str, str] = {}
+        #: The fault profile in force (``bill_emulator.backend.profiles``), held by this process.
+        self.profile = None
 
     def dev_key_org(self, dev_key: str | None) -> str | None:
         """The organization of a devKey; known keys are cached (they change only on reset)."""
