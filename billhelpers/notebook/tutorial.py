@@ -29,6 +29,7 @@ from billhelpers.exceptions import BillError, InputError
 from billhelpers.masking import mask_bank_number
 from billhelpers.notebook.tables import side_by_side, with_vendor_names
 from billhelpers.rules import money
+from billhelpers.rules import payment_identity as identity
 from billhelpers.rules.filters import where
 
 __all__ = (
@@ -43,6 +44,7 @@ __all__ = (
     "chapter_start",
     "note_plain_call",
     "show_error",
+    "transaction_number",
     "cancel_tutorial_payment",
     "check_environment",
     "confirm_batch",
@@ -81,8 +83,6 @@ INVOICE_NUMBER = "TUTORIAL-0001"
 TEST_ACCOUNT_NUMBER = "000123454321"
 #: A 9-digit routing number that passes the ABA checksum (a public test number).
 TEST_ROUTING_NUMBER = "011000015"
-
-_CLOSED_PAYMENT = frozenset({"CANCELED", "CANCELLED", "VOIDED", "FAILED", "RETURNED"})
 
 
 class PersonNeeded(BillError):
@@ -590,26 +590,25 @@ def process_date(vendor: Mapping, today: _dt.date) -> str:
     return day.isoformat()
 
 
-def _payment_bill_ids(payment: Mapping) -> set[str]:
-    ids = {bp.get("billId") for bp in payment.get("billPayments") or []}
-    if payment.get("billId"):
-        ids.add(payment["billId"])
-    return {i for i in ids if i}
-
-
-def _payment_status(payment: Mapping) -> str:
-    return str(payment.get("singleStatus") or payment.get("status") or "")
+def transaction_number(where, bill_id: str, amount, *, purpose: str | None = None) -> str:
+    """The ``transactionNumber`` of the payment of ``bill_id`` for ``amount`` (``where``: a
+    client or a ``Config``, for its organization): the very number ``client.payments.create``
+    makes for that bill and amount (:mod:`billhelpers.rules.payment_identity`), so a re-run, a
+    bulk payment or a payment run of the same bill and amount finds it. ``purpose``
+    (``"tutorial-unverified"``) names a separate payment that must never be taken for it."""
+    config = getattr(where, "config", where)
+    return identity.transaction_number(config.organization_id, bill_id, amount, purpose=purpose)
 
 
 def find_payment(client, bill_id: str) -> dict | None:
-    """The bill's live (not canceled/voided) payment, newest first, or None. One list call."""
+    """The bill's live payment (``payment_identity.is_live``: not canceled or voided), newest
+    first, or None. One list call. It looks by bill, not by transactionNumber, so it finds the
+    payment whatever number the chapter gave it."""
     listing = client.payments.list(max=100, sort="createdTime:desc")
     for payment in listing.results:
-        if (
-            bill_id in _payment_bill_ids(payment)
-            and _payment_status(payment) not in _CLOSED_PAYMENT
-        ):
-            _compact(listing, f"payment {payment['id']} ({_payment_status(payment)}) pays the bill")
+        if identity.pays_bill(payment, bill_id) and identity.is_live(payment):
+            status = identity.status_of(payment)
+            _compact(listing, f"payment {payment['id']} ({status}) pays the bill")
             return payment
     _compact(listing, f"{len(listing.results)} payment(s); none live for bill {bill_id}")
     return None
@@ -773,8 +772,9 @@ def cancel_tutorial_payment(client):
     if payment is None:
         print("No scheduled tutorial payment to cancel (chapter 5 was not run, or it is canceled).")
         return None
-    if _payment_status(payment) != "SCHEDULED":
-        print(f"Payment {payment['id']} is {_payment_status(payment)}: only SCHEDULED ones cancel.")
+    if not identity.can_cancel(payment):
+        status = identity.status_of(payment)
+        print(f"Payment {payment['id']} is {status}: only SCHEDULED ones cancel.")
         return payment
     return client.payments.cancel(payment["id"])
 
