@@ -281,11 +281,11 @@ class Payments(Resource):
         """Every payment recorded under ``transaction_number``, newest first (see :meth:`find`)."""
         wanted = str(transaction_number)
         if '"' in wanted:  # cannot be written in a filter: scan without one
-            return self._scan(wanted, None)
+            return self._scan_many({wanted}, None)
         try:
-            return self._scan(wanted, f'transactionNumber:eq:"{wanted}"')
+            return self._scan_many({wanted}, f'transactionNumber:eq:"{wanted}"')
         except ValidationError:
-            return self._scan(wanted, None)
+            return self._scan_many({wanted}, None)
 
     def _find_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
         """transactionNumber → the payments recorded under it, for every bulk item, from ONE
@@ -311,9 +311,6 @@ class Payments(Resource):
         """The live payment under ``transaction_number`` that is the one ``item`` asked for."""
         rows = self._find_all(transaction_number)
         return identity.live_match(rows, item)
-
-    def _scan(self, wanted: str, filters: str | None) -> list[dict]:
-        return self._scan_many({wanted}, filters)
 
     def _scan_many(self, wanted: set[str], filters: str | None) -> list[dict]:
         def fetch(*, max, page):
