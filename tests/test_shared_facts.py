@@ -34,15 +34,22 @@ def test_bulk_limit_agrees():
 
 
 def test_generated_transaction_numbers_fit_the_limit():
-    # Both numbers the kit makes: one intended payment's, and a payment run's per bill.
-    from billhelpers.payrun.run import run_transaction_number
+    # The one scheme the kit makes numbers with (single, bulk, payment run, tutorial), at its
+    # longest: the longest purpose tag and a large payment number.
+    from billhelpers.rules import payment_identity
 
-    item = {"billId": "00n01SBX000000000001", "vendorId": "00901SBX000000000001", "amount": "1.00"}
+    longest = "x" * payment_identity.PURPOSE_MAX
     made = [
-        client_payments.intended_transaction_number("00801DEMOORG00000001", item, 99),
-        run_transaction_number("00801DEMOORG00000001", item["billId"], "1.00"),
+        payment_identity.transaction_number("00801DEMOORG00000001", "00n01SBX000000000001", n)
+        for n in ("1.00", "999999999999.99")
+    ] + [
+        payment_identity.transaction_number(
+            "00801DEMOORG00000001", "00n01SBX000000000001", "1.00", 100, purpose=longest
+        )
     ]
+    assert payment_identity.TRANSACTION_NUMBER_MAX == emulator_payments.TRANSACTION_NUMBER_MAX
     assert all(len(t) <= emulator_payments.TRANSACTION_NUMBER_MAX for t in made), made
+    assert len(made[-1]) == emulator_payments.TRANSACTION_NUMBER_MAX  # the tag's cap is exact
 
 
 def test_id_prefixes_agree():

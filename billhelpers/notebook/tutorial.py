@@ -14,21 +14,51 @@ Against BILL itself (``sandbox``/``production``), "Run All" stops with :class:`P
 where a person must act (type the MFA code, confirm a payment), so it never goes on with an
 untrusted session or pays without a click. In ``demo`` the demo phone (``GET /_emulator/outbox``)
 supplies the code and payments are confirmed for you, saying so.
+
+Here: the chapters' vendor, bill and tidy-up. Sign-in and MFA live in
+:mod:`~billhelpers.notebook.signin`, paying and the payment gate in
+:mod:`~billhelpers.notebook.paying`, the kernel's client in :mod:`~billhelpers.notebook.flow`;
+this module re-exports them, so ``tutorial.<name>`` stays the notebooks' one entry point.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
-import billhelpers as bh
-from billhelpers.config import Config
-from billhelpers.exceptions import BillError, InputError
-from billhelpers.masking import mask_bank_number
+from billhelpers.notebook.flow import (  # noqa: F401 - _state, _is_demo: tests and chapters
+    PersonNeeded,
+    _compact,
+    _is_demo,
+    _state,
+    connect,
+    demo_only,
+    settings,
+)
+from billhelpers.notebook.paying import (
+    confirm_batch,
+    confirm_payment,
+    find_payment,
+    payment_confirmation,
+    payment_gate,
+    pick_bank,
+    process_date,
+    transaction_number,
+    verified_banks,
+)
+from billhelpers.notebook.signin import (
+    demo_autofill,
+    demo_phone_code,
+    ensure_signed_in,
+    ensure_trusted,
+    mfa_form,
+    send_mfa_challenge,
+    step_up,
+)
 from billhelpers.notebook.tables import side_by_side, with_vendor_names
 from billhelpers.rules import money
+from billhelpers.rules import payment_identity as identity
 from billhelpers.rules.filters import where
 
 __all__ = (
@@ -42,7 +72,10 @@ __all__ = (
     "calls_made",
     "chapter_start",
     "note_plain_call",
+    "demo_only",
     "show_error",
+    "step_up",
+    "transaction_number",
     "cancel_tutorial_payment",
     "check_environment",
     "confirm_batch",
@@ -82,54 +115,6 @@ TEST_ACCOUNT_NUMBER = "000123454321"
 #: A 9-digit routing number that passes the ABA checksum (a public test number).
 TEST_ROUTING_NUMBER = "011000015"
 
-_CLOSED_PAYMENT = frozenset({"CANCELED", "CANCELLED", "VOIDED", "FAILED", "RETURNED"})
-
-
-class PersonNeeded(BillError):
-    """Run All stops here on purpose: the next step needs a person (a code, a click).
-
-    Raised only outside demo mode. The message says what to do and which cell to run next.
-    In a notebook it shows as that message alone, without a traceback: nothing went wrong.
-    """
-
-    def _render_traceback_(self) -> list[str]:  # IPython's hook for how an error is shown
-        return [f"⏸  {type(self).__name__}: {self}"]
-
-
-# -- the kernel's client ---------------------------------------------------------------------
-_state: dict[str, Any] = {"client": None}
-
-
-def settings(**overrides) -> Config:
-    """This kernel's settings: ``.env`` + environment variables + ``overrides`` (masked repr)."""
-    return Config.from_env(**overrides)
-
-
-def connect(**overrides):
-    """The kernel's client (made once; ``overrides`` make a new one). No call is made."""
-    if overrides or _state["client"] is None:
-        previous, _state["client"] = _state["client"], bh.connect(**overrides)
-        if previous is not None:
-            previous.close()  # its pooled connections; the session stays cached
-    return _state["client"]
-
-
-def _is_demo(client) -> bool:
-    return client.config.environment == "demo"
-
-
-def demo_only(client, what: str) -> bool:
-    """True in demo mode; against BILL, say that ``what`` needs the emulator and return False,
-    so a "when it goes wrong" cell still runs (without its fault) instead of stopping Run All."""
-    if _is_demo(client):
-        return True
-    print(f"Skipped against BILL: {what} is the emulator's control, not BILL's.")
-    return False
-
-
-def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
-
 
 # -- nothing hidden: the calls a chapter made ------------------------------------------------
 def chapter_start(client=None) -> int:
@@ -166,11 +151,6 @@ def note_plain_call(client, answer) -> None:
     base_path = urlsplit(client.base_url).path
     path = path[len(base_path) :] if base_path and path.startswith(base_path) else path
     client._record(answer.request.method, path, answer.status_code, None)
-
-
-def _compact(resp, result: str) -> None:
-    """One line for a look-up a helper made: its request line, status and what it found."""
-    print(f"   {resp.request_line()}  →  {resp.status_code}: {result}")
 
 
 def show_error(err) -> None:
@@ -261,133 +241,6 @@ def check_environment(form=None) -> bool:
         f"(HTTP {answer.status_code} before sign-in, as expected)."
     )
     return ready
-
-
-# -- sign-in and MFA (chapters 1, 2 and every later chapter) ---------------------------------
-def ensure_signed_in(client=None):
-    """Sign in, reusing the session an earlier chapter cached (no second login, no call)."""
-    client = client or connect()
-    if client.resume():
-        how = "reusing the session from an earlier chapter"
-    else:
-        response = client.login()
-        how = {
-            "reused the cached session": "reusing the session from an earlier chapter",
-            "trusted through the remembered MFA device": "new session, trusted by the "
-            "remembered device",
-        }.get(response.note or "", "new session")
-    print(
-        f"Signed in to {client.config.environment} as {client.config.username} ({how}) "
-        f"— session trusted: {_yes_no(client.is_trusted)}"
-    )
-    return client
-
-
-def send_mfa_challenge(client):
-    """``POST /v3/mfa/challenge`` unless the session is trusted already (then None)."""
-    if client.is_trusted:
-        print("✅ This session is trusted already: no code needed, no text message sent.")
-        return None
-    return client.mfa.challenge()
-
-
-def demo_phone_code(client, challenge_id: str | None = None) -> str | None:
-    """Demo only: the code the simulated phone received (``GET /_emulator/outbox``)."""
-    if not _is_demo(client):
-        return None
-    try:
-        return client.emulator.latest_token(challenge_id)
-    except InputError:
-        return None
-
-
-def mfa_form(client, challenge=None):
-    """The MFA form for ``challenge`` (the challenge response, or None when trusted)."""
-    from billhelpers.notebook.forms import MfaForm
-
-    def resend():
-        response = client.mfa.challenge()
-        return response["challengeId"], response
-
-    return MfaForm(
-        challenge["challengeId"] if challenge is not None else None,
-        validate=lambda cid, token, remember: client.mfa.validate(cid, token, remember),
-        resend=resend,
-        phone=(lambda cid: demo_phone_code(client, cid)) if _is_demo(client) else None,
-        is_trusted=lambda: client.is_trusted,
-        device=client.config.mfa_device,
-    )
-
-
-def demo_autofill(form, client):
-    """After the MFA form: in demo, type the demo phone's code and press Submit — unless the
-    session is trusted already (a person typed it). Against BILL, stop Run All here."""
-    if form.verified or client.is_trusted:
-        form.submit()  # refreshes the form's status line; makes no call
-        print("✅ The session is trusted already: nothing to fill in.")
-        return None
-    if not _is_demo(client):
-        raise PersonNeeded(
-            "Run All stops here on purpose: type the 6-digit code BILL texted to your phone "
-            "into the form above and press Submit, then run the cells below "
-            "(Run > Run Selected Cell and All Below)."
-        )
-    if form.challenge_id is None:
-        form.send_new_code()
-    code = demo_phone_code(client, form.challenge_id)
-    if code is None:
-        raise RuntimeError(
-            "The demo phone has no code for this challenge; press “Send a new code”."
-        )
-    form.token.value = code
-    response = form.submit()
-    if not form.verified:
-        raise RuntimeError(f"The demo code was refused: {form.status.text}")
-    print("Demo mode: the code from the demo phone was typed into the form and Submit pressed.")
-    return response
-
-
-def step_up(client, challenge):
-    """Step 3 of the recipe: ``POST /v3/mfa/step-up`` with the ``rememberMeId`` that validate
-    returned. Skipped (None, with the reason) when this chapter sent no challenge (the session
-    was trusted already, e.g. by a remembered device at login) or no device was remembered."""
-    if challenge is None:
-        print("✅ The session was trusted before this chapter: no step-up needed.")
-        return None
-    if not client.mfa.remembered_device:
-        print(
-            "ℹ️ “Remember this device” was off, so there is no rememberMeId to step up with; "
-            "validating the code already trusted this session."
-        )
-        return None
-    return client.mfa.step_up()
-
-
-def ensure_trusted(client, *, quiet: bool = False):
-    """Make sure the session is MFA-trusted: already → nothing; a remembered device → step-up;
-    demo → one MFA round with the demo phone; BILL → stop and send the learner to chapter 2."""
-    if client.is_trusted:
-        if not quiet:
-            print("✅ The session is MFA-trusted: payments are allowed.")
-        return client
-    if client.mfa.remembered_device:
-        response = client.mfa.step_up()
-        if response.get("trusted"):
-            print("✅ Trusted through step-up with this remembered device (no code needed).")
-            return client
-    if not _is_demo(client):
-        raise PersonNeeded(
-            "This chapter needs an MFA-trusted session. Run chapter 2 (02_mfa.ipynb) and type "
-            "the code BILL texts you; then come back and run this cell again."
-        )
-    challenge = client.mfa.challenge()
-    code = client.emulator.latest_token(challenge["challengeId"])
-    client.mfa.validate(challenge["challengeId"], code, True)
-    print(
-        "Demo mode: chapter 2's MFA round was done for you (challenge → demo phone → validate, "
-        "device remembered) — session trusted: yes"
-    )
-    return client
 
 
 # -- chapter 3: the vendor -------------------------------------------------------------------
@@ -541,229 +394,6 @@ def ensure_bill(client, vendor: Mapping) -> dict:
     )
 
 
-# -- chapter 5: paying -----------------------------------------------------------------------
-def verified_banks(client):
-    """``GET /v3/funding-accounts/banks?filters=status:eq:"VERIFIED"`` (one page)."""
-    return client.funding_accounts.banks(
-        filters=where("status", "eq", "VERIFIED", resource="banks")
-    )
-
-
-def pick_bank(banks) -> dict:
-    """The verified account to pay from: the default for payables, else the first one.
-
-    ``banks`` is :func:`verified_banks`' response (or a list of bank records). With none, a
-    clear error says how to get one instead of an IndexError.
-    """
-    records = list(getattr(banks, "results", banks) or [])
-    records = [b for b in records if b.get("status", "VERIFIED") == "VERIFIED"]
-    if not records:
-        raise PersonNeeded(
-            "The organization has no VERIFIED bank account to pay from. In BILL, add one "
-            "(Settings > Bank accounts) and verify it (BILL's sandbox: the test deposit 0.50), "
-            "then run this chapter again."
-        )
-    for bank in records:
-        if (bank.get("default") or {}).get("payables"):
-            return bank
-    return records[0]
-
-
-def process_date(vendor: Mapping, today: _dt.date) -> str:
-    """The ``processDate`` chapter 5 sends: the earliest BILL accepts for ``vendor``.
-
-    Why not leave it out: BILL's default is the next business day, but for 2 business days
-    after a vendor bank account is added BILL verifies it and refuses earlier dates
-    (``BDC_1402``); chapter 3 created the vendor, bank account included, today. ``today`` is
-    BILL's (``client.today()``).
-    """
-    from billhelpers.rules import business_days  # noqa: PLC0415 - loads the holiday calendar
-
-    day = business_days.earliest_process_date(vendor, today=today)
-    if business_days.bank_account_wait_until(vendor) == day:
-        print(
-            f"processDate {day.isoformat()}: {business_days.VENDOR_BANK_WAIT} business days "
-            "after the vendor's bank account was added, the earliest BILL accepts."
-        )
-    else:
-        print(f"processDate {day.isoformat()}: the first business day BILL accepts.")
-    return day.isoformat()
-
-
-def _payment_bill_ids(payment: Mapping) -> set[str]:
-    ids = {bp.get("billId") for bp in payment.get("billPayments") or []}
-    if payment.get("billId"):
-        ids.add(payment["billId"])
-    return {i for i in ids if i}
-
-
-def _payment_status(payment: Mapping) -> str:
-    return str(payment.get("singleStatus") or payment.get("status") or "")
-
-
-def find_payment(client, bill_id: str) -> dict | None:
-    """The bill's live (not canceled/voided) payment, newest first, or None. One list call."""
-    listing = client.payments.list(max=100, sort="createdTime:desc")
-    for payment in listing.results:
-        if (
-            bill_id in _payment_bill_ids(payment)
-            and _payment_status(payment) not in _CLOSED_PAYMENT
-        ):
-            _compact(listing, f"payment {payment['id']} ({_payment_status(payment)}) pays the bill")
-            return payment
-    _compact(listing, f"{len(listing.results)} payment(s); none live for bill {bill_id}")
-    return None
-
-
-def payment_confirmation(client, body: dict, *, vendor: Mapping, bank: Mapping):
-    """The confirmation box for ``body``; its button (or :func:`confirm_payment` in demo)
-    creates the payment once. Shows the existing payment if the bill has one already."""
-    from billhelpers.notebook.forms import PaymentConfirmation
-
-    summary = {
-        "amount": money.fmt(body["amount"]),
-        "vendor": vendor.get("name"),
-        "funding_account": f"{bank.get('bankName')} {mask_bank_number(bank.get('accountNumber'))}",
-        "process_date": body.get("processDate") or "the next payment day",
-        "environment": client.config.environment,
-    }
-
-    # In production the click is not enough: the client refuses (ProductionGuardError, shown on
-    # the form's status line) until the learner calls client.allow_production_payments() in code.
-    form = PaymentConfirmation(summary, lambda: _create_payment(client, body))
-    existing = find_payment(client, body["billId"])
-    if existing is not None:
-        form.mark_done(
-            existing,
-            f"✅ Already paid in an earlier run: payment {existing['id']} — status: "
-            f"{existing.get('status')}. Not paying twice.",
-        )
-    return form
-
-
-def _create_payment(client, body: dict):
-    """``client.payments.create(body)``, with the look-ups it made first named in the note:
-    the bill (still due?), its vendor (bank account old enough?) and the payments under the
-    transactionNumber (paid already?). Those checks are the kit's, not BILL's."""
-    mark = client.calls_sent
-    resp = client.payments.create(body)
-    before = [c for c in client.history if c["n"] > mark][:-1]
-    if before:
-        checks = ", ".join(f"{c['method']} {c['path']} → {c['status']}" for c in before)
-        resp.note = "; ".join(filter(None, [resp.note, f"the kit checked first: {checks}"]))
-    return resp
-
-
-def confirm_payment(form, client):
-    """After the confirmation box: returns the payment. In demo an unconfirmed box is confirmed
-    for you (saying so); against BILL, Run All stops here until a person clicks."""
-    if form.confirmed:
-        print("✅ Confirmed: this is the payment.")
-        return form.payment
-    if not _is_demo(client):
-        s = form.summary
-        raise PersonNeeded(
-            f"Run All stops here on purpose: 1 payment, {s.get('amount')} total, in "
-            f"{s.get('environment')}, to {s.get('vendor')}. Check the payment above and press "
-            "“Confirm payment” if it is right; then run the cells below."
-        )
-    print("Demo mode: confirmed for you (test money in the emulator).")
-    response = form.confirm(note=" (auto-confirmed in demo mode)")
-    if response is None:
-        raise RuntimeError(f"The payment was not created: {form.status.text}")
-    return response
-
-
-# -- any cell that moves money: the gate ----------------------------------------------------
-def _environment(where) -> str:
-    """The environment of a client or of a :class:`~billhelpers.config.Config`."""
-    return getattr(where, "config", where).environment
-
-
-def _field(payment, key: str, attr: str):
-    if isinstance(payment, Mapping):
-        return payment.get(key)
-    return getattr(payment, attr, None)
-
-
-def payment_gate(
-    where,
-    payments: Iterable,
-    send: Callable[[], Any],
-    *,
-    what: str,
-    process_date=None,
-):
-    """The confirmation gate in front of a cell that moves money (a
-    :class:`~billhelpers.notebook.forms.BatchConfirmation`): it names the count of
-    ``payments``, their
-    total and the environment, and calls ``send()`` (which sends exactly those payments) only
-    once confirmed. Use it with :func:`confirm_batch`.
-
-    ``where`` is a client or a ``Config`` (a plain-``requests`` chapter has no client).
-    ``payments`` are payment bodies (``amount``, ``billId``) or a run's verdicts (``amount``,
-    ``bill_id``). Re-running the cell with the same payments gives back the same gate, so a
-    person presses the button, then runs the cell again and gets what ``send()`` returned,
-    without a second sending.
-    """
-    from billhelpers.notebook.forms import BatchConfirmation
-
-    items = list(payments)
-    amounts = [Decimal(str(_field(p, "amount", "amount"))) for p in items]
-    environment = _environment(where)
-    summary = {
-        "what": what,
-        "count": len(items),
-        "total": money.fmt(sum(amounts, Decimal(0))),
-        "process_date": str(process_date) if process_date is not None else None,
-        "environment": environment,
-    }
-    fingerprint = (
-        environment,
-        summary["process_date"],
-        tuple(
-            (_field(p, "billId", "bill_id"), str(a)) for p, a in zip(items, amounts, strict=True)
-        ),
-    )
-    gates = _state.setdefault("gates", {})
-    gate = gates.get(what)
-    if gate is not None and gate.fingerprint == fingerprint:
-        if not gate.confirmed:
-            gate._sender = send  # the re-run cell's own variables
-        return gate
-    gate = BatchConfirmation(summary, send)
-    gate.fingerprint = fingerprint
-    gates[what] = gate
-    return gate
-
-
-def confirm_batch(gate, where=None):
-    """After :func:`payment_gate`: returns what its ``send()`` returned. Nothing to pay: sent
-    at once (it sends nothing). In demo an unconfirmed gate is confirmed for you, saying so;
-    against BILL the gate is shown and Run All stops here (:class:`PersonNeeded`) until a
-    person has pressed its button, naming the count, the total and the environment."""
-    if gate.confirmed:
-        print(f"✅ Confirmed: {gate.headline()}.")
-        return gate.result
-    if gate.summary["count"] == 0:
-        return gate.confirm(note=" (nothing to send)")
-    environment = gate.summary["environment"] if where is None else _environment(where)
-    if environment != "demo":
-        try:
-            from IPython.display import display
-        except ImportError:  # pragma: no cover - IPython comes with the notebook extra
-            display = print
-        display(gate)
-        raise PersonNeeded(
-            f"Run All stops here on purpose: nothing is sent until you confirm "
-            f"{gate.headline()}. Check the payments above and press "
-            f"“{gate.confirm_button.description}” if they are right; then run this cell "
-            "again and the cells below."
-        )
-    print(f"Demo mode: confirmed for you (test money in the emulator): {gate.headline()}.")
-    return gate.confirm(note=" (auto-confirmed in demo mode)")
-
-
 # -- chapter 6: tidy-up ----------------------------------------------------------------------
 def cancel_tutorial_payment(client):
     """Cancel the tutorial bill's scheduled payment, if there is one (else say why not)."""
@@ -773,8 +403,9 @@ def cancel_tutorial_payment(client):
     if payment is None:
         print("No scheduled tutorial payment to cancel (chapter 5 was not run, or it is canceled).")
         return None
-    if _payment_status(payment) != "SCHEDULED":
-        print(f"Payment {payment['id']} is {_payment_status(payment)}: only SCHEDULED ones cancel.")
+    if not identity.can_cancel(payment):
+        status = identity.status_of(payment)
+        print(f"Payment {payment['id']} is {status}: only SCHEDULED ones cancel.")
         return payment
     return client.payments.cancel(payment["id"])
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from billhelpers.exceptions import InputError
 from billhelpers.payrun.go_no_go import Verdict
+from billhelpers.rules import payment_identity as identity
 
 AUDIT_COLUMNS = (
     "run_by",
@@ -55,6 +56,8 @@ class Reconciled:
     def outcome(self) -> str:
         if self.payment is None:
             return "missing: not in BILL (re-run the batch)"
+        if not identity.is_live(self.payment):
+            return f"not paying: {identity.status_of(self.payment)} (re-run the batch)"
         if Decimal(str(self.payment.get("amount"))) != self.verdict.amount:
             return f"amount differs: BILL has {self.payment.get('amount')}"
         if self.payment.get("billId") not in (None, self.verdict.bill_id):
@@ -63,8 +66,13 @@ class Reconciled:
 
 
 def reconcile(expected: dict[str, Verdict], payments: list[dict]) -> list[Reconciled]:
-    """Match the run's transaction numbers (``expected``) with BILL's payments."""
-    by_txn = {p.get("transactionNumber"): p for p in payments}
+    """Match the run's transaction numbers (``expected``) with BILL's payments; where several
+    carry one number (a canceled payment and the one made after it), the live one counts."""
+    by_txn: dict = {}
+    for p in payments:
+        txn = p.get("transactionNumber")
+        if txn not in by_txn or (identity.is_live(p) and not identity.is_live(by_txn[txn])):
+            by_txn[txn] = p
     return [Reconciled(v, txn, by_txn.get(txn)) for txn, v in expected.items()]
 
 

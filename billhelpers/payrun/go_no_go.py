@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from billhelpers.payrun.plan import PlanRow
+from billhelpers.rules import payment_identity as identity
 
 #: What a vendor needs to be paid by check, when it has no bank account for ACH.
 CHECK_FIELDS = ("line1", "city", "zipOrPostalCode", "country")
@@ -94,8 +95,8 @@ def _row_problem(row, bill, vendor, process_date, earliest_for_vendor) -> str | 
         return f"bill differs in BILL: {row.bill_reason}"
     if bill is None or vendor is None:
         return "the bill is not in BILL (create the bills first)"
-    due = Decimal(str(bill.get("dueAmount", 0)))
-    if due <= 0 or bill.get("paymentStatus") in ("PAID", "SCHEDULED"):
+    due = identity.due_amount(bill)
+    if identity.nothing_due(bill):
         return f"already paid or scheduled (paymentStatus {bill.get('paymentStatus')})"
     if row.open_amount > due:
         return f"amount {row.open_amount} is over the bill's dueAmount {due}"

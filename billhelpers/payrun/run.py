@@ -7,8 +7,9 @@ billhelpers.payrun.run
 Why every step starts from BILL's state: a run can stop anywhere (a crash, a lost answer, a
 closed laptop). Each step reads what BILL holds, does only what is still missing, and sends in
 BILL's bulk sizes (vendors 20, bills 100, payments 50; each call all or nothing), so running the
-same file again finishes the job and creates nothing twice. Payments carry a transaction number
-derived from the bill and amount, so a re-run finds a payment BILL already recorded.
+same file again finishes the job and creates nothing twice. Payments carry the transaction number
+of their bill and amount (:mod:`billhelpers.rules.payment_identity`, the same a single payment of
+that bill and amount gets), so a re-run finds a payment BILL already recorded.
 
 Why it keeps what it created instead of listing again: BILL's bulk answers are the created
 objects, so the run adds them to its state and rebuilds the plan locally; the calls a run makes
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import hashlib
 from collections.abc import Callable, Iterator
 
 from billhelpers.payrun.audit import reconcile
@@ -31,16 +31,10 @@ from billhelpers.payrun.go_no_go import Verdict, check_run
 from billhelpers.payrun.plan import PlanRow, build_plan
 from billhelpers.rules import business_days as _bd
 from billhelpers.rules import filters as _filters
+from billhelpers.rules import payment_identity as identity
 
 #: BILL's bulk limits (its "Create multiple vendors/bills" and "Create a bulk payment" pages).
 VENDOR_BATCH, BILL_BATCH, PAYMENT_BATCH = 20, 100, 50
-
-
-def run_transaction_number(organization_id: str, bill_id: str, amount) -> str:
-    """The same bill and amount always give the same number (BILL allows 50 characters), so
-    a re-run's look-up finds the first payment instead of sending a second."""
-    digest = hashlib.sha256(f"{organization_id}|{bill_id}|{amount}".encode()).hexdigest()
-    return "run-" + digest[:32]
 
 
 def batches(items: list, size: int) -> Iterator[list]:
@@ -189,12 +183,11 @@ class PaymentRun:
         a bill it already paid is left out (its ``dueAmount`` here predates that payment), and
         the client looks every transaction number up in BILL before sending either way."""
         go = [v for v in verdicts if v.go]
-        org = self.client.config.organization_id or ""
-        expected = {run_transaction_number(org, v.bill_id, v.amount): v for v in go}
-        items = [
-            {"billId": v.bill_id, "amount": v.amount, "transactionNumber": txn}
-            for txn, v in expected.items()
-        ]
+        items = [{"billId": v.bill_id, "amount": v.amount} for v in go]
+        numbers = identity.number_items(self.client.config.organization_id, items)
+        for item, txn in zip(items, numbers, strict=True):
+            item["transactionNumber"] = txn
+        expected = dict(zip(numbers, go, strict=True))
         known = {b["id"]: b for b in self.bills if b["id"] not in self._paid_since_read}
         for chunk in self._bar(list(batches(items, PAYMENT_BATCH)), "payments"):
             try:
@@ -223,15 +216,15 @@ class PaymentRun:
         """What the run meant against BILL's payments (see ``audit``). BILL's answers to the
         bulk calls are its record of those payments; what no answer showed (a crash, a lost
         answer) is looked up by bill, 100 bills a listing."""
-        found = {t: p for t, p in self.recorded.items() if t in expected}
-        missing = sorted({v.bill_id for t, v in expected.items() if t not in found and v.bill_id})
+        found = [p for t, p in self.recorded.items() if t in expected]
+        seen = {p.get("transactionNumber") for p in found}
+        missing = sorted({v.bill_id for t, v in expected.items() if t not in seen and v.bill_id})
         for chunk in batches(missing, 100):
             flt = _filters.where("billId", "in", chunk, resource="payments")
-            for payment in self.client.payments.list_all(
+            found += self.client.payments.list_all(
                 flt, sort=_filters.sort_by("createdTime", "desc"), progress=False
-            ):
-                found.setdefault(payment.get("transactionNumber"), payment)
-        return reconcile(expected, list(found.values()))
+            )
+        return reconcile(expected, found)
 
     def _bar(self, chunks: list, what: str):
         if not self.progress or len(chunks) < 2:

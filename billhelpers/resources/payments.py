@@ -10,17 +10,19 @@ caller gave none) and is never repeated blindly: after an uncertain outcome (tim
 connection, 5xx, rate limit, expired session) the client looks the transactionNumber up in
 ``GET /v3/payments`` *before* repeating or giving up, and either returns the payment BILL
 recorded or raises saying what happened and whether a retry is safe (see
-:class:`PaymentRecovery`, which the client's one request pipeline applies). Before sending,
-it also refuses a bill whose ``dueAmount`` is already covered.
+:class:`~billhelpers.resources.payment_recovery.PaymentRecovery`, which the client's one
+request pipeline applies). Before sending, it also refuses a bill that has nothing due.
 
-The transactionNumber the client makes is *deterministic* for one intended payment: a hash of
-the organization, bill, vendor, amount, processDate and a payment number (1 unless asked). So
-re-running a cell, or retrying after ``UncertainPaymentError(recorded=None)``, asks BILL for
-that number first and returns the payment already made instead of paying again; a second
-payment of the same bill and amount is a deliberate act (``again=True`` or
-``payment_number=2``). A payment found under a transactionNumber counts only when it is for the
-same bill, vendor and amount and still live (not CANCELED/CANCELLED/VOIDED/FAILED); a caller's
-own transactionNumber that already belongs to another payment is refused before sending.
+The transactionNumber the client makes is *deterministic* for one intended payment (this
+organization paying this bill this amount, the n-th time: see
+:mod:`billhelpers.rules.payment_identity`, the one scheme single payments, bulk payments and
+the payment run share). So re-running a cell, or retrying after
+``UncertainPaymentError(recorded=None)``, asks BILL for that number first and returns the
+payment already made instead of paying again; a second payment of the same bill and amount is a
+deliberate act (``again=True`` or ``payment_number=2``). A payment found under a
+transactionNumber counts only when it is for the same bill, vendor and amount and still live
+(``payment_identity.is_live``: only canceled or voided payments are not); a caller's own
+transactionNumber that already belongs to another payment is refused before sending.
 
 After an uncertain outcome (the POST reached BILL, no answer came back, and the look-up found
 nothing *yet*), the client remembers that transactionNumber with the time: the same intent is
@@ -35,52 +37,27 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import time
 from decimal import Decimal
 
 from billhelpers.exceptions import (
     AlreadyPaidError,
-    BillError,
-    ConnectionProblem,
     InputError,
-    ServerError,
     UncertainPaymentError,
     ValidationError,
 )
-from billhelpers.http import paging, retry
+from billhelpers.http import paging
 from billhelpers.http.response import ApiResponse
 from billhelpers.resources.base import Resource, _id
+from billhelpers.resources.payment_recovery import PaymentRecovery
 from billhelpers.rules import checks
 from billhelpers.rules import filters as _filters
+from billhelpers.rules import payment_identity as identity
 
 #: BILL's page on bulk payments: at most 50 bills per request.
 BULK_MAX = 50
 #: How many recent pages the look-up scans (newest first) before concluding "not recorded".
 LOOKUP_PAGES = 20
-
-
-def intended_transaction_number(org_id: str | None, item: dict, payment_number=1) -> str:
-    """The same ``bh-`` + 24 hex digits for the same intended payment: organization, bill,
-    vendor, amount (in cents), processDate and ``payment_number`` (1 for the first payment of
-    that bill and amount; a bulk item adds its position)."""
-    amount = Decimal(str(item.get("amount"))).quantize(Decimal("0.01"))
-    parts = [
-        org_id or "",
-        str(item.get("billId") or ""),
-        str(item.get("vendorId") or ""),
-        str(amount),
-        str(item.get("processDate") or ""),
-        str(payment_number),
-    ]
-    return "bh-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
-
-
-#: Statuses of a payment that does not (or no longer) pay its bill: BILL's ``singleStatus``
-#: CANCELED/VOIDED, ``status`` CANCELLED/VOID, and anything FAILED (findings.md section 4).
-DEAD_STATUSES = frozenset(
-    {"CANCELED", "CANCELLED", "VOIDED", "VOID", "VOID_PENDING", "FAILED", "FUNDING_FAILED_VOIDED"}
-)
 #: How many payment numbers ``again=True`` tries before giving up (a loop guard).
 MAX_PAYMENT_NUMBER = 100
 
@@ -89,34 +66,6 @@ def _now() -> float:
     """The clock the in-flight holds are measured on (monotonic: a changed wall clock cannot
     shorten a hold); a function so that tests can move it."""
     return time.monotonic()
-
-
-def is_live(payment: dict) -> bool:
-    """Whether ``payment`` still pays its bill (not canceled, voided or failed)."""
-    for key in ("status", "singleStatus", "disbursementStatus"):
-        value = str(payment.get(key) or "").upper()
-        if value in DEAD_STATUSES or "FAILED" in value:
-            return False
-    return True
-
-
-def matches(payment: dict, item: dict) -> bool:
-    """Whether ``payment`` (a row from BILL) is the payment ``item`` asked for: same amount,
-    same bill (top-level or in ``billPayments``) and, when both name one, the same vendor."""
-    try:
-        if Decimal(str(payment.get("amount"))) != Decimal(str(item.get("amount"))):
-            return False
-    except ArithmeticError:
-        return False
-    bill = item.get("billId")
-    if bill:
-        bills = {payment.get("billId")} | {
-            bp.get("billId") for bp in payment.get("billPayments") or [] if isinstance(bp, dict)
-        }
-        if bill not in bills:
-            return False
-    vendor, theirs = item.get("vendorId"), payment.get("vendorId")
-    return not (vendor and theirs and vendor != theirs)
 
 
 class Payments(Resource):
@@ -191,9 +140,9 @@ class Payments(Resource):
         org = self.client.config.organization_id
         number = payment_number or 1
         while number <= MAX_PAYMENT_NUMBER:
-            txn = intended_transaction_number(org, body, number)
+            txn = identity.transaction_number_for(org, body, number)
             rows = self._find_all(txn)
-            live = [p for p in rows if is_live(p) and matches(p, body)]
+            live = [p for p in rows if identity.is_live(p) and identity.matches(p, body)]
             if live and not again:
                 return self._recovered(
                     live[:1],
@@ -201,7 +150,7 @@ class Payments(Resource):
                     "bill this amount, from an earlier run; to pay it once more on purpose, "
                     "call payments.create(body, again=True)",
                 )
-            if not live and all(matches(p, body) for p in rows):
+            if not live and all(identity.matches(p, body) for p in rows):
                 body["transactionNumber"] = txn
                 return None
             number += 1
@@ -216,7 +165,7 @@ class Payments(Resource):
         already made under it (returned, nothing sent) if it names this one and is live."""
         txn = str(body["transactionNumber"])
         rows = self._find_all(txn)
-        others = [p for p in rows if not matches(p, body)]
+        others = [p for p in rows if not identity.matches(p, body)]
         if others:
             other = others[0]
             raise InputError(
@@ -226,7 +175,7 @@ class Payments(Resource):
                 hint="leave transactionNumber out (the kit makes one per intended payment) "
                 "or use a new one",
             )
-        live = [p for p in rows if is_live(p)]
+        live = [p for p in rows if identity.is_live(p)]
         if live:
             return self._recovered(
                 live[:1],
@@ -266,15 +215,14 @@ class Payments(Resource):
         body = copy.deepcopy(body)
         if body.get("processDate") is not None:
             body["processDate"] = checks.check_process_date(body["processDate"], "processDate")
-        items = []
+        items = [
+            checks.check_payment(item, today=None, item=f"payments[{i}].", shared=body)
+            for i, item in enumerate(body["payments"])
+        ]
         org = self.client.config.organization_id
-        for i, item in enumerate(body["payments"]):
-            item = checks.check_payment(item, today=None, item=f"payments[{i}].", shared=body)
-            if item.get("transactionNumber") is None:
-                item["transactionNumber"] = intended_transaction_number(
-                    org, _with_shared(item, body), f"bulk-{i}"
-                )
-            items.append(item)
+        numbers = identity.number_items(org, [identity.bulk_item(i, body) for i in items])
+        for item, txn in zip(items, numbers, strict=True):
+            item["transactionNumber"] = item.get("transactionNumber", txn)
         body["payments"] = items
         today = self.client.today()  # asked once every item's shape is known good
         for field, day in _process_dates(body):
@@ -283,21 +231,14 @@ class Payments(Resource):
         looked_at = _now()
         found = self._find_for_items(items)
         made = [
-            next(
-                (
-                    p
-                    for p in found[str(i["transactionNumber"])]
-                    if is_live(p) and matches(p, _with_shared(i, body))
-                ),
-                None,
-            )
+            identity.live_match(found[str(i["transactionNumber"])], identity.bulk_item(i, body))
             for i in items
         ]
         for i, item in enumerate(items):
             others = [
                 p
                 for p in found[str(item["transactionNumber"])]
-                if not matches(p, _with_shared(item, body))
+                if not identity.matches(p, identity.bulk_item(item, body))
             ]
             if others:
                 raise InputError(
@@ -333,18 +274,18 @@ class Payments(Resource):
         Where the filter is refused (HTTP 400), it scans without it.
         """
         rows = self._find_all(transaction_number)
-        live = [p for p in rows if is_live(p)]
+        live = [p for p in rows if identity.is_live(p)]
         return (live or rows or [None])[0]
 
     def _find_all(self, transaction_number: str) -> list[dict]:
         """Every payment recorded under ``transaction_number``, newest first (see :meth:`find`)."""
         wanted = str(transaction_number)
         if '"' in wanted:  # cannot be written in a filter: scan without one
-            return self._scan(wanted, None)
+            return self._scan_many({wanted}, None)
         try:
-            return self._scan(wanted, f'transactionNumber:eq:"{wanted}"')
+            return self._scan_many({wanted}, f'transactionNumber:eq:"{wanted}"')
         except ValidationError:
-            return self._scan(wanted, None)
+            return self._scan_many({wanted}, None)
 
     def _find_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
         """transactionNumber → the payments recorded under it, for every bulk item, from ONE
@@ -369,10 +310,7 @@ class Payments(Resource):
     def _find_match(self, transaction_number: str, item: dict) -> dict | None:
         """The live payment under ``transaction_number`` that is the one ``item`` asked for."""
         rows = self._find_all(transaction_number)
-        return next((p for p in rows if is_live(p) and matches(p, item)), None)
-
-    def _scan(self, wanted: str, filters: str | None) -> list[dict]:
-        return self._scan_many({wanted}, filters)
+        return identity.live_match(rows, item)
 
     def _scan_many(self, wanted: set[str], filters: str | None) -> list[dict]:
         def fetch(*, max, page):
@@ -415,7 +353,7 @@ class Payments(Resource):
             for i in indexes:
                 self._check_bill(items[i], bill)
             total = sum((items[i]["amount"] for i in indexes), Decimal(0))
-            due = _due(bill)
+            due = identity.due_amount(bill)
             if total > due:
                 which = ", ".join(f"payments[{i}]" for i in indexes)
                 raise InputError(
@@ -427,8 +365,8 @@ class Payments(Resource):
     def _check_bill(self, body: dict, bill: dict | None = None) -> dict:
         if bill is None:
             bill = self.client.bills.get(body["billId"]).data or {}
-        due = _due(bill)
-        if due <= 0 or bill.get("paymentStatus") == "PAID":
+        due = identity.due_amount(bill)
+        if identity.nothing_due(bill):
             raise AlreadyPaidError(
                 f"bill {body['billId']} has nothing left to pay (dueAmount {due}, paymentStatus "
                 f"{bill.get('paymentStatus')})",
@@ -499,154 +437,6 @@ class Payments(Resource):
             path=path,
             body=body,
         )
-
-
-class PaymentRecovery:
-    """The pipeline's :class:`~billhelpers.http.retry.Recovery` for a payment POST: after any
-    failure
-    that might hide a recorded payment, look its transactionNumber(s) up *before* the call is
-    repeated or the error raised, so neither the client nor a re-run cell can pay twice.
-
-    Found: that payment is the answer. Not found after BILL refused the call unprocessed (rate
-    limit, expired session): the pipeline may repeat it. Not found after a 5xx or a lost
-    answer: the error says whether a retry is safe; a read timeout, dropped connection or
-    gateway 502/504 means BILL may still be processing it (real BILL promises nothing).
-    """
-
-    def __init__(self, payments: Payments, path: str, body: dict, txns: list[str]):
-        self.payments, self.path, self.body, self.txns = payments, path, body, txns
-        #: For messages (``a, b``) and for ``err.transaction_number`` (``a`` or ``a,b``).
-        self.listed, self.number = ", ".join(txns), ",".join(txns)
-
-    def look_up(self, err: BillError) -> ApiResponse | None:
-        if isinstance(err, ConnectionProblem) and not err.sent:
-            return None  # it never left: there is nothing to look up
-        return self._find_all(_describe(err), err)
-
-    def give_up(self, err: BillError) -> BillError:
-        if retry.rate_limited(err):
-            err.transaction_number = self.number
-            err.body = self.body
-            err.hint = (
-                f"{err.hint} Nothing was paid: BILL has no payment with "
-                f"transactionNumber {self.listed}. To pay, send err.body again "
-                "later (it keeps that transactionNumber), not a new body."
-            )
-        elif isinstance(err, ConnectionProblem | ServerError):
-            return self._not_recorded(_describe(err), err)
-        return err
-
-    def _not_recorded(self, what, err) -> UncertainPaymentError:
-        """The error for a payment POST whose look-up found nothing."""
-        if _may_still_be_processing(err):
-            finds = " and ".join(f"client.payments.find({t!r})" for t in self.txns)
-            return UncertainPaymentError(
-                f"POST {self.path}: {what}. The request reached BILL, which may still be "
-                f"processing it: BILL has no payment with transactionNumber {self.listed} yet, "
-                "but that is not proof it will not be paid. Do NOT retry now: call "
-                f"{finds} again in a moment, and resend err.body (the same transactionNumber) "
-                "only if it still finds nothing once the request cannot be in flight any more "
-                f"({self.payments.client.config.total_timeout:g} s after it was sent: the "
-                "client refuses to send it again before then).",
-                transaction_number=self.number,
-                recorded=None,
-                path=self.path,
-                body=self.body,
-            )
-        if isinstance(err, ConnectionProblem) and not err.sent:
-            why = "the request never reached BILL"
-        else:
-            why = f"BILL has no payment with transactionNumber {self.listed}"
-        return UncertainPaymentError(
-            f"POST {self.path}: {what}. {why[0].upper()}{why[1:]}, so nothing was paid: it is "
-            "safe to retry with the same body (err.body keeps the transactionNumber).",
-            transaction_number=self.number,
-            recorded=False,
-            path=self.path,
-            body=self.body,
-        )
-
-    def _find_all(self, what, cause) -> ApiResponse | None:
-        """The payment(s) BILL recorded under ``self.txns`` (recovered), ``None`` when none is, or
-        ``UncertainPaymentError`` when the look-up fails or finds part of a bulk payment."""
-        try:
-            if self.path.endswith("/bulk"):
-                rows = self.payments._find_for_items(self.body["payments"])
-                found = [
-                    next(
-                        (
-                            p
-                            for p in rows[str(i["transactionNumber"])]
-                            if is_live(p) and matches(p, _with_shared(i, self.body))
-                        ),
-                        None,
-                    )
-                    for i in self.body["payments"]
-                ]
-            else:
-                found = [self.payments._find_match(self.txns[0], self.body)]
-        except BillError as err:
-            raise UncertainPaymentError(
-                f"POST {self.path}: {what}, and looking up transactionNumber {self.listed} "
-                f"failed too ({err}). The payment may or may not exist: do NOT retry until "
-                f"client.payments.find({self.txns[0]!r}) returns None.",
-                transaction_number=self.number,
-                recorded=None,
-                path=self.path,
-                body=self.body,
-            ) from (cause or err)
-        if all(found):
-            return self._recovered(found, what)
-        if any(found):
-            missing = [t for t, f in zip(self.txns, found, strict=True) if not f]
-            raise UncertainPaymentError(
-                f"POST {self.path}: {what}; BILL recorded only part of the bulk payment (missing "
-                f"transactionNumbers: {', '.join(missing)}). Check the bills before paying again.",
-                transaction_number=self.number,
-                recorded=None,
-                path=self.path,
-                body=self.body,
-            )
-        return None
-
-    def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
-        return self.payments._recovered(payments, what)
-
-
-def _with_shared(item: dict, body: dict) -> dict:
-    """A bulk item with the top-level fields it shares (vendorId, processDate) filled in."""
-    if item is body:
-        return item
-    return {**{k: body[k] for k in ("vendorId", "processDate") if k in body}, **item}
-
-
-def _due(bill: dict) -> Decimal:
-    return Decimal(str(bill.get("dueAmount", bill.get("amount", 0))))
-
-
-#: Gateway answers (bad gateway, gateway timeout): the gateway gave up, not necessarily the
-#: server behind it, which may still be processing the request.
-GATEWAY_STATUSES = frozenset({502, 504})
-
-
-def _may_still_be_processing(err: BillError) -> bool:
-    """True when the request reached BILL (or may have) and no answer from BILL's server came
-    back, so the payment may be recorded after the look-up."""
-    if isinstance(err, ConnectionProblem):
-        return err.sent
-    return isinstance(err, ServerError) and err.http_status in GATEWAY_STATUSES
-
-
-def _describe(err: BillError) -> str:
-    if retry.session_expired(err):
-        return f"the session had expired ({err.code})"
-    if retry.rate_limited(err):
-        return f"BILL answered {err.code or err.http_status} (rate limit)"
-    if isinstance(err, ServerError):
-        return f"BILL answered HTTP {err.http_status} {err.code or ''}".rstrip()
-    if isinstance(err, ConnectionProblem) and not err.sent:
-        return "the connection to BILL could not be opened"
-    return "the answer never arrived (timeout or dropped connection)"
 
 
 def _process_dates(body: dict):
