@@ -35,9 +35,9 @@ def test_a_reversed_import_breaks_a_contract(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     checks = tmp_path / "billhelpers" / "rules" / "money.py"
     checks.write_text(checks.read_text() + "\nfrom billhelpers.client import Client  # planted\n")
-    emulator = tmp_path / "bill_emulator" / "store.py"
+    emulator = tmp_path / "bill_emulator" / "store" / "base.py"
     emulator.write_text(emulator.read_text() + "\nimport billhelpers  # planted\n")
     result = _lint(tmp_path)
     assert result.returncode != 0
     assert "billhelpers.rules.money -> billhelpers.client" in result.stdout
-    assert "bill_emulator.store -> billhelpers" in result.stdout
+    assert "bill_emulator.store.base -> billhelpers" in result.stdout

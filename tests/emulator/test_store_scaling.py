@@ -15,6 +15,7 @@ from emulator_helpers import bill_body, payment_body, vendor_body
 from bill_emulator import seed, store
 from bill_emulator.backend import EmulatorBackend, listing
 from bill_emulator.backend.errors import ValidationFailed
+from bill_emulator.store import schema
 
 ORG = seed.ORGANIZATION_ID
 
@@ -286,7 +287,7 @@ def test_a_schema_1_data_dir_gains_the_indexes(backend, caller, tmp_path):
     names = raw.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%json_extract%'"
     ).fetchall()
-    assert len(names) == sum(len(indexes) for indexes in store._INDEXED.values())
+    assert len(names) == sum(len(indexes) for indexes in schema._INDEXED.values())
     for (name,) in names:  # back to a schema-1 database
         raw.execute(f'DROP INDEX "{name}"')
     raw.execute("UPDATE control SET schema_version = 1")
