@@ -109,24 +109,19 @@ class BanksMixin(BackendBase):
         return {"verified": verified}
 
     def list_bank_users(self, caller: Caller, params: dict[str, list[str]]) -> dict:
-        """``GET /v3/funding-accounts/banks/users``: ``max`` and ``currentUser`` (one page)."""
-        unknown = sorted(set(params) - {"max", "currentUser"})
-        if unknown:
-            raise MalformedRequest(f"{unknown[0]}: unknown parameter")
-        limit = 20
-        if "max" in params:
-            raw = params["max"][-1]
-            if not raw.isdigit() or not 1 <= int(raw) <= 100:
-                raise ValidationFailed("max", "must be a whole number from 1 to 100")
-            limit = int(raw)
-        current = params.get("currentUser", ["false"])[-1]
-        if current not in ("true", "false"):
+        """``GET /v3/funding-accounts/banks/users``: BILL's collection lists ``max``, ``sort``,
+        ``filters``, ``page`` (read as for every list) and ``currentUser`` (this user's only)."""
+        params = dict(params)
+        current = params.pop("currentUser", ["false"])
+        if len(current) > 1:
+            raise MalformedRequest("currentUser: give it once")
+        if current[0] not in ("true", "false"):
             raise ValidationFailed("currentUser", "must be true or false")
-        conditions = [("$.userId", "eq", caller.user_id)] if current == "true" else []
-        rows = self.store.list_objects(
-            "bankUser", caller.org_id, conditions=conditions, sort=[], limit=limit, offset=0
-        )
-        return {"results": [public(row) for row in rows]}
+        if current[0] == "true":
+            mine = f'userId:eq:"{caller.user_id}"'
+            given = params.get("filters", [""])
+            params["filters"] = [f"{given[0]},{mine}" if given[0] else mine, *given[1:]]
+        return self._list("bankUser", caller, params)
 
     def nominate_bank_user(self, caller: Caller, body: object) -> dict:
         """Step 3: the user becomes ``NOMINATED`` for the (``VERIFIED``) account."""

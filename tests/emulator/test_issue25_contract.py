@@ -1,0 +1,84 @@
+"""The contract differences issue 25 found against BILL's own material (its v3 collection and
+developer.bill.com), each checked where the emulator now follows BILL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from emulator_helpers import error_of
+
+from bill_emulator.backend.errors import ValidationFailed
+
+# -- MFA: no backup phone since 2026-04-03 (changelog "MFA API changes") -------------------------
+
+
+@pytest.mark.parametrize("value", [True, "true"])
+def test_a_challenge_to_the_backup_phone_is_refused(backend, caller, value):
+    with pytest.raises(ValidationFailed) as err:
+        backend.mfa_challenge(caller, {"useBackup": value})
+    assert err.value.http_status == 400
+    assert err.value.message.startswith("useBackup:")
+    assert backend.outbox() == []  # nothing was texted
+
+
+@pytest.mark.parametrize("body", [{}, {"useBackup": False}, {"useBackup": "false"}])
+def test_a_challenge_to_the_primary_phone_is_taken(backend, caller, body):
+    assert backend.mfa_challenge(caller, body)["challengeId"]
+
+
+def test_a_backup_challenge_over_http_is_a_400(signed_in):
+    status, code, message = error_of(signed_in.post("/v3/mfa/challenge", {"useBackup": True}))
+    assert (status, code) == (400, "BDC_1000")
+    assert message.startswith("useBackup:")
+
+
+# -- list parameters BILL's collection lists ("Get list of bank account users", "... accounts") --
+
+
+def _second_bank_user(backend, trusted) -> str:
+    """A second bank account user of the demo user: a new account, verified and nominated."""
+    body = {"nameOnAccount": "Demo", "accountNumber": "12345678", "routingNumber": "011000015"}
+    bank_id = backend.create_bank(trusted, body)["id"]
+    deposit = {"depositAmount": Decimal("0.50")}
+    assert backend.verify_bank(trusted, bank_id, deposit) == {"verified": True}
+    backend.nominate_bank_user(trusted, {"bankAccountId": bank_id, "userId": trusted.user_id})
+    return bank_id
+
+
+def test_bank_account_users_take_sort_filters_and_page(backend, trusted):
+    bank_id = _second_bank_user(backend, trusted)
+    everyone = backend.list_bank_users(trusted, {})["results"]
+    assert len(everyone) == 2
+    first = backend.list_bank_users(trusted, {"max": ["1"], "sort": ["bankAccountId:desc"]})
+    assert first["results"][0]["bankAccountId"] == bank_id and "nextPage" in first
+    params = {"max": ["1"], "sort": ["bankAccountId:desc"], "page": [first["nextPage"]]}
+    second = backend.list_bank_users(trusted, params)
+    assert second["results"][0]["bankAccountId"] == "bac01DEMOVERIFIED001"
+    assert "nextPage" not in second and "prevPage" in second
+    wanted = everyone[0]["id"]
+    only = backend.list_bank_users(trusted, {"filters": [f'id:eq:"{wanted}"']})["results"]
+    assert [u["id"] for u in only] == [wanted]
+    nominated = {"filters": ['verificationStatus:eq:"NOMINATED"'], "currentUser": ["true"]}
+    assert [u["bankAccountId"] for u in backend.list_bank_users(trusted, nominated)["results"]] == [
+        bank_id
+    ]
+    assert len(backend.list_bank_users(trusted, {"sort": ["archived"]})["results"]) == 2
+
+
+def test_bank_account_users_over_http_take_bills_example_parameters(signed_in):
+    users = signed_in.get("/v3/funding-accounts/banks/users").json()["results"]
+    query = {"max": "10", "sort": "archived", "filters": f"id:eq:{users[0]['id']}"}
+    resp = signed_in.get("/v3/funding-accounts/banks/users", currentUser="false", **query)
+    assert resp.status_code == 200, resp.text
+    assert [u["id"] for u in resp.json()["results"]] == [users[0]["id"]]
+    status, code, _ = error_of(signed_in.get("/v3/funding-accounts/banks/users", filter="x"))
+    assert (status, code) == (400, "BDC_1001")  # a misspelt parameter is still refused
+
+
+def test_banks_take_the_bank_account_id_filter_of_bills_example(signed_in):
+    resp = signed_in.get(
+        "/v3/funding-accounts/banks", filters='bankAccountId:eq:"bac01DEMOVERIFIED001"'
+    )
+    assert resp.status_code == 200, resp.text
+    assert [b["id"] for b in resp.json()["results"]] == ["bac01DEMOVERIFIED001"]
