@@ -104,6 +104,16 @@ class WebhooksMixin(BackendBase):
     #: Set by the delivery thread: called when an event may be due (a new one, a clock move).
     wake_delivery = None
 
+    def events_authenticate(self, dev_key: str | None, session_id: str | None) -> Caller:
+        """The connect-events API's header checks: BILL's "webhook API error responses" page
+        answers a *missing* ``devKey`` or ``sessionId`` with 400 and an *invalid* one with 401
+        (the ``/v3`` API answers both with 401). The 400's code is the kit's (``BDC_1000``, as
+        for a missing ``X-Idempotent-Key``)."""
+        for header, value in (("devKey", dev_key), ("sessionId", session_id)):
+            if not value:
+                raise ValidationFailed(header, "header is required on the connect-events API")
+        return self.authenticate(dev_key, session_id)
+
     # -- catalog and subscriptions --------------------------------------------------------------
 
     def event_catalog(self, caller: Caller) -> list[dict]:

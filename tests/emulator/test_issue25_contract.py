@@ -82,3 +82,36 @@ def test_banks_take_the_bank_account_id_filter_of_bills_example(signed_in):
     )
     assert resp.status_code == 200, resp.text
     assert [b["id"] for b in resp.json()["results"]] == ["bac01DEMOVERIFIED001"]
+
+
+# -- connect-events: a missing header is 400, an invalid one 401 (webhook API error responses) --
+
+EVENTS = "/connect-events/v3"
+
+
+@pytest.mark.parametrize("missing", ["devKey", "sessionId"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/events/catalog"), ("GET", "/subscriptions"), ("POST", "/subscriptions")],
+)
+def test_a_missing_header_on_the_events_api_is_a_400(signed_in, missing, method, path):
+    headers = {k: v for k, v in signed_in.headers().items() if k != missing}
+    resp = signed_in.http.request(
+        method, signed_in.url + EVENTS + path, headers=headers, timeout=10
+    )
+    status, code, message = error_of(resp)
+    assert (status, code) == (400, "BDC_1000")
+    assert message.startswith(f"{missing}: ")
+
+
+@pytest.mark.parametrize(("header", "code"), [("devKey", "BDC_1102"), ("sessionId", "BDC_1109")])
+def test_an_invalid_header_on_the_events_api_is_a_401(signed_in, header, code):
+    headers = {**signed_in.headers(), header: "x" * 34}
+    resp = signed_in.http.get(
+        signed_in.url + EVENTS + "/events/catalog", headers=headers, timeout=10
+    )
+    assert error_of(resp)[:2] == (401, code)
+
+
+def test_a_missing_session_on_the_v3_api_stays_a_401(api):
+    assert error_of(api.get("/v3/vendors"))[:2] == (401, "BDC_1109")  # S9: BILL's /v3 API
