@@ -9,9 +9,10 @@ Why events are rows and delivery is elsewhere: the backend knows nothing of HTTP
 only records, inside its own transaction, the exact bytes to send (so nothing is announced that
 was rolled back). :mod:`bill_emulator.delivery` sends them from a background thread, signs them
 (HMAC-SHA256 of those bytes with the subscription's key, base64, ``x-bill-sha-signature``) and
-reports each attempt back here: a 200 ends it; otherwise the event is retried after 2, 4, 8 and
-16 s of the emulator's clock (BILL's documented back-off), and after the last failed attempt the
-subscription is disabled (``status.enabled=false``) and sends nothing until it is enabled again.
+reports each attempt back here: a 200 ends it; otherwise the event is resent five times, after 2,
+4, 8, 16 and 32 s of the emulator's clock (BILL's notification rules: exponential back-off, five
+resends), and after the last failed attempt the subscription is disabled
+(``status.enabled=false``) and sends nothing until it is enabled again.
 
 Emulator differences (see ``docs/api-fidelity.md``): BILL serves these paths on a separate base
 (``https://gateway.stage.bill.com/connect-events``); the emulator serves them on its own port at
@@ -26,6 +27,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import threading
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -61,8 +63,9 @@ NOUNS = {"vendor": "vendor", "bill": "bill", "bank": "bank-account", "payment": 
 MAX_SUBSCRIPTIONS = 10  # per organization (BILL changelog 2026-04-30)
 NAME_MAX = 255
 IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000
-#: Attempts per event: the first and four retries after 2, 4, 8 and 16 s.
-MAX_ATTEMPTS = 5
+#: Attempts per event: the first and five resends (BILL's notification rules: "after resending a
+#: notification five times"), after 2, 4, 8, 16 and 32 s.
+MAX_ATTEMPTS = 6
 #: How long one claimed event is held by a delivery thread, on real time (not the emulator's
 #: clock, which a request may move during a delivery).
 LEASE_MS = 30_000
@@ -94,6 +97,29 @@ def _uuid4(key: str | None) -> str:
     if parsed is None or parsed.version != 4:
         raise ValidationFailed("X-Idempotent-Key", "must be a UUID4, e.g. str(uuid.uuid4())")
     return str(parsed)
+
+
+class IdempotentKeyInUse(EmulatorError):
+    """A second request with the ``X-Idempotent-Key`` of a request still running: HTTP 429
+    (BILL's webhook API rules). The code and message are the kit's."""
+
+    code = "BDC_1000"
+    http_status = 429
+    category = "REQUEST"
+
+    def __init__(self) -> None:
+        self.params = [{"name": "X-Idempotent-Key"}]
+        super().__init__(
+            "X-Idempotent-Key: a request with this key is still running; send it again when "
+            "that one has answered (its answer is then repeated)"
+        )
+
+
+#: Keys of requests still running in this process: ``(data file, org_id, op, key)``. (Two server
+#: processes on one data folder do not see each other's: the second then waits for the write
+#: lock and repeats the first answer.)
+_RUNNING: set[tuple[str, str, str, str]] = set()
+_RUNNING_LOCK = threading.Lock()
 
 
 def _hash(body: object) -> str:
@@ -210,9 +236,23 @@ class WebhooksMixin(BackendBase):
 
     def _idempotent(self, caller: Caller, op: str, key: str | None, body: object, make):
         """BILL's rule: a repeat of a key within 24 h returns the first (successful) answer; the
-        same key with another body is refused. Failed first answers are not kept (assumed)."""
+        same key with another body is refused; the same key while the first request still runs
+        is 429 (checked before the write lock, which would otherwise queue it behind the first).
+        Failed first answers are not kept (assumed)."""
         key = _uuid4(key)
         body_hash = _hash(body)
+        running = (str(self.store.path), caller.org_id, op, key)
+        with _RUNNING_LOCK:
+            if running in _RUNNING:
+                raise IdempotentKeyInUse()
+            _RUNNING.add(running)
+        try:
+            return self._idempotent_once(caller, op, key, body_hash, make)
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(running)
+
+    def _idempotent_once(self, caller: Caller, op: str, key: str, body_hash: str, make):
         now = self.clock.now_ms()
         with self.store.write():
             seen = self.store.idempotent_answer(caller.org_id, op, key, now - IDEMPOTENCY_TTL_MS)

@@ -3,12 +3,14 @@ developer.bill.com), each checked where the emulator now follows BILL."""
 
 from __future__ import annotations
 
+import threading
+import uuid
 from decimal import Decimal
 
 import pytest
-from emulator_helpers import error_of
+from emulator_helpers import error_of, vendor_body
 
-from bill_emulator.backend.errors import ValidationFailed
+from bill_emulator.backend.errors import EmulatorError, ValidationFailed
 
 # -- MFA: no backup phone since 2026-04-03 (changelog "MFA API changes") -------------------------
 
@@ -115,3 +117,62 @@ def test_an_invalid_header_on_the_events_api_is_a_401(signed_in, header, code):
 
 def test_a_missing_session_on_the_v3_api_stays_a_401(api):
     assert error_of(api.get("/v3/vendors"))[:2] == (401, "BDC_1109")  # S9: BILL's /v3 API
+
+
+# -- webhook rules: five resends; a key whose first request still runs is 429 ---------------------
+
+
+def _subscribe(backend, caller, key=None, name="hook"):
+    body = {
+        "name": name,
+        "status": {"enabled": True},
+        "notificationUrl": "http://127.0.0.1:9/hook",
+        "events": [{"type": "vendor.created", "version": "1"}],
+    }
+    return backend.create_subscription(caller, body, key or str(uuid.uuid4()))
+
+
+def test_a_failed_notification_is_resent_five_times_then_the_subscription_stops(backend, caller):
+    sub = _subscribe(backend, caller)
+    backend.create_vendor(caller, vendor_body())
+    waits = []
+    for attempt in range(1, 7):
+        (event,) = backend.claim_deliveries("test")
+        backend.delivery_result(event, 500)
+        enabled = backend.get_subscription(caller, sub["id"])["status"]["enabled"]
+        assert enabled is (attempt < 6), attempt  # the first attempt and five resends
+        row = backend.store.event(sub["id"], event["id"])
+        if row["next_ms"] is not None:
+            waits.append((row["next_ms"] - backend.clock.now_ms()) // 1000)
+            with backend.store.write():
+                backend.clock.advance(waits[-1])
+    assert waits == [2, 4, 8, 16, 32]  # exponential back-off
+    assert backend.claim_deliveries("test") == []
+
+
+def test_a_key_whose_first_request_still_runs_is_429(backend, caller, monkeypatch):
+    key = str(uuid.uuid4())
+    started, finish = threading.Event(), threading.Event()
+    check = backend._check_subscription
+
+    def slow_check(body, *, partial):
+        started.set()
+        assert finish.wait(10)
+        return check(body, partial=partial)
+
+    monkeypatch.setattr(backend, "_check_subscription", slow_check)
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(_subscribe(backend, caller, key)))
+    first.start()
+    try:
+        assert started.wait(10)
+        with pytest.raises(EmulatorError) as err:
+            _subscribe(backend, caller, key)
+        assert (err.value.http_status, err.value.code) == (429, "BDC_1000")
+        assert err.value.message.startswith("X-Idempotent-Key:")
+    finally:
+        finish.set()
+        first.join(10)
+    monkeypatch.setattr(backend, "_check_subscription", check)
+    assert _subscribe(backend, caller, key) == answers[0]  # once answered: the first answer
+    assert len(backend.list_subscriptions(caller, {})["results"]) == 1
