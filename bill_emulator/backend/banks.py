@@ -99,13 +99,17 @@ class BanksMixin(BackendBase):
             if bank.get("createdBy") not in (None, caller.user_id):
                 raise InvalidState(f"Only the user who added bank account {bank_id} can verify it.")
             verified = cents == SANDBOX_DEPOSIT_CENTS
+            status = bank["status"]
             if verified:
                 bank["status"] = "VERIFIED"
             else:
                 bank["_wrongDeposits"] = bank.get("_wrongDeposits", 0) + 1
                 if bank["_wrongDeposits"] >= VERIFY_TRIES:
                     bank["status"] = "INVALID"
-            self._save(bank)
+            if bank["status"] != status:
+                self._save(bank)  # a status change: bank-account.updated
+            else:  # only the count of wrong amounts: no field BILL shows changed, no event
+                self.store.update_object(bank["id"], bank)
         return {"verified": verified}
 
     def list_bank_users(self, caller: Caller, params: dict[str, list[str]]) -> dict:

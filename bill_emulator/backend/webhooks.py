@@ -58,6 +58,9 @@ EVENT_TYPES = (
     "bank-account.updated",
 )
 VERSIONS = ("1",)
+#: What a ``bank-account.updated`` notification carries (BILL's "bank account notification
+#: payloads" page; a ``bank-account.created`` one carries the whole account).
+BANK_UPDATED_FIELDS = ("id", "archived", "status", "updatedTime")
 #: The entity key of each object kind in a notification (BILL's docs show ``bank-account``).
 NOUNS = {"vendor": "vendor", "bill": "bill", "bank": "bank-account", "payment": "payment"}
 MAX_SUBSCRIPTIONS = 10  # per organization (BILL changelog 2026-04-30)
@@ -429,6 +432,12 @@ class WebhooksMixin(BackendBase):
             verb = "updated"  # BILL's catalog has payment.updated for every status change
         elif noun == "bank-account" and verb not in ("created", "updated"):
             verb = "updated"
+        if noun == "bank-account" and verb == "updated":
+            # BILL's bank account payloads page: an update carries the account's id, the fields
+            # that trigger it (archived, status) and updatedTime, not the whole account
+            entity = {key: doc.get(key) for key in BANK_UPDATED_FIELDS}
+            self._emit(org_id, "bank-account.updated", noun, entity, raw=True)
+            return
         self._emit(org_id, f"{noun}.{verb}", noun, doc)
 
     def _payment_failed(self, caller: Caller, body: object, err: EmulatorError) -> None:

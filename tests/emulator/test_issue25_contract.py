@@ -3,6 +3,7 @@ developer.bill.com), each checked where the emulator now follows BILL."""
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from decimal import Decimal
@@ -176,3 +177,36 @@ def test_a_key_whose_first_request_still_runs_is_429(backend, caller, monkeypatc
     monkeypatch.setattr(backend, "_check_subscription", check)
     assert _subscribe(backend, caller, key) == answers[0]  # once answered: the first answer
     assert len(backend.list_subscriptions(caller, {})["results"]) == 1
+
+
+# -- bank-account.updated carries id, archived, status, updatedTime (bank account payloads page) --
+
+
+def test_a_bank_account_update_notification_carries_what_changed(backend, trusted):
+    body = {
+        "name": "banks",
+        "status": {"enabled": True},
+        "notificationUrl": "http://127.0.0.1:9/hook",
+        "events": [
+            {"type": "bank-account.created", "version": "1"},
+            {"type": "bank-account.updated", "version": "1"},
+        ],
+    }
+    sub = backend.create_subscription(trusted, body, str(uuid.uuid4()))
+    new = {"nameOnAccount": "Demo", "accountNumber": "12345678", "routingNumber": "011000015"}
+    bank = backend.create_bank(trusted, new)
+    wrong = {"depositAmount": Decimal("0.51")}
+    assert backend.verify_bank(trusted, bank["id"], wrong) == {"verified": False}
+    deposit = {"depositAmount": Decimal("0.50")}
+    assert backend.verify_bank(trusted, bank["id"], deposit) == {"verified": True}
+    events = backend.list_events(trusted, sub["id"], {})["results"]
+    assert [e["type"] for e in events] == ["bank-account.created", "bank-account.updated"]
+    created, updated = (json.loads(e["payload"])["bank-account"] for e in events)
+    assert created["nameOnAccount"] == "Demo"  # a created account is sent whole
+    verified = backend.get_bank(trusted, bank["id"])
+    assert updated == {
+        "id": bank["id"],
+        "archived": False,
+        "status": "VERIFIED",
+        "updatedTime": verified["updatedTime"],
+    }
