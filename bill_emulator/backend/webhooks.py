@@ -30,6 +30,7 @@ import secrets
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from bill_emulator import _json
@@ -376,8 +377,11 @@ class WebhooksMixin(BackendBase):
     # -- events of a subscription ---------------------------------------------------------------
 
     def list_events(self, caller: Caller, sub_id: str, params: dict[str, list[str]]) -> dict:
+        """BILL's "Get list of event notifications" reference: ``entityId``, ``max``, ``page``,
+        ``createdTimeFrom`` and ``createdTimeTo`` (ISO 8601, UTC; the end defaults to now),
+        oldest first, paged forward only (``nextPage``, no ``prevPage``)."""
         self._subscription(caller, sub_id)
-        allowed = ("max", "page", "entityId", "createdTimeFrom", "createdTimeTo", "ascending")
+        allowed = ("max", "page", "entityId", "createdTimeFrom", "createdTimeTo")
         limit, offset = self._page(params, allowed)
 
         def one(name: str) -> str | None:
@@ -388,19 +392,18 @@ class WebhooksMixin(BackendBase):
             value = one(name)
             if value is not None:
                 try:
-                    from datetime import datetime
-
-                    times[name] = int(datetime.fromisoformat(value).timestamp() * 1000)
-                except ValueError:
+                    moment = datetime.fromisoformat(value)
+                    if moment.tzinfo is None:  # BILL's times are UTC
+                        moment = moment.replace(tzinfo=UTC)
+                    times[name] = int(moment.timestamp() * 1000)
+                except (ValueError, OverflowError):
                     raise ValidationFailed(name, "must be an ISO-8601 time") from None
-        ascending = (one("ascending") or "true").lower() != "false"
         rows = self.store.events(
             sub_id,
             entity_id=one("entityId"),
             since_ms=times.get("createdTimeFrom"),
             until_ms=times.get("createdTimeTo"),
             limit=limit + 1 + offset,
-            ascending=ascending,
         )[offset:]
         return self._page_of([self._event_view(r) for r in rows], limit, offset)
 

@@ -210,3 +210,17 @@ def test_a_bank_account_update_notification_carries_what_changed(backend, truste
         "status": "VERIFIED",
         "updatedTime": verified["updatedTime"],
     }
+
+
+# -- the event list takes the parameters of BILL's reference page, and no others -----------------
+
+
+def test_the_event_list_takes_bills_parameters_only(backend, caller):
+    sub = _subscribe(backend, caller)
+    backend.create_vendor(caller, vendor_body())
+    times = {"createdTimeFrom": ["2000-01-01T00:00:00Z"], "createdTimeTo": ["2999-01-01T00:00:00"]}
+    listed = backend.list_events(caller, sub["id"], {"max": ["5"], **times})["results"]
+    assert [e["type"] for e in listed] == ["vendor.created"]
+    with pytest.raises(ValidationFailed) as err:
+        backend.list_events(caller, sub["id"], {"ascending": ["false"]})
+    assert err.value.message == "ascending: unknown parameter"
