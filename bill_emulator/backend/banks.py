@@ -99,34 +99,33 @@ class BanksMixin(BackendBase):
             if bank.get("createdBy") not in (None, caller.user_id):
                 raise InvalidState(f"Only the user who added bank account {bank_id} can verify it.")
             verified = cents == SANDBOX_DEPOSIT_CENTS
+            status = bank["status"]
             if verified:
                 bank["status"] = "VERIFIED"
             else:
                 bank["_wrongDeposits"] = bank.get("_wrongDeposits", 0) + 1
                 if bank["_wrongDeposits"] >= VERIFY_TRIES:
                     bank["status"] = "INVALID"
-            self._save(bank)
+            if bank["status"] != status:
+                self._save(bank)  # a status change: bank-account.updated
+            else:  # only the count of wrong amounts: no field BILL shows changed, no event
+                self.store.update_object(bank["id"], bank)
         return {"verified": verified}
 
     def list_bank_users(self, caller: Caller, params: dict[str, list[str]]) -> dict:
-        """``GET /v3/funding-accounts/banks/users``: ``max`` and ``currentUser`` (one page)."""
-        unknown = sorted(set(params) - {"max", "currentUser"})
-        if unknown:
-            raise MalformedRequest(f"{unknown[0]}: unknown parameter")
-        limit = 20
-        if "max" in params:
-            raw = params["max"][-1]
-            if not raw.isdigit() or not 1 <= int(raw) <= 100:
-                raise ValidationFailed("max", "must be a whole number from 1 to 100")
-            limit = int(raw)
-        current = params.get("currentUser", ["false"])[-1]
-        if current not in ("true", "false"):
+        """``GET /v3/funding-accounts/banks/users``: BILL's collection lists ``max``, ``sort``,
+        ``filters``, ``page`` (read as for every list) and ``currentUser`` (this user's only)."""
+        params = dict(params)
+        current = params.pop("currentUser", ["false"])
+        if len(current) > 1:
+            raise MalformedRequest("currentUser: give it once")
+        if current[0] not in ("true", "false"):
             raise ValidationFailed("currentUser", "must be true or false")
-        conditions = [("$.userId", "eq", caller.user_id)] if current == "true" else []
-        rows = self.store.list_objects(
-            "bankUser", caller.org_id, conditions=conditions, sort=[], limit=limit, offset=0
-        )
-        return {"results": [public(row) for row in rows]}
+        if current[0] == "true":
+            mine = f'userId:eq:"{caller.user_id}"'
+            given = params.get("filters", [""])
+            params["filters"] = [f"{given[0]},{mine}" if given[0] else mine, *given[1:]]
+        return self._list("bankUser", caller, params)
 
     def nominate_bank_user(self, caller: Caller, body: object) -> dict:
         """Step 3: the user becomes ``NOMINATED`` for the (``VERIFIED``) account."""

@@ -4,9 +4,11 @@
 Multi-factor authentication: phone set-up (``/v3/mfa/setup``, ``/setup/validate``,
 ``/phones``), then challenge, validate (with rememberMe), step-up.
 
-A user with no registered phone gets no challenge (BILL: set-up comes before sign-in). A set-up
-texts its token like a challenge (same outbox, lifetime, wrong-try and per-minute limits); its
-``setupId`` is marked so it can never pass as a ``challengeId``.
+``useBackup: true`` is refused (400), as BILL has refused it since 2026-04-03 (changelog "MFA
+API changes": the backup phone is gone). A user with no registered phone gets no challenge
+(BILL: set-up comes before sign-in). A set-up texts its token like a challenge (same outbox,
+lifetime, wrong-try and per-minute limits); its ``setupId`` is marked so it can never pass as a
+``challengeId``.
 
 The demo user's "phone" is the outbox (``GET /_emulator/outbox``). Tokens are 6 random digits,
 single use, valid 10 minutes (BILL documents no lifetime: assumed), used up after 5 wrong tries
@@ -43,7 +45,10 @@ WRONG_TRIES = 5
 class MfaMixin(BackendBase):
     def mfa_challenge(self, caller: Caller, body: object) -> dict:
         body = v.body_object(body if body is not None else {})
-        v.boolean(body, "useBackup")
+        if v.boolean(body, "useBackup"):  # BILL's changelog 2026-04-03: HTTP 400
+            raise ValidationFailed(
+                "useBackup", "can only be false: BILL no longer sends to a backup phone"
+            )
         if self._phone(caller) is None:
             raise MfaNotSetUp()
         challenge_id, token = ids.challenge_id(), ids.mfa_token()

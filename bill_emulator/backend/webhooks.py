@@ -9,9 +9,10 @@ Why events are rows and delivery is elsewhere: the backend knows nothing of HTTP
 only records, inside its own transaction, the exact bytes to send (so nothing is announced that
 was rolled back). :mod:`bill_emulator.delivery` sends them from a background thread, signs them
 (HMAC-SHA256 of those bytes with the subscription's key, base64, ``x-bill-sha-signature``) and
-reports each attempt back here: a 200 ends it; otherwise the event is retried after 2, 4, 8 and
-16 s of the emulator's clock (BILL's documented back-off), and after the last failed attempt the
-subscription is disabled (``status.enabled=false``) and sends nothing until it is enabled again.
+reports each attempt back here: a 200 ends it; otherwise the event is resent five times, after 2,
+4, 8, 16 and 32 s of the emulator's clock (BILL's notification rules: exponential back-off, five
+resends), and after the last failed attempt the subscription is disabled
+(``status.enabled=false``) and sends nothing until it is enabled again.
 
 Emulator differences (see ``docs/api-fidelity.md``): BILL serves these paths on a separate base
 (``https://gateway.stage.bill.com/connect-events``); the emulator serves them on its own port at
@@ -26,8 +27,10 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from bill_emulator import _json
@@ -56,13 +59,17 @@ EVENT_TYPES = (
     "bank-account.updated",
 )
 VERSIONS = ("1",)
+#: What a ``bank-account.updated`` notification carries (BILL's "bank account notification
+#: payloads" page; a ``bank-account.created`` one carries the whole account).
+BANK_UPDATED_FIELDS = ("id", "archived", "status", "updatedTime")
 #: The entity key of each object kind in a notification (BILL's docs show ``bank-account``).
 NOUNS = {"vendor": "vendor", "bill": "bill", "bank": "bank-account", "payment": "payment"}
 MAX_SUBSCRIPTIONS = 10  # per organization (BILL changelog 2026-04-30)
 NAME_MAX = 255
 IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000
-#: Attempts per event: the first and four retries after 2, 4, 8 and 16 s.
-MAX_ATTEMPTS = 5
+#: Attempts per event: the first and five resends (BILL's notification rules: "after resending a
+#: notification five times"), after 2, 4, 8, 16 and 32 s.
+MAX_ATTEMPTS = 6
 #: How long one claimed event is held by a delivery thread, on real time (not the emulator's
 #: clock, which a request may move during a delivery).
 LEASE_MS = 30_000
@@ -96,6 +103,29 @@ def _uuid4(key: str | None) -> str:
     return str(parsed)
 
 
+class IdempotentKeyInUse(EmulatorError):
+    """A second request with the ``X-Idempotent-Key`` of a request still running: HTTP 429
+    (BILL's webhook API rules). The code and message are the kit's."""
+
+    code = "BDC_1000"
+    http_status = 429
+    category = "REQUEST"
+
+    def __init__(self) -> None:
+        self.params = [{"name": "X-Idempotent-Key"}]
+        super().__init__(
+            "X-Idempotent-Key: a request with this key is still running; send it again when "
+            "that one has answered (its answer is then repeated)"
+        )
+
+
+#: Keys of requests still running in this process: ``(data file, org_id, op, key)``. (Two server
+#: processes on one data folder do not see each other's: the second then waits for the write
+#: lock and repeats the first answer.)
+_RUNNING: set[tuple[str, str, str, str]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
 def _hash(body: object) -> str:
     return hashlib.sha256(_json.dumps(body)).hexdigest()
 
@@ -103,6 +133,16 @@ def _hash(body: object) -> str:
 class WebhooksMixin(BackendBase):
     #: Set by the delivery thread: called when an event may be due (a new one, a clock move).
     wake_delivery = None
+
+    def events_authenticate(self, dev_key: str | None, session_id: str | None) -> Caller:
+        """The connect-events API's header checks: BILL's "webhook API error responses" page
+        answers a *missing* ``devKey`` or ``sessionId`` with 400 and an *invalid* one with 401
+        (the ``/v3`` API answers both with 401). The 400's code is the kit's (``BDC_1000``, as
+        for a missing ``X-Idempotent-Key``)."""
+        for header, value in (("devKey", dev_key), ("sessionId", session_id)):
+            if not value:
+                raise ValidationFailed(header, "header is required on the connect-events API")
+        return self.authenticate(dev_key, session_id)
 
     # -- catalog and subscriptions --------------------------------------------------------------
 
@@ -200,9 +240,23 @@ class WebhooksMixin(BackendBase):
 
     def _idempotent(self, caller: Caller, op: str, key: str | None, body: object, make):
         """BILL's rule: a repeat of a key within 24 h returns the first (successful) answer; the
-        same key with another body is refused. Failed first answers are not kept (assumed)."""
+        same key with another body is refused; the same key while the first request still runs
+        is 429 (checked before the write lock, which would otherwise queue it behind the first).
+        Failed first answers are not kept (assumed)."""
         key = _uuid4(key)
         body_hash = _hash(body)
+        running = (str(self.store.path), caller.org_id, op, key)
+        with _RUNNING_LOCK:
+            if running in _RUNNING:
+                raise IdempotentKeyInUse()
+            _RUNNING.add(running)
+        try:
+            return self._idempotent_once(caller, op, key, body_hash, make)
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(running)
+
+    def _idempotent_once(self, caller: Caller, op: str, key: str, body_hash: str, make):
         now = self.clock.now_ms()
         with self.store.write():
             seen = self.store.idempotent_answer(caller.org_id, op, key, now - IDEMPOTENCY_TTL_MS)
@@ -323,8 +377,11 @@ class WebhooksMixin(BackendBase):
     # -- events of a subscription ---------------------------------------------------------------
 
     def list_events(self, caller: Caller, sub_id: str, params: dict[str, list[str]]) -> dict:
+        """BILL's "Get list of event notifications" reference: ``entityId``, ``max``, ``page``,
+        ``createdTimeFrom`` and ``createdTimeTo`` (ISO 8601, UTC; the end defaults to now),
+        oldest first, paged forward only (``nextPage``, no ``prevPage``)."""
         self._subscription(caller, sub_id)
-        allowed = ("max", "page", "entityId", "createdTimeFrom", "createdTimeTo", "ascending")
+        allowed = ("max", "page", "entityId", "createdTimeFrom", "createdTimeTo")
         limit, offset = self._page(params, allowed)
 
         def one(name: str) -> str | None:
@@ -335,19 +392,18 @@ class WebhooksMixin(BackendBase):
             value = one(name)
             if value is not None:
                 try:
-                    from datetime import datetime
-
-                    times[name] = int(datetime.fromisoformat(value).timestamp() * 1000)
-                except ValueError:
+                    moment = datetime.fromisoformat(value)
+                    if moment.tzinfo is None:  # BILL's times are UTC
+                        moment = moment.replace(tzinfo=UTC)
+                    times[name] = int(moment.timestamp() * 1000)
+                except (ValueError, OverflowError):
                     raise ValidationFailed(name, "must be an ISO-8601 time") from None
-        ascending = (one("ascending") or "true").lower() != "false"
         rows = self.store.events(
             sub_id,
             entity_id=one("entityId"),
             since_ms=times.get("createdTimeFrom"),
             until_ms=times.get("createdTimeTo"),
             limit=limit + 1 + offset,
-            ascending=ascending,
         )[offset:]
         return self._page_of([self._event_view(r) for r in rows], limit, offset)
 
@@ -379,6 +435,12 @@ class WebhooksMixin(BackendBase):
             verb = "updated"  # BILL's catalog has payment.updated for every status change
         elif noun == "bank-account" and verb not in ("created", "updated"):
             verb = "updated"
+        if noun == "bank-account" and verb == "updated":
+            # BILL's bank account payloads page: an update carries the account's id, the fields
+            # that trigger it (archived, status) and updatedTime, not the whole account
+            entity = {key: doc.get(key) for key in BANK_UPDATED_FIELDS}
+            self._emit(org_id, "bank-account.updated", noun, entity, raw=True)
+            return
         self._emit(org_id, f"{noun}.{verb}", noun, doc)
 
     def _payment_failed(self, caller: Caller, body: object, err: EmulatorError) -> None:

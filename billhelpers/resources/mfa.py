@@ -33,10 +33,17 @@ class Mfa(MfaSetupMixin):
     def challenge(self, *, use_backup: bool = False) -> ApiResponse:
         """``POST /v3/mfa/challenge``: BILL texts a 6-digit token; keep ``["challengeId"]``.
 
-        Not retried automatically: each attempt sends another text message.
+        Not retried automatically: each attempt sends another text message. ``use_backup=True``
+        is refused before sending: BILL answers it with HTTP 400 since 2026-04-03 (changelog
+        "MFA API changes": only the primary phone is texted).
         """
-        body = {"useBackup": True} if use_backup else {}
-        return self.client.request("POST", "/v3/mfa/challenge", json=body)
+        if use_backup:
+            raise InputError(
+                "BILL no longer texts a backup phone (400 since 2026-04-03)",
+                field="useBackup",
+                hint="call client.mfa.challenge() without use_backup: the primary phone gets it",
+            )
+        return self.client.request("POST", "/v3/mfa/challenge", json={})
 
     def validate(
         self,

@@ -77,3 +77,11 @@ def test_payment_on_untrusted_session_raises_mfa_error(client, bill):
     assert info.value.code == "BDC_1361"
     assert info.value.message == "Untrusted session."
     assert info.value.http_status == 403
+
+
+def test_a_backup_phone_challenge_is_refused_before_sending(client):
+    # BILL answers useBackup: true with HTTP 400 since 2026-04-03 (changelog "MFA API changes")
+    with pytest.raises(bh.InputError) as err:
+        client.mfa.challenge(use_backup=True)
+    assert err.value.field == "useBackup"
+    assert client.emulator.outbox() == []  # nothing was sent, so nothing was texted
