@@ -25,6 +25,7 @@ from bill_emulator.backend.errors import EmulatorError
 from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
 from bill_emulator.backend.payments import PaymentsMixin
+from bill_emulator.backend.seeding import SeedingMixin
 from bill_emulator.backend.sessions import SessionsMixin
 from bill_emulator.backend.vendors import VendorsMixin
 from bill_emulator.backend.webhooks import WebhooksMixin
@@ -42,6 +43,7 @@ class EmulatorBackend(
     PaymentsMixin,
     LifecycleMixin,  # before ControlsMixin: its advance_clock adds the date moves
     ControlsMixin,
+    SeedingMixin,
     WebhooksMixin,
 ):
     """BILL's AP workflow for one organization store (a data directory).
