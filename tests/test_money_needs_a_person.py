@@ -277,8 +277,9 @@ def input(prompt=""):
 #: chapter → the payment counts its stops must name, in order (every cell run).
 MONEY_CHAPTERS = {
     "05_pay_the_bill": [1],
-    "08_pay_a_batch_of_bills": [2, 17, 17],  # the colleague's 2, the run, the re-run's
-    "09_the_recipe_in_plain_requests": [1],
+    # the colleague's 2, the run, the re-run's, the bulk example
+    "08_pay_a_batch_of_bills": [2, 17, 17, 2],
+    "09_the_recipe_in_plain_requests": [1, 1],  # the bill, the second bill (a lost answer)
 }
 
 
