@@ -75,6 +75,9 @@ class ConnectionProblem(BillError, ConnectionError):
     never left (the connection could not be opened: refused, unknown host, connect timeout), so
     BILL changed nothing; ``True`` when it was, or may have been, sent and no answer arrived
     (read timeout, connection dropped or reset), so BILL may have acted on it, or still be.
+    ``unreachable`` is ``True`` when the host's name does not resolve or it refuses the
+    connection: trying again at once will not help, so the client does not (it says what to
+    check instead).
     """
 
     def __init__(
@@ -84,10 +87,12 @@ class ConnectionProblem(BillError, ConnectionError):
         method: str | None = None,
         path: str | None = None,
         sent: bool = True,
+        unreachable: bool = False,
     ):
         self.method = method
         self.path = path
         self.sent = sent
+        self.unreachable = unreachable
         super().__init__(message)
 
 

@@ -50,7 +50,15 @@ def connection_problem(
         why = f"no answer within the timeout {timeout} s ({type(err).__name__})"
         sent = True
     elif never_sent(err):
-        why, sent = f"the connection could not be opened ({_short(err)})", False
+        why = (
+            f"the connection could not be opened ({_short(err)}). {NOT_SENT} The host's name "
+            "does not resolve or it refuses connections: check the environment's base URL "
+            "(BILL_ENVIRONMENT, BILL_BASE_URL) and your network; trying again at once will not "
+            "help"
+        )
+        return ConnectionProblem(
+            f"{method} {path}: {why}.", method=method, path=path, sent=False, unreachable=True
+        )
     else:
         why, sent = f"the connection dropped before the answer arrived ({_short(err)})", True
     outcome = unknown_outcome(method, path) if sent else NOT_SENT

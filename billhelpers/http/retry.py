@@ -39,8 +39,12 @@ def rate_limited(err: BillError) -> bool:
 
 
 def transient(err: BillError) -> bool:
-    """Rate limit, 5xx or a connection problem: the same call may work a moment later."""
-    return isinstance(err, ConnectionProblem | ServerError) or rate_limited(err)
+    """Rate limit, 5xx or a connection problem: the same call may work a moment later. Not a
+    host whose name does not resolve or that refuses connections (``unreachable``): a moment
+    later it is just as unreachable, and the learner waits for nothing."""
+    if isinstance(err, ConnectionProblem):
+        return not err.unreachable
+    return isinstance(err, ServerError) or rate_limited(err)
 
 
 def may_hide_a_result(err: BillError) -> bool:

@@ -68,3 +68,25 @@ def test_slow_get_retried_after_timeout(make_client, sleeps):
     client.emulator.add_fault(path="/v3/vendors", method="GET", count=1, delaySeconds=1)
     assert client.vendors.list(max=1).status_code == 200
     assert sleeps == [1.0]
+
+
+def test_an_unreachable_host_fails_at_once_saying_what_to_check(isolated_env, sleeps):
+    """A refused connection (or a name that does not resolve) is not retried: a moment later
+    it is just as unreachable. The learner reads at once what failed and what to check."""
+    import socket
+
+    import billhelpers as bh
+
+    with socket.socket() as probe:  # a free loopback port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = bh.connect(
+        dotenv=False, base_url=f"http://127.0.0.1:{port}", sleep=sleeps.append, max_retries=3
+    )
+    with pytest.raises(bh.ConnectionProblem) as info:
+        client.request("GET", "/v3/vendors", auth=False)
+    err = info.value
+    assert err.unreachable and not err.sent
+    assert sleeps == []  # no back-off: nothing to wait for
+    assert "BILL_BASE_URL" in str(err) and "never reached BILL" in str(err)
+    client.close()
