@@ -25,7 +25,7 @@ from pathlib import Path
 from werkzeug.exceptions import HTTPException
 
 from bill_emulator import _json, webhook_responses  # noqa: F401 - registers its handlers
-from bill_emulator.backend import EmulatorBackend, ids, profiles, report
+from bill_emulator.backend import EmulatorBackend, ids, profiles, report_calls
 from bill_emulator.backend.errors import (
     ApiNotSupported,
     EmulatorError,
@@ -156,7 +156,7 @@ class EmulatorApp:
                 self.backend.gate.leave(gate_key)
             if flight_org is not None:
                 self._flight.leave(flight_org)
-        if is_bill and note.org and endpoint in report.FACT_ENDPOINTS:
+        if is_bill and note.org and endpoint in report_calls.FACT_ENDPOINTS:
             note.facts = _facts(endpoint, req, result)
         if fault is not None and fault["afterProcessing"]:
             try:
@@ -253,14 +253,14 @@ class _InFlight:
 
 
 def _facts(endpoint: str, req: Request | None, result: tuple[int, object]) -> dict | None:
-    """The report's facts of a call (``report.call_facts``); ``None`` when unreadable."""
+    """The report's facts of a call (``report_calls.call_facts``); ``None`` when unreadable."""
     try:
         status, payload = result
         if endpoint == "list_payments":
             filters = req.params().get("filters", [""])[0] if req is not None else ""
             return {"endpoint": endpoint, "filters": filters[:2000]}
         body = req.json() if req is not None else None
-        return report.call_facts(endpoint, req.path, body, status, payload)
+        return report_calls.call_facts(endpoint, req.path, body, status, payload)
     except Exception:  # a body the handler refused: nothing to note
         return {"endpoint": endpoint}
 

@@ -15,7 +15,7 @@ import fnmatch
 from decimal import Decimal
 
 from bill_emulator import _json
-from bill_emulator.backend import profiles, report
+from bill_emulator.backend import profiles, report, report_calls
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.clock import MAX_ADVANCE_SECONDS, MAX_OFFSET_MS, iso
 from bill_emulator.backend.core import BackendBase
@@ -236,8 +236,8 @@ class ControlsMixin(BackendBase):
                     f"unknown check {check_id!r}; the checks are {', '.join(report.CHECK_IDS)}",
                 )
         self.flush_request_log()
-        calls = report.numbered(
-            report.Call(
+        calls = report_calls.numbered(
+            report_calls.Call(
                 org=org,
                 method=method,
                 path=path,

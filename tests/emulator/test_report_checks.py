@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from bill_emulator.backend import report
-from bill_emulator.backend.report import Call
+from bill_emulator.backend import report, report_calls
+from bill_emulator.backend.report_calls import Call
 
 BILL = "00n01SBX000000000001"
 
 
 def run(*calls: Call) -> list[Call]:
-    return report.numbered(calls)
+    return report_calls.numbered(calls)
 
 
 def call(method, path, status, at, *, done=None, **kw) -> Call:
@@ -306,7 +306,7 @@ def test_the_card_lists_every_check_in_order_with_a_table():
     ],
 )
 def test_call_facts_keep_what_the_checks_need_and_no_secret(endpoint, body, payload, expected):
-    facts = report.call_facts(endpoint, "/v3/x", body, 201, payload)
+    facts = report_calls.call_facts(endpoint, "/v3/x", body, 201, payload)
     assert facts == {"endpoint": endpoint, **expected}
     assert "000123456789" not in str(facts)
 
@@ -319,5 +319,5 @@ def test_a_bill_fingerprint_ignores_the_invoice_number_and_money_spelling():
     }
     two = {"vendorId": "009A", "invoice": {"invoiceNumber": "2"}, "billLineItems": [{"amount": 40}]}
     other = {"vendorId": "009A", "billLineItems": [{"amount": 41}]}
-    assert report.bill_fingerprint(one) == report.bill_fingerprint(two)
-    assert report.bill_fingerprint(one) != report.bill_fingerprint(other)
+    assert report_calls.bill_fingerprint(one) == report_calls.bill_fingerprint(two)
+    assert report_calls.bill_fingerprint(one) != report_calls.bill_fingerprint(other)
