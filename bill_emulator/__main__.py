@@ -12,10 +12,12 @@ import sys
 
 from bill_emulator.cli import (  # noqa: F401 - kept importable from here
     DEFAULT_DATA_DIR,
-    FRESH_ORG_FILE,
     SERVE_DESCRIPTION,
     SERVE_EXAMPLES,
     add_serve_options,
+)
+from bill_emulator.cli_commands import (  # noqa: F401 - kept importable from here
+    FRESH_ORG_FILE,
     run_serve,
     write_fresh_org,
 )
