@@ -76,15 +76,16 @@ class Client:
         config: Config,
         *,
         base_url: str | None = None,
-        http: requests.Session | None = None,
+        transport: requests.Session | None = None,
         sleep=time.sleep,
     ):
         self.config = config
         #: Base URL without trailing slash (``demo``: the running emulator).
         self.base_url = (base_url or config.resolve_base_url()).rstrip("/")
-        #: The keep-alive HTTP session (pluggable for tests and proxies).
-        self.http = http or requests.Session()
-        self.http.headers.update(
+        #: The keep-alive HTTP transport: a ``requests.Session`` (pluggable for tests and proxies).
+        #: Not BILL's session, which is :attr:`session`.
+        self.transport = transport or requests.Session()
+        self.transport.headers.update(
             {"Accept": "application/json", "User-Agent": f"billhelpers/{__version__}"}
         )
         #: Injected in tests so back-off does not really wait.
@@ -129,7 +130,7 @@ class Client:
 
     def close(self) -> None:
         """Close pooled connections (the session stays cached for the next kernel)."""
-        self.http.close()
+        self.transport.close()
 
     @property
     def is_trusted(self) -> bool:
@@ -322,17 +323,17 @@ class Client:
             headers["Content-Type"] = "application/json"
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         jsonsafe.check_sendable(clean, "params")
-        prepared = self.http.prepare_request(
+        prepared = self.transport.prepare_request(
             requests.Request(
                 method, (base or self.base_url) + path, params=clean, data=data, headers=headers
             )
         )
         self._guard_wire(prepared)
-        settings = self.http.merge_environment_settings(prepared.url, {}, True, None, None)
+        settings = self.transport.merge_environment_settings(prepared.url, {}, True, None, None)
         started = time.perf_counter()
         deadline = time.monotonic() + self.config.total_timeout
         try:
-            raw = self.http.send(prepared, timeout=self.config.timeout, **settings)
+            raw = self.transport.send(prepared, timeout=self.config.timeout, **settings)
             self.server_clock.observe(raw.headers.get("Date"))
             content = read_body(raw, deadline)
         except exchange.TRANSPORT_FAILURES as err:
@@ -386,9 +387,9 @@ def connect(config: Config | None = None, /, **overrides) -> Client:
 
     ``connect()`` alone talks to the emulator (``demo``), starting it if needed. No call
     is made yet: the first request logs in (or reuses the cached session). Extra keywords
-    ``base_url``, ``http`` and ``sleep`` go to :class:`Client`.
+    ``base_url``, ``transport`` and ``sleep`` go to :class:`Client`.
     """
-    client_kwargs = {k: overrides.pop(k) for k in ("http", "sleep") if k in overrides}
+    client_kwargs = {k: overrides.pop(k) for k in ("transport", "sleep") if k in overrides}
     if config is None:
         config = Config.from_env(**overrides)
     elif overrides:

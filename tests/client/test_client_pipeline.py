@@ -24,7 +24,7 @@ def make_client(fake, tmp_path):
         http = requests.Session()
         http.mount("http://fake", fake)
         config = Config(base_url="http://fake", cache_dir=tmp_path / "cache", **overrides)
-        client = Client(config, http=http, sleep=sleeps.append)
+        client = Client(config, transport=http, sleep=sleeps.append)
         client.sleeps = sleeps
         return client
 

@@ -87,7 +87,7 @@ def _client(tmp_path):
         organization_id="00801ABCDEFGHIJKLMNO",
         dev_key=SECRETS[1],
     )
-    return fake, Client(cfg, http=http, sleep=lambda s: None)
+    return fake, Client(cfg, transport=http, sleep=lambda s: None)
 
 
 def _check(fake, call):

@@ -44,7 +44,7 @@ def _fake_client(tmp_path, base_url="http://fake", **config):
     http.mount("http://", fake)
     http.mount("https://", fake)
     cfg = Config(base_url=base_url, cache_dir=tmp_path / "cache", **config)
-    return fake, Client(cfg, http=http, sleep=lambda s: None)
+    return fake, Client(cfg, transport=http, sleep=lambda s: None)
 
 
 def _payment_posts(fake):

@@ -63,7 +63,9 @@ def fake():
 def fake_client(fake, tmp_path):
     http = requests.Session()
     http.mount("http://fake", fake)
-    c = Client(Config(base_url="http://fake", cache_dir=tmp_path), http=http, sleep=lambda s: None)
+    c = Client(
+        Config(base_url="http://fake", cache_dir=tmp_path), transport=http, sleep=lambda s: None
+    )
     return c
 
 
