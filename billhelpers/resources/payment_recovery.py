@@ -11,6 +11,7 @@ recorded or says what happened and whether a retry is safe. Which recorded payme
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from billhelpers.exceptions import BillError, ConnectionProblem, ServerError, UncertainPaymentError
@@ -45,14 +46,16 @@ class PaymentRecovery:
 
     def give_up(self, err: BillError) -> BillError:
         if retry.rate_limited(err):
-            err.transaction_number = self.number
-            err.body = self.body
-            err.hint = (
+            told = copy.copy(err)  # the caller's error stays as BILL gave it
+            told.transaction_number = self.number
+            told.body = self.body
+            told.hint = (
                 f"{err.hint} Nothing was paid: BILL has no payment with "
                 f"transactionNumber {self.listed}. To pay, send err.body again "
                 "later (it keeps that transactionNumber), not a new body."
             )
-        elif isinstance(err, ConnectionProblem | ServerError):
+            return told
+        if isinstance(err, ConnectionProblem | ServerError):
             return self._not_recorded(_describe(err), err)
         return err
 
@@ -91,7 +94,7 @@ class PaymentRecovery:
         ``UncertainPaymentError`` when the look-up fails or finds part of a bulk payment."""
         try:
             if self.path.endswith("/bulk"):
-                rows = self.payments._find_for_items(self.body["payments"])
+                rows = self.payments.recorded_for_items(self.body["payments"])
                 found = [
                     identity.live_match(
                         rows[str(i["transactionNumber"])], identity.bulk_item(i, self.body)
@@ -99,7 +102,7 @@ class PaymentRecovery:
                     for i in self.body["payments"]
                 ]
             else:
-                found = [self.payments._find_match(self.txns[0], self.body)]
+                found = [self.payments.recorded_match(self.txns[0], self.body)]
         except BillError as err:
             raise UncertainPaymentError(
                 f"POST {self.path}: {what}, and looking up transactionNumber {self.listed} "
@@ -111,7 +114,7 @@ class PaymentRecovery:
                 body=self.body,
             ) from (cause or err)
         if all(found):
-            return self._recovered(found, what)
+            return self.recovered(found, what)
         if any(found):
             missing = [t for t, f in zip(self.txns, found, strict=True) if not f]
             raise UncertainPaymentError(
@@ -124,8 +127,8 @@ class PaymentRecovery:
             )
         return None
 
-    def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
-        return self.payments._recovered(payments, what)
+    def recovered(self, payments: list[dict], what: str) -> ApiResponse:
+        return self.payments.recovered(payments, what)
 
 
 #: Gateway answers (bad gateway, gateway timeout): the gateway gave up, not necessarily the

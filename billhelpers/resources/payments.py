@@ -144,7 +144,7 @@ class Payments(Resource):
             rows = self._find_all(txn)
             live = [p for p in rows if identity.is_live(p) and identity.matches(p, body)]
             if live and not again:
-                return self._recovered(
+                return self.recovered(
                     live[:1],
                     f"payment {live[0].get('id')} (transactionNumber {txn}) already pays this "
                     "bill this amount, from an earlier run; to pay it once more on purpose, "
@@ -177,7 +177,7 @@ class Payments(Resource):
             )
         live = [p for p in rows if identity.is_live(p)]
         if live:
-            return self._recovered(
+            return self.recovered(
                 live[:1],
                 f"payment {live[0].get('id')} with transactionNumber {txn} already pays this "
                 "bill this amount",
@@ -229,7 +229,7 @@ class Payments(Resource):
             checks.check_process_date(day, field, today)
         self._check_bills(items, known_bills or {})
         looked_at = _now()
-        found = self._find_for_items(items)
+        found = self.recorded_for_items(items)
         made = [
             identity.live_match(found[str(i["transactionNumber"])], identity.bulk_item(i, body))
             for i in items
@@ -250,7 +250,7 @@ class Payments(Resource):
         txns = [str(i["transactionNumber"]) for i in items]
         if all(made):
             self._release(txns)
-            return self._recovered(made, "this bulk payment was already made (an earlier run)")
+            return self.recovered(made, "this bulk payment was already made (an earlier run)")
         if any(made):
             done = ", ".join(f"payments[{i}]" for i, m in enumerate(made) if m)
             raise InputError(
@@ -287,7 +287,7 @@ class Payments(Resource):
         except ValidationError:
             return self._scan_many({wanted}, None)
 
-    def _find_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
+    def recorded_for_items(self, items: list[dict]) -> dict[str, list[dict]]:
         """transactionNumber → the payments recorded under it, for every bulk item, from ONE
         listing of the items' bills' payments (``billId:in:…``, newest first, checked row by
         row as :meth:`find` does). Items without a bill, or a refused filter, fall back to
@@ -307,7 +307,7 @@ class Payments(Resource):
             found[payment["transactionNumber"]].append(payment)
         return found
 
-    def _find_match(self, transaction_number: str, item: dict) -> dict | None:
+    def recorded_match(self, transaction_number: str, item: dict) -> dict | None:
         """The live payment under ``transaction_number`` that is the one ``item`` asked for."""
         rows = self._find_all(transaction_number)
         return identity.live_match(rows, item)
@@ -325,7 +325,7 @@ class Payments(Resource):
         ]
 
     # -- internals -----------------------------------------------------------------------------
-    def _recovered(self, payments: list[dict], what: str) -> ApiResponse:
+    def recovered(self, payments: list[dict], what: str) -> ApiResponse:
         note = f"recovered: {what}; BILL had recorded the payment, it was not sent again"
         if len(payments) == 1:
             resp = self.get(payments[0]["id"])

@@ -51,3 +51,21 @@ def test_payments_run_no_retry_loop_of_their_own():
         source = (CLIENT / "resources" / name).read_text()
         for banned in ("while True", "BDC_", "RateLimitError", ".sleep(", "renew("):
             assert banned not in source, (name, banned)
+
+
+def test_payment_recovery_uses_only_the_public_face_of_payments():
+    """The recovery asks ``Payments`` through named, documented methods (recorded_for_items,
+    recorded_match, recovered), never its private ones: a change there shows in an import."""
+    source = (CLIENT / "resources" / "payment_recovery.py").read_text()
+    assert not re.search(r"\bpayments\._\w+", source)
+    assert re.search(r"\bpayments\.recorded_match\(", source)
+
+
+def test_payment_recovery_leaves_the_error_it_was_given_alone():
+    from billhelpers.exceptions import RateLimitError
+    from billhelpers.resources.payment_recovery import PaymentRecovery
+
+    err = RateLimitError("slow down", code="BDC_1322", http_status=429, hint="wait")
+    told = PaymentRecovery(None, "/v3/payments", {"billId": "b"}, ["bh-1"]).give_up(err)
+    assert told is not err and told.transaction_number == "bh-1"
+    assert err.hint == "wait" and getattr(err, "transaction_number", None) is None
