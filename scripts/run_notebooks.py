@@ -3,21 +3,21 @@
 
 Why: nbval (``pytest tests notebooks``) compares each cell's output with the one committed in
 the notebook, so the committed outputs must come from exactly the run nbval repeats: demo mode,
-a freshly seeded emulator, an empty session cache, chapters 00 to 06 in order, each in its
-own kernel. This script makes that run and writes the outputs in place (widget state is not
-stored, so no typed value can reach the file), then checks the result for secrets.
+a freshly seeded emulator whose world starts on ``harness.DEMO_START``, an empty session cache,
+every chapter in order, each in its own kernel. This script makes that run and writes every
+output in place, none kept from an older run (widget state is not stored, so no typed value can
+reach the file), then checks the result for secrets.
 
 Usage::
 
     .venv/bin/python scripts/run_notebooks.py                 # every chapter, in place
     .venv/bin/python scripts/run_notebooks.py --check         # run, compare nothing, write nothing
-    .venv/bin/python scripts/run_notebooks.py 03_vendor.ipynb # some chapters (still a fresh world)
+    .venv/bin/python scripts/run_notebooks.py --check 03_vendor.ipynb  # some, writing nothing
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import re
 import shutil
 import sys
@@ -72,50 +72,6 @@ def strip_widget_views(notebook) -> None:
             output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
-def _sanitizer():
-    """nbval's own reading of tests/notebooks_sanitize.cfg, as a function on text."""
-    from nbval.plugin import get_sanitize_patterns
-
-    patterns = get_sanitize_patterns(SANITIZE.read_text(encoding="utf-8"))
-    return lambda text: functools.reduce(lambda t, p: re.sub(p[0], p[1], t), patterns, text)
-
-
-def _comparable(outputs, sanitize) -> list:
-    """What nbval compares of a cell's outputs (no counts, no widget model ids), sanitized."""
-
-    def clean(value):
-        if isinstance(value, str):
-            return sanitize(value)
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items() if not k.endswith("widget-view+json")}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    kept = []
-    for output in outputs:
-        output = {k: v for k, v in output.items() if k not in ("execution_count", "metadata")}
-        kept.append(clean(output))
-    return kept
-
-
-def keep_unchanged_outputs(old, new, sanitize) -> int:
-    """Keep a cell's committed outputs where the new ones differ only in what sanitize.cfg
-    normalizes (times, tokens, ports): regenerating then changes only what really changed."""
-    kept = 0
-    if len(old.cells) != len(new.cells):
-        return kept
-    for old_cell, new_cell in zip(old.cells, new.cells, strict=True):
-        if new_cell.cell_type != "code" or old_cell.get("source") != new_cell.get("source"):
-            continue
-        if old_cell.get("execution_count") != new_cell.get("execution_count"):
-            continue
-        if _comparable(old_cell.outputs, sanitize) == _comparable(new_cell.outputs, sanitize):
-            new_cell.outputs = old_cell.outputs
-            kept += 1
-    return kept
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="notebook file names (default: every chapter)")
@@ -124,10 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--all-outputs",
         action="store_true",
-        help="write every new output, even where only times/tokens/ports changed",
+        help="accepted for old habits: every output is always written from this one run",
     )
     args = parser.parse_args(argv)
-    sanitize = _sanitizer()
+    if args.names and not args.check:
+        parser.error(
+            "the committed outputs come from one run of every chapter in one demo world (a "
+            "chapter run alone makes its own vendor and bill, so its outputs would not be the "
+            "ones nbval checks): run without notebook names, or add --check"
+        )
 
     sys.path.insert(0, str(ROOT))
     from billhelpers.notebook import harness
@@ -145,15 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"✗ {path.name}: a cell failed; not written\n{err}", file=sys.stderr)
                 failed = True
                 break
-            note = ""
-            if not args.check:
-                if not args.all_outputs:
-                    old = nbformat.read(path, as_version=4)
-                    kept = keep_unchanged_outputs(old, notebook, sanitize)
-                    note = f", {kept} unchanged cell(s) kept"
+            if not args.check:  # every output of this one run: no cell kept from an older one
                 strip_widget_views(notebook)
                 nbformat.write(notebook, path)
-            print(f"✓ {path.name} ({time.monotonic() - t0:.1f} s{note})")
+            print(f"✓ {path.name} ({time.monotonic() - t0:.1f} s)")
     finally:
         harness.restore(saved)
         shutil.rmtree(world, ignore_errors=True)
