@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -20,12 +22,14 @@ def _lint(cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_every_layer_contract_is_kept():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 broken" in result.stdout and "kept" in result.stdout
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_a_reversed_import_breaks_a_contract(tmp_path):
     """The contracts can fail: a copy of the packages where a rule imports the client."""
     import shutil

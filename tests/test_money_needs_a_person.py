@@ -230,6 +230,12 @@ def test_confirming_pays_exactly_once(sandbox):
     assert client.bills.get(bill["id"])["paymentStatus"] != "UNPAID"
 
 
+#: These start Jupyter kernels: many seconds each (make unit skips them), and kernels do not run
+#: under libfaketime (make dates leaves them out; the pinned demo world keeps them day-proof).
+def KERNELS(test):  # noqa: N802 - reads as a marker
+    return pytest.mark.slow(pytest.mark.realtime(test))
+
+
 def run_chapter(name: str, prelude: str | None = None, *, every_cell: bool = True):
     """Execute a chapter: every cell, errors kept (a person running each cell below a stop by
     hand), or as Run All does (up to the first error)."""
@@ -283,6 +289,7 @@ MONEY_CHAPTERS = {
 }
 
 
+@KERNELS
 @pytest.mark.parametrize("chapter", sorted(MONEY_CHAPTERS))
 def test_money_chapter_pays_nothing_without_a_person(sandbox, chapter):
     prelude = PERSON_TYPES_THE_CODE if chapter.startswith("09") else None
@@ -294,6 +301,7 @@ def test_money_chapter_pays_nothing_without_a_person(sandbox, chapter):
     assert all(m.group(2) == "sandbox" for m in named if m)
 
 
+@KERNELS
 def test_chapter_7_run_all_stops_before_its_payments(sandbox):
     """Chapter 7's payments run in demo only (payment events are offered to some partners on
     BILL): against BILL, Run All stops before them. Its cells below that stop need the demo's

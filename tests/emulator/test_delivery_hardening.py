@@ -148,6 +148,7 @@ def _start(backend):
     return Deliverer(backend).start()
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_a_bad_url_of_one_subscription_does_not_hold_back_another(world, caller, receivers):
     good = receivers(ok)
     bad = _subscribe(world, caller, "http://127.0.0.1:9/hook")
@@ -168,6 +169,7 @@ def test_a_bad_url_of_one_subscription_does_not_hold_back_another(world, caller,
         deliverer.stop()
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_a_dripped_answer_past_the_deadline_is_a_failure(world, caller, receivers, monkeypatch):
     monkeypatch.setattr(delivery, "TIMEOUT", 1.0)
     slow = receivers(drip)  # the whole answer takes 2.4 s
@@ -188,6 +190,7 @@ def test_a_dripped_answer_past_the_deadline_is_a_failure(world, caller, receiver
         deliverer.stop()
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_a_silent_receiver_does_not_delay_other_subscriptions(
     world, caller, receivers, monkeypatch
 ):
@@ -207,6 +210,7 @@ def test_a_silent_receiver_does_not_delay_other_subscriptions(
         deliverer.stop()
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_an_announced_huge_answer_is_not_read(world, caller, receivers):
     big = receivers(huge)
     sub = _subscribe(world, caller, big.url)
@@ -220,6 +224,7 @@ def test_an_announced_huge_answer_is_not_read(world, caller, receivers):
         deliverer.stop()
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_two_processes_post_one_event_once_when_the_clock_moves(tmp_path, receivers):
     from bill_emulator import seed
 

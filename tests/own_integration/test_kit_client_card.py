@@ -114,6 +114,7 @@ def _vendor() -> dict:
     }
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 @pytest.mark.parametrize("profile", NAMES)
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_kit_client_passes_every_check(bill_emulator, tmp_path, monkeypatch, profile, seed):

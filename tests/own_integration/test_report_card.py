@@ -182,6 +182,7 @@ def test_retrying_at_once_after_a_rate_limit_breaks_backoff(bill_emulator):
     assert result["passed"] is False and "asked for 1 s" in result["evidence"][0]
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_waiting_after_a_rate_limit_passes_backoff(bill_emulator):
     client = Client(bill_emulator)
     bill_emulator.faults.add("/v3/vendors", method="GET", status=429, code="BDC_1322")
@@ -211,6 +212,7 @@ def _in_parallel(client: Client, n: int) -> list[int]:
     return statuses
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_a_fourth_call_in_flight_breaks_concurrency(bill_emulator):
     client = Client(bill_emulator)
     bill_emulator.faults.add("/v3/vendors", method="GET", delay=0.6, count=4)
@@ -219,6 +221,7 @@ def test_a_fourth_call_in_flight_breaks_concurrency(bill_emulator):
     assert result["passed"] is False and "with 3 calls" in result["evidence"][0]
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_three_calls_in_flight_pass_concurrency(bill_emulator):
     client = Client(bill_emulator)
     bill_emulator.faults.add("/v3/vendors", method="GET", delay=0.3, count=3)
@@ -280,6 +283,7 @@ def test_the_marker_puts_a_profile_in_force(bill_emulator):
     assert card["faultProfile"]["seed"] == 3
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_a_profile_repeats_with_its_seed(bill_emulator):
     def outcomes(seed):
         bill_emulator.fault_profile("all", seed)
@@ -307,6 +311,7 @@ def test_session_expiry_ends_sessions_without_moving_the_date(bill_emulator):
     assert bill_emulator.clock.now() - before < dt.timedelta(minutes=1)
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 def test_rate_limits_answers_with_retry_after_within_five_calls(bill_emulator):
     bill_emulator.fault_profile("rate-limits", 0)
     client = Client(bill_emulator)
@@ -367,6 +372,7 @@ def test_the_report_needs_the_dev_key(bill_emulator):
     assert resp.status_code == 401
 
 
+@pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes
 @pytest.mark.parametrize(
     "options",
     [{"fault_profile": "nope"}, {"seed": "x", "fault_profile": "all"}, {"profile": "all"}],
