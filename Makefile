@@ -55,24 +55,13 @@ test: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not slow" -n auto $(PYTEST_ARGS)
 
-# Time is an input: the unit tests must pass whatever day the machine thinks it is. faketime
-# with a relative offset (+seconds) moves every process to the same day (an absolute @date would
-# restart the clock in each child); FAKETIME_DONT_FAKE_MONOTONIC keeps timeouts real. The days:
-# a Friday bank holiday (Juneteenth 2026), the Saturday before a leap day, New Year's Eve.
-# libfaketime also bends timeouts, sockets, child processes and Jupyter kernels (even at +0):
-# tests marked `realtime` need the real clock for that reason alone and are left out here (make
-# test runs them). `timeout` stops a run that hangs all the same.
+# Time is an input: the unit tests must pass whatever day the machine thinks it is, here a
+# Friday bank holiday (Juneteenth 2026), the Saturday before a leap day and New Year's Eve, under
+# Debian's faketime (scripts/test_on_days.sh says how and what it leaves out).
 DATES ?= 2026-06-19 2028-02-26 2027-12-31
 dates: $(STAMP)
 	command -v faketime >/dev/null || bash scripts/ensure-debian-packages.sh
-	for day in $(DATES); do \
-		echo "== the unit tests on $$day =="; \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 timeout 900 \
-			faketime -f "+$$(( $$(date -d "$$day 10:00" +%s) - $$(date +%s) ))" \
-			$(BIN)/python -m pytest tests -m "not browser and not slow and not realtime" -n auto \
-			-p no:cacheprovider -q $(PYTEST_ARGS) \
-			|| exit 1; \
-	done
+	DAYS="$(DATES)" PYTHON=$(BIN)/python bash scripts/test_on_days.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check billhelpers bill_emulator tests benchmarks scripts examples conftest.py
