@@ -218,7 +218,9 @@ def _backoff_of_one(calls: list[Call]) -> list[str]:
         too_soon = [
             c
             for c in calls
-            if refusal.done_ms < c.arrival_ms < refusal.done_ms + wait_ms - JITTER_MS
+            # after the refusal was answered: the same millisecond counts (loopback is fast)
+            if c.n > refusal.n
+            and refusal.done_ms <= c.arrival_ms < refusal.done_ms + wait_ms - JITTER_MS
         ]
         if too_soon:
             first = too_soon[0]

@@ -321,3 +321,23 @@ def test_a_bill_fingerprint_ignores_the_invoice_number_and_money_spelling():
     other = {"vendorId": "009A", "billLineItems": [{"amount": 41}]}
     assert report_calls.bill_fingerprint(one) == report_calls.bill_fingerprint(two)
     assert report_calls.bill_fingerprint(one) != report_calls.bill_fingerprint(other)
+
+
+def test_a_retry_in_the_same_millisecond_as_the_refusal_breaks_backoff():
+    """Loopback answers in well under a millisecond: a retry stamped with the refusal's own
+    millisecond still came too soon (it was flaky when only later milliseconds counted)."""
+    calls = run(
+        call("GET", "/v3/vendors", 429, 1000, done=1000, code="BDC_1322"),
+        call("GET", "/v3/vendors", 200, 1000),
+    )
+    passed, evidence = report.backoff(calls)
+    assert passed is False and "asked for 1 s" in evidence[0]
+
+
+def test_a_call_already_in_flight_when_the_refusal_came_is_no_retry():
+    calls = run(
+        call("GET", "/v3/vendors", 429, 1000, done=1005, code="BDC_1322"),
+        call("GET", "/v3/bills", 200, 1001, done=1004),
+        call("GET", "/v3/vendors", 200, 2100),
+    )
+    assert report.backoff(calls)[0] is True
