@@ -123,6 +123,11 @@ def test_filterable_and_sortable_fields_agree():
         }, resource
         assert set(filters.SORTABLE[resource]) == set(emulated) | set(listing.SORT_ONLY[kind])
     assert sum(len(fields) for fields in filters.FILTERABLE.values()) >= 31
+    assert {res: names for res, names in filters.ALIASES.items()} == {
+        resource: listing.ALIASES[kind]
+        for resource, kind in kinds.items()
+        if kind in listing.ALIASES
+    }
 
 
 def test_webhook_signatures_agree():

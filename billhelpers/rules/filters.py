@@ -62,6 +62,9 @@ FILTERABLE: dict[str, dict[str, tuple[str, ...]]] = {
         **_TIMES,
     },
 }
+#: Other names BILL takes for a field (its own example filters bank accounts by
+#: ``bankAccountId``, the account's ``id``): the same operators as the field they name.
+ALIASES: dict[str, dict[str, str]] = {"banks": {"bankAccountId": "id"}}
 #: Sortable: the filterable fields plus a few sort-only ones (same source as above).
 SORTABLE: dict[str, tuple[str, ...]] = {
     "vendors": tuple(FILTERABLE["vendors"]),
@@ -179,7 +182,7 @@ def _check_field(field: str, op: str, resources: list[str]) -> None:
                 field="resource",
                 hint=f"use one of: {', '.join(FILTERABLE)}",
             )
-        ops = FILTERABLE[res].get(field)
+        ops = FILTERABLE[res].get(ALIASES.get(res, {}).get(field, field))
         if ops is not None:
             allowed_somewhere = True
             if op in ops:

@@ -110,3 +110,11 @@ def test_where_in_refuses_a_comma_inside_one_value(op, value):
 
 def test_where_in_still_takes_several_values_as_a_list():
     assert bh.where("id", "in", ["009a", "009b"]) == 'id:in:"009a,009b"'
+
+
+def test_bank_accounts_take_bills_own_bank_account_id_filter():
+    """BILL's collection filters bank accounts by ``bankAccountId`` (the account's id)."""
+    term = bh.where("bankAccountId", "eq", "bac01SBX000000000001", resource="banks")
+    assert str(term) == 'bankAccountId:eq:"bac01SBX000000000001"'
+    with pytest.raises(bh.InputError):
+        bh.where("bankAccountId", "eq", "x", resource="vendors")
