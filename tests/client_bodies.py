@@ -38,6 +38,11 @@ def vendor_body(name="Happy Paper Co", **extra):
     }
 
 
+def check_vendor_body(name="Happy Paper Co", **extra):
+    """A vendor paid by check (no bank account, so no 2-business-day wait before paying)."""
+    return vendor_body(name, paymentInformation={"payeeName": name}, **extra)
+
+
 def bill_body(vendor_id, *amounts, invoice="INV-1", today=TEST_TODAY):
     return {
         "vendorId": vendor_id,

@@ -12,6 +12,7 @@ import os
 
 import pytest
 import requests
+from client_bodies import vendor_body
 
 from bill_emulator.backend.clock import add_business_days
 from bill_emulator.testing import ProductionRefused, refuse_production
@@ -25,30 +26,6 @@ def _login(bill) -> requests.Session:
     return http
 
 
-def _vendor(name: str = "Paper Co") -> dict:
-    return {
-        "name": name,
-        "accountType": "BUSINESS",
-        "address": {
-            "line1": "1 Main St",
-            "city": "Austin",
-            "stateOrProvince": "TX",
-            "zipOrPostalCode": "78701",
-            "country": "US",
-        },
-        "paymentInformation": {
-            "payeeName": name,
-            "bankAccount": {
-                "nameOnAccount": name,
-                "accountNumber": "000123456789",
-                "routingNumber": "021000021",
-                "type": "CHECKING",
-                "ownerType": "BUSINESS",
-            },
-        },
-    }
-
-
 def test_the_plugin_is_loaded_by_its_entry_point(pytestconfig):
     assert pytestconfig.pluginmanager.has_plugin("bill_emulator")
 
@@ -59,7 +36,7 @@ def test_a_fresh_organization_logs_in_and_starts_empty(bill_emulator):
     http = _login(bill_emulator)
     vendors = http.get(bill_emulator.url + "/v3/vendors", timeout=10).json()
     assert vendors["results"] == []
-    made = http.post(bill_emulator.url + "/v3/vendors", json=_vendor(), timeout=10)
+    made = http.post(bill_emulator.url + "/v3/vendors", json=vendor_body(), timeout=10)
     assert made.status_code == 201, made.text
     assert made.json()["id"].startswith("009")
 
@@ -69,7 +46,7 @@ def test_each_test_gets_its_own_organization(bill_emulator, bill_emulator_server
     assert other.organization_id != bill_emulator.organization_id
     assert other.dev_key != bill_emulator.dev_key
     http = _login(other)
-    http.post(other.url + "/v3/vendors", json=_vendor("Only Mine"), timeout=10)
+    http.post(other.url + "/v3/vendors", json=vendor_body("Only Mine"), timeout=10)
     mine = _login(bill_emulator).get(bill_emulator.url + "/v3/vendors", timeout=10).json()
     assert mine["results"] == []
 
@@ -84,7 +61,7 @@ def test_the_organization_is_ready_to_pay(bill_emulator):
     assert len(code) == 6 and code.isdigit()
     body = {"challengeId": challenge["challengeId"], "token": code}
     assert http.post(url + "/v3/mfa/challenge/validate", json=body, timeout=10).ok
-    vendor = http.post(url + "/v3/vendors", json=_vendor(), timeout=10).json()
+    vendor = http.post(url + "/v3/vendors", json=vendor_body(), timeout=10).json()
     today = bill_emulator.clock.today()
     bill = http.post(
         url + "/v3/bills",
@@ -148,7 +125,7 @@ def test_the_kit_client_runs_from_the_env(bill_emulator, monkeypatch, tmp_path):
     try:
         assert client.base_url == bill_emulator.url
         client.login()
-        assert client.vendors.create(_vendor()).data["id"].startswith("009")
+        assert client.vendors.create(vendor_body()).data["id"].startswith("009")
     finally:
         client.close()
 
@@ -157,8 +134,8 @@ def test_faults_clock_and_request_log(bill_emulator):
     http, url = _login(bill_emulator), bill_emulator.url
     bill_emulator.faults.add("/v3/vendors", method="POST", status=503)
     assert len(bill_emulator.faults.list()) == 1
-    assert http.post(url + "/v3/vendors", json=_vendor(), timeout=10).status_code == 503
-    assert http.post(url + "/v3/vendors", json=_vendor(), timeout=10).status_code == 201
+    assert http.post(url + "/v3/vendors", json=vendor_body(), timeout=10).status_code == 503
+    assert http.post(url + "/v3/vendors", json=vendor_body(), timeout=10).status_code == 201
     bill_emulator.faults.add("/v3/vendors", status=500, count=5)
     bill_emulator.faults.clear()
     assert bill_emulator.faults.list() == []

@@ -7,6 +7,7 @@ import datetime as dt
 import time
 
 import pytest
+from client_bodies import check_vendor_body
 
 import billhelpers as bh
 from bill_emulator.backend.profiles import NAMES
@@ -67,7 +68,7 @@ def kit_run(bill, tmp_path, monkeypatch) -> None:
             rows = client.vendors.list(filters=f'name:eq:"{NAME}"').get("results")
             return rows[0] if rows else None
 
-        vendor = _again(lambda: client.vendors.create(_vendor()).data, find_vendor)
+        vendor = _again(lambda: client.vendors.create(check_vendor_body(NAME)).data, find_vendor)
         today = bill.clock.today()
         body = {
             "vendorId": vendor["id"],
@@ -97,21 +98,6 @@ def kit_run(bill, tmp_path, monkeypatch) -> None:
         _again(lambda: client.payments.create(dict(payment)).data, find_payment)
     finally:
         client.close()
-
-
-def _vendor() -> dict:
-    return {
-        "name": NAME,
-        "accountType": "BUSINESS",
-        "address": {
-            "line1": "1 Main St",
-            "city": "Austin",
-            "stateOrProvince": "TX",
-            "zipOrPostalCode": "78701",
-            "country": "US",
-        },
-        "paymentInformation": {"payeeName": NAME},
-    }
 
 
 @pytest.mark.realtime  # libfaketime bends its timers, sockets or child processes

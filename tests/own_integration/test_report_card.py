@@ -10,6 +10,7 @@ import time
 
 import pytest
 import requests
+from client_bodies import check_vendor_body
 
 from bill_emulator.backend.clock import add_business_days
 from bill_emulator.backend.profiles import NAMES
@@ -53,7 +54,7 @@ class Client:
         assert self.call("POST", "/v3/mfa/challenge/validate", body).ok
 
     def vendor(self, name: str = "Paper Co") -> requests.Response | None:
-        return self.call("POST", "/v3/vendors", vendor_body(name))
+        return self.call("POST", "/v3/vendors", check_vendor_body(name))
 
     def make_bill(self, vendor_id: str, number: str = "INV-1") -> dict:
         today = self.bill.clock.today()
@@ -84,21 +85,6 @@ class Client:
     def find_payment(self, txn: str) -> list[dict]:
         resp = self.call("GET", "/v3/payments", filters=f'transactionNumber:eq:"{txn}"')
         return resp.json()["results"]
-
-
-def vendor_body(name: str) -> dict:
-    return {
-        "name": name,
-        "accountType": "BUSINESS",
-        "address": {
-            "line1": "1 Main St",
-            "city": "Austin",
-            "stateOrProvince": "TX",
-            "zipOrPostalCode": "78701",
-            "country": "US",
-        },
-        "paymentInformation": {"payeeName": name},
-    }
 
 
 def check(bill, check_id: str) -> dict:
