@@ -30,9 +30,9 @@ from bill_emulator.cli_commands import (
     run_snapshot_restore,
     run_snapshot_save,
 )
+from bill_emulator.launcher import START_ENV
 
 DATA_DIR_ENV = "BILL_EMULATOR_DATA_DIR"
-START_ENV = "BILL_EMULATOR_START"  # bill_emulator.launcher.START_ENV
 DEFAULT_DATA_DIR = "~/.cache/billhelpers/emulator"
 
 
