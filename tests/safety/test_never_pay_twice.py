@@ -556,9 +556,8 @@ def test_bulk_payment_dropped_after_processing_is_recovered(trusted):
     assert len(payments_for(trusted, bill["id"])) == 1
 
 
-def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
-    # known_bills spares the look-up only for bills nothing has touched; a bill already partly
-    # paid under the same intended transactionNumber is looked up and not paid again.
+def _a_third_of_a_bill(trusted):
+    """A new bill of 30.00 and a bulk body that pays 10.00 of it."""
     vendor = trusted.vendors.create(vendor_body())
     bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
     body = {
@@ -567,6 +566,13 @@ def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
         "processDate": pay_date(),
         "payments": [{"billId": bill["id"], "amount": "10.00"}],
     }
+    return bill, body
+
+
+def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
+    # known_bills spares the look-up only for bills nothing has touched; a bill already partly
+    # paid under the same intended transactionNumber is looked up and not paid again.
+    bill, body = _a_third_of_a_bill(trusted)
     untouched = {bill["id"]: bill}
     first = trusted.payments.bulk_create(body, known_bills=untouched)
     assert not first.recovered
@@ -579,14 +585,7 @@ def test_bulk_with_known_bills_still_finds_a_partial_payment(trusted):
 def test_bulk_with_a_stale_known_bill_does_not_pay_again(trusted):
     # The caller's copy of the bill was read before its first payment (dueAmount the whole
     # amount): the client must still look the transactionNumber up, not trust that copy.
-    vendor = trusted.vendors.create(vendor_body())
-    bill = trusted.bills.create(bill_body(vendor["id"], "30.00")).data
-    body = {
-        "fundingAccount": {"type": "BANK_ACCOUNT", "id": VERIFIED_BANK},
-        "processingOptions": {},
-        "processDate": pay_date(),
-        "payments": [{"billId": bill["id"], "amount": "10.00"}],
-    }
+    bill, body = _a_third_of_a_bill(trusted)
     stale = {bill["id"]: bill}
     first = trusted.payments.bulk_create(body, known_bills=stale)
     again = trusted.payments.bulk_create(body, known_bills=stale)
