@@ -202,8 +202,7 @@ def payment_gate(
     gates = _state.setdefault("gates", {})
     gate = gates.get(what)
     if gate is not None and gate.fingerprint == fingerprint:
-        if not gate.confirmed:
-            gate._sender = send  # the re-run cell's own variables
+        gate.resend_with(send)  # the re-run cell's own variables
         return gate
     gate = BatchConfirmation(summary, send)
     gate.fingerprint = fingerprint

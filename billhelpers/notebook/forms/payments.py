@@ -152,6 +152,12 @@ class BatchConfirmation(_Form):
             output_class="bh-batch-output",
         )
 
+    def resend_with(self, send: Callable[[], Any]) -> None:
+        """Send with ``send`` instead when confirmed (a re-run cell's own variables); a gate
+        already confirmed keeps what it sent."""
+        if not self.confirmed:
+            self._sender = send
+
     def headline(self) -> str:
         """``"15 payments, $12,345.00 total, in sandbox"``: what the person confirms."""
         s = self.summary
