@@ -226,7 +226,7 @@ class Payments(Resource):
         body["payments"] = items
         today = self.client.today()  # asked once every item's shape is known good
         for field, day in _process_dates(body):
-            checks.check_process_date(day, field, today)
+            checks.check_not_past(day, field, today)
         self._check_bills(items, known_bills or {})
         looked_at = _now()
         found = self.recorded_for_items(items)

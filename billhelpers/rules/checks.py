@@ -158,9 +158,10 @@ def check_date(value, field: str, *, not_before: _dt.date | None = None) -> str:
     return day.isoformat()
 
 
-def check_process_date(value, field: str, today: Today | None = None) -> str:
-    """A ``processDate``: a business day (BILL refuses weekends and US bank holidays with
-    BDC_1152) and, given ``today`` (BILL's: ``client.today()``), not before it."""
+def check_process_date(value, field: str) -> str:
+    """A ``processDate``: a ``yyyy-MM-dd`` business day (BILL refuses weekends and US bank
+    holidays with BDC_1152). Whether it is past is :func:`check_not_past`'s, once BILL's today
+    is known."""
     from billhelpers.rules import business_days  # noqa: PLC0415 - loads the holiday calendar
 
     text = check_date(value, field)
@@ -172,9 +173,13 @@ def check_process_date(value, field: str, today: Today | None = None) -> str:
             f"{text} is not a business day ({why}): BILL processes payments on business days",
             f"use {business_days.next_business_day(day).isoformat()}, the next business day",
         )
-    if today is not None:
-        check_date(text, field, not_before=today() if callable(today) else today)
     return text
+
+
+def check_not_past(text: str, field: str, today: Today) -> None:
+    """A date already checked by :func:`check_date` is not before ``today`` (BILL's today, or a
+    function that asks for it: called only now)."""
+    check_date(text, field, not_before=today() if callable(today) else today)
 
 
 def check_vendor_wait(body: dict, vendor: dict, *, today: _dt.date) -> None:
@@ -395,5 +400,5 @@ def check_payment(body, *, today: Today | None, item: str = "", shared: dict | N
             body["transactionNumber"], item + "transactionNumber", TRANSACTION_NUMBER_MAX, minimum=1
         )
     if body.get("processDate") is not None and today is not None:  # last: may ask the server
-        check_process_date(body["processDate"], item + "processDate", today)
+        check_not_past(body["processDate"], item + "processDate", today)
     return body
