@@ -83,6 +83,71 @@ TARGETS = [
     ("GET", "v3/payments/options", "paymentOptions"),
 ]
 
+#: The rest of BILL's AP side (issue 25): role "ap" in the fixture.
+CLASSIFICATIONS = (
+    "accounting-classes",
+    "chart-of-accounts",
+    "departments",
+    "employees",
+    "items",
+    "jobs",
+    "locations",
+)
+AP_TARGETS = [
+    ("PUT", "v3/bills/:billId", "bill"),
+    ("POST", "v3/bills/record-payment", "billRecordPayment"),
+    ("GET", "v3/organizations/:organizationId", "organization"),
+    ("PATCH", "v3/organizations/:organizationId", "organization"),
+    ("GET", "v3/vendor-credits", "vendorCredit"),
+    ("POST", "v3/vendor-credits", "vendorCredit"),
+    ("GET", "v3/vendor-credits/:vendorCreditId", "vendorCredit"),
+    ("PUT", "v3/vendor-credits/:vendorCreditId", "vendorCredit"),
+    ("PATCH", "v3/vendor-credits/:vendorCreditId", "vendorCredit"),
+    ("POST", "v3/vendor-credits/:vendorCreditId/archive", "vendorCredit"),
+    ("POST", "v3/vendor-credits/bulk", "vendorCredit"),
+    ("PUT", "v3/vendor-credits/bulk", "vendorCredit"),
+    ("PATCH", "v3/vendor-credits/bulk", "vendorCredit"),
+    ("POST", "v3/vendor-credits/bulk/archive", "vendorCredit"),
+    ("GET", "v3/bill-approvals/policies", "billApprovalPolicy"),
+    ("POST", "v3/bill-approvals/policies", "billApprovalPolicy"),
+    ("PUT", "v3/bill-approvals/policies/:policyId", "billApprovalPolicy"),
+    ("DELETE", "v3/bill-approvals/policies/:policyId", "billApprovalPolicy"),
+    ("GET", "v3/bill-approvals/pending-user-approvals", "billApproval"),
+    ("POST", "v3/bill-approvals/actions", "billApproval"),
+    ("GET", "v3/recurringbills", "recurringBill"),
+    ("POST", "v3/recurringbills", "recurringBill"),
+    ("GET", "v3/recurringbills/:recurringBillId", "recurringBill"),
+    ("PUT", "v3/recurringbills/:recurringBillId", "recurringBill"),
+    ("PATCH", "v3/recurringbills/:recurringBillId", "recurringBill"),
+    ("POST", "v3/recurringbills/:recurringBillId/archive", "recurringBill"),
+    ("POST", "v3/recurringbills/:recurringBillId/restore", "recurringBill"),
+    ("GET", "v3/attachments/vendors/:vendorId", "attachment"),
+    ("POST", "v3/attachments/vendors/:vendorId", "attachment"),
+    ("GET", "v3/attachments/:attachmentId", "attachment"),
+    ("DELETE", "v3/attachments/:attachmentId", "attachment"),
+    ("GET", "v3/documents/bills/:billId", "document"),
+    ("POST", "v3/documents/bills/:billId", "document"),
+    ("GET", "v3/documents/upload-status", "document"),
+    ("GET", "v3/documents/:documentId", "document"),
+    *(
+        (method, f"v3/classifications/{kind}{tail}", f"classification.{kind}")
+        for kind in CLASSIFICATIONS
+        for method, tail in (
+            ("GET", ""),
+            ("POST", ""),
+            ("POST", "/bulk"),
+            ("PATCH", "/bulk"),
+            ("POST", "/bulk/archive"),
+            ("POST", "/bulk/restore"),
+            ("GET", "/:id"),
+            ("PATCH", "/:id"),
+            ("POST", "/:id/archive"),
+            ("POST", "/:id/restore"),
+        )
+    ),
+]
+TARGETS += [t for t in AP_TARGETS if t[:2] not in {x[:2] for x in TARGETS}]
+
 # Hand-entered from developer.bill.com (not derivable from the collection); see findings.md.
 DOCUMENTED_ENUMS = {
     "payment.singleStatus": {
@@ -210,7 +275,14 @@ def parse_body(raw):
     try:
         return json.loads(raw)
     except ValueError:  # an unquoted {{variable}}: quote it and try again
-        return json.loads(re.sub(r"(?<![\"\w]){{(\w+)}}", r'"{{\1}}"', raw))
+        pass
+    raw = re.sub(r"(?<![\"\w]){{(\w+)}}", r'"{{\1}}"', raw)
+    try:
+        return json.loads(raw)
+    except ValueError:
+        # three of BILL's classification examples are not JSON (a trailing comma, a doubled
+        # quote): repair just those two slips, so the example is still BILL's own body
+        return json.loads(re.sub(r",(\s*[}\]])", r"\1", re.sub(r'""(\w)', r'"\1', raw)))
 
 
 def trim(value, limit=3):
@@ -267,7 +339,9 @@ def derive(collection: dict, commit: str | None) -> dict:
             "path": norm_path(req["url"]["path"]),
             "name": it["name"],
             "entity": group,
-            "role": ROLES.get((method, path), "other"),
+            "role": ROLES.get(
+                (method, path), "ap" if (method, path, group) in AP_TARGETS else "other"
+            ),
             "successStatus": min(codes) if codes else None,
             "responseBody": "json" if fields else "empty",
             "responseFields": sorted(fields),
