@@ -24,7 +24,7 @@ from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
 
-from bill_emulator import _json, webhook_responses  # noqa: F401 - registers its handlers
+from bill_emulator import _json, approval_responses, webhook_responses  # noqa: F401 - handlers
 from bill_emulator.backend import EmulatorBackend, ids, profiles, report_calls
 from bill_emulator.backend.errors import (
     ApiNotSupported,

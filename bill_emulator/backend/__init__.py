@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bill_emulator import datadir
+from bill_emulator.backend.approvals import ApprovalsMixin
+from bill_emulator.backend.bank_admin import BankAdminMixin
 from bill_emulator.backend.banks import BanksMixin
 from bill_emulator.backend.bills import BillsMixin
 from bill_emulator.backend.clock import Clock
@@ -24,7 +26,9 @@ from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
 from bill_emulator.backend.errors import EmulatorError
 from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
+from bill_emulator.backend.organization import OrganizationMixin
 from bill_emulator.backend.payments import PaymentsMixin
+from bill_emulator.backend.recurring import RecurringBillsMixin
 from bill_emulator.backend.seeding import SeedingMixin
 from bill_emulator.backend.sessions import SessionsMixin
 from bill_emulator.backend.vendors import VendorsMixin
@@ -35,6 +39,10 @@ __all__ = ("Caller", "EmulatorBackend", "EmulatorError")
 
 
 class EmulatorBackend(
+    ApprovalsMixin,  # first: its _insert, _save and _schedule hooks wrap the others'
+    RecurringBillsMixin,  # before LifecycleMixin: a clock move also makes recurring bills
+    OrganizationMixin,
+    BankAdminMixin,
     SessionsMixin,
     MfaMixin,
     VendorsMixin,

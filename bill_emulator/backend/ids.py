@@ -25,6 +25,10 @@ PREFIXES = {
     # never shown by id.
     "bankUser": "bau",
     "mfaPhone": "mph",
+    # Recurring bills: ``btp`` (BILL's recurring-bill reference pages). Approval policies: not
+    # shown by BILL (assumed).
+    "recurringBill": "btp",
+    "approvalPolicy": "bap",
 }
 
 #: Marks a phone set-up id, so it can never be validated as an MFA challenge (and back).

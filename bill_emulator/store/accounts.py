@@ -42,6 +42,16 @@ class AccountsTables(StoreBase):
             (org_id, email),
         )
 
+    def org_name(self, org_id: str) -> str | None:
+        row = self._one("SELECT name FROM orgs WHERE id = ?", (org_id,))
+        return row[0] if row else None
+
+    def user_email(self, org_id: str, user_id: str) -> str | None:
+        """The e-mail of a user of ``org_id`` (``None`` when the organization has no such
+        user): approval policies name their approvers by it."""
+        row = self._one("SELECT email FROM users WHERE id = ? AND org_id = ?", (user_id, org_id))
+        return row[0] if row else None
+
     # -- sessions -----------------------------------------------------------------------------
 
     def insert_session(self, *, id_hash, org_id, user_id, dev_key, trusted, now_ms) -> None:

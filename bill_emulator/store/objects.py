@@ -146,6 +146,19 @@ class ObjectsTables(StoreBase):
         params += [limit, offset]
         return [(_json.loads(row[0]), list(row[1:])) for row in self._all_rows(sql, tuple(params))]
 
+    def due_objects(
+        self, kind: str, path: str, day: str, *, after_seq: int, limit: int
+    ) -> list[tuple[str, int, dict]]:
+        """``(org_id, seq, doc)`` of every organization's documents of ``kind`` whose ``path``
+        (a date) is on or before ``day``, in creation order after ``after_seq`` (the test clock is
+        shared by all organizations; recurring bills come due on it)."""
+        rows = self._all_rows(
+            f"SELECT org_id, seq, doc FROM objects WHERE kind = {_kind(kind)}"  # noqa: S608
+            f" AND seq > ? AND {_expr(path)} <= ? ORDER BY seq LIMIT ?",
+            (after_seq, day, limit),
+        )
+        return [(row[0], row[1], _json.loads(row[2])) for row in rows]
+
     # -- payment life (bill_emulator.backend.lifecycle) ---------------------------------------
 
     def set_life(self, payment_id: str, org_id: str, seq: int, next_day: str) -> None:

@@ -110,6 +110,9 @@ _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=
 
 #: The kinds of ``objects`` rows; written into SQL as literals so partial indexes apply.
 KINDS = ("vendor", "bill", "bank", "payment", "mfaPhone", "bankUser")
+#: Approvals, recurring bills and organization details (issue 25; backend/approvals.py,
+#: backend/recurring.py, backend/organization.py).
+KINDS += ("approvalPolicy", "recurringBill", "organization")
 _TIMES = (("$.createdTime",), ("$.updatedTime",))
 #: Field indexes per kind (why each: the module docstring).
 _INDEXED: dict[str, tuple[tuple[str, ...], ...]] = {
