@@ -50,7 +50,7 @@ class ApprovalsMixin(BackendBase):
         return self.store.list_objects(
             "approvalPolicy",
             org_id,
-            conditions=[("$.archived", "eq", False)],
+            conditions=[],
             sort=[],
             limit=rules.MAX_POLICIES + 1,
         )
@@ -85,7 +85,7 @@ class ApprovalsMixin(BackendBase):
 
     def _load_policy(self, caller: Caller, policy_id: str) -> dict:
         doc = self.store.get_object("approvalPolicy", caller.org_id, policy_id)
-        if doc is None or doc["archived"]:
+        if doc is None:
             raise ObjectNotFound("Bill approval policy", policy_id)
         return doc
 
@@ -115,9 +115,8 @@ class ApprovalsMixin(BackendBase):
 
     def delete_approval_policy(self, caller: Caller, policy_id: str) -> dict:
         with self.store.write():
-            doc = self._load_policy(caller, policy_id)
-            doc["archived"] = True  # kept only as a tombstone: never listed, never matched
-            self._save(doc, verb="deleted")
+            self._load_policy(caller, policy_id)
+            self.store.delete_object("approvalPolicy", caller.org_id, policy_id)
         return {"status": "SUCCESS"}
 
     # -- bills waiting, and the decisions --------------------------------------------------------

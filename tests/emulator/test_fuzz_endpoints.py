@@ -170,6 +170,31 @@ def _templates(vendor_id: str, bill_id: str) -> dict[str, dict]:
         "add_fault": {"path": "/v3/vendors", "status": 503, "count": 1},
         "set_limits": {"concurrentRequests": 3},
         "seed_vendors": {"count": 1, "namePrefix": "Fz"},
+        **_issue25_templates(vendor_id, bill_id),
+    }
+
+
+def _issue25_templates(vendor_id: str, bill_id: str) -> dict[str, object]:
+    """Approvals, recurring bills, organization and bank upkeep (issue 25)."""
+    policy = {
+        "policyName": "Fuzz policy",
+        "rules": [{"key": "BILL_AMOUNT", "op": "gte", "values": ["1000"]}],
+        "approvers": [seed.USER_ID],
+    }
+    recurring = {
+        "vendorId": vendor_id,
+        "schedule": {"period": "MONTHLY", "frequency": 1, "nextDueDate": "2026-04-01"},
+        "recurringBillLineItems": [{"amount": Decimal("19.99"), "description": "x"}],
+    }
+    return {
+        "create_approval_policy": policy,
+        "replace_approval_policy": policy,
+        "bill_approval_actions": [{"billId": bill_id, "action": "APPROVE", "comment": "ok"}],
+        "create_recurring_bill": recurring,
+        "replace_recurring_bill": recurring,
+        "update_recurring_bill": {"description": "Renamed"},
+        "update_organization": {"address": {"zipOrPostalCode": "95002"}},
+        "update_bank": {"ownerType": "PERSONAL"},
     }
 
 
@@ -236,6 +261,13 @@ def fuzz(tmp_path_factory):
     w.ids["bank_user_id"] = w.call("GET", "/v3/funding-accounts/banks/users").json["results"][0][
         "id"
     ]
+    issue25 = w.templates
+    w.ids["policy_id"] = w.call(
+        "POST", "/v3/bill-approvals/policies", issue25["create_approval_policy"]
+    ).json["id"]
+    recurring = json.loads(to_json(issue25["create_recurring_bill"]))
+    w.ids["rb_id"] = w.call("POST", "/v3/recurringbills", recurring).json["id"]
+    w.ids["org_id"] = seed.ORGANIZATION_ID
     try:
         yield w
     finally:
