@@ -46,6 +46,9 @@ from billhelpers.resources import (
     Vendors,
     Webhooks,
 )
+from billhelpers.resources.approvals import Approvals  # issue 25: approvals, recurring bills,
+from billhelpers.resources.organization import Organization  # organization (own modules)
+from billhelpers.resources.recurring_bills import RecurringBills
 from billhelpers.rules import jsonsafe, money
 
 log = logging.getLogger("billhelpers")
@@ -112,6 +115,9 @@ class Client:
         self.payments = Payments(self)
         self.emulator = Emulator(self)
         self.webhooks = Webhooks(self)
+        self.approvals = Approvals(self)
+        self.recurring_bills = RecurringBills(self)
+        self.organization = Organization(self)
 
     # -- niceties ------------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from billhelpers.exceptions import InputError
 from billhelpers.http import paging
 from billhelpers.http.response import ApiResponse
+from billhelpers.resources.bank_upkeep import BankUpkeepMixin
 from billhelpers.resources.setup import BankSetupMixin
 from billhelpers.rules import checks
 from billhelpers.rules import filters as _filters
@@ -139,7 +140,7 @@ class Bills(_Crud):
         return checks.check_bill(body, partial=partial)
 
 
-class FundingAccounts(BankSetupMixin, Resource):
+class FundingAccounts(BankSetupMixin, BankUpkeepMixin, Resource):
     """``/v3/funding-accounts/banks``: the organization's bank accounts (payments draw on a
     ``VERIFIED`` one)."""
 

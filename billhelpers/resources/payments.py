@@ -50,6 +50,7 @@ from billhelpers.http import paging
 from billhelpers.http.response import ApiResponse
 from billhelpers.resources.base import Resource, _id
 from billhelpers.resources.payment_recovery import PaymentRecovery
+from billhelpers.rules import approvals as approval_rules
 from billhelpers.rules import checks
 from billhelpers.rules import filters as _filters
 from billhelpers.rules import payment_identity as identity
@@ -366,6 +367,13 @@ class Payments(Resource):
         if bill is None:
             bill = self.client.bills.get(body["billId"]).data or {}
         due = identity.due_amount(bill)
+        waiting = approval_rules.unapproved(bill)
+        if waiting:  # BILL pays nothing on it until its approvers approve (issue 25)
+            raise InputError(
+                f"bill {body['billId']} {waiting}",
+                field="billId",
+                hint="its approver approves it first: client.approvals.approve(bill_id)",
+            )
         if identity.nothing_due(bill):
             raise AlreadyPaidError(
                 f"bill {body['billId']} has nothing left to pay (dueAmount {due}, paymentStatus "
