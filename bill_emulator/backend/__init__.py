@@ -59,7 +59,9 @@ class EmulatorBackend(
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
     devices, and the phone set-up before it; vendors, bills and payments (single and bulk) with
     BILL's validation, fields and business days (``tests/contract`` holds the emulator to BILL's
-    collection); bank accounts with their set-up (create, verify, nominate); lists with
+    collection); bank accounts with their set-up (create, verify, nominate) and upkeep (update,
+    archive, archive a bank account user); bill approval policies and decisions (an unapproved
+    bill is not paid); recurring bills made on the test clock; organization details; lists with
     ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
 
     Not emulated (gaps), moto-style:
@@ -68,13 +70,16 @@ class EmulatorBackend(
       :mod:`~bill_emulator.backend.lifecycle`); real time crossing midnight changes nothing
       until the next ``POST /_emulator/clock``. Webhooks deliver to loopback URLs only.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
-      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
-      classifications (line-item ``classifications`` are kept), attachments, recurring bills,
-      autopay, international payments and currencies other than USD.
-    - Updating or archiving organization bank accounts and archiving bank account users (they
-      can be added, verified and nominated); mass payments (``/v3/payments/mass``),
-      ``PUT /v3/bills/{id}``, payment void and ``GET /v3/payments/options`` (all BILL's 404
-      ``BDC_1121``).
+      vendor credits, approval user groups (policies name users; an emulated organization has
+      one), bill-level classifications (line-item ``classifications`` are kept), attachments,
+      autopay (recurring bills keep ``autoPayment`` but the bills they make are never paid by
+      themselves), international payments and currencies other than USD.
+    - Recurring bills make their bills, and approval policies apply, only through the API and
+      the test clock: bills seeded by ``POST /_emulator/seed/bills`` skip the policies, and real
+      time crossing midnight makes no recurring bill until the next clock move. One run makes at
+      most 1,000 recurring bills; the rest follow on the next move.
+    - Mass payments (``/v3/payments/mass``), ``PUT /v3/bills/{id}`` and
+      ``GET /v3/payments/options`` (all BILL's 404 ``BDC_1121``).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
