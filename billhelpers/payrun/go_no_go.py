@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from billhelpers.payrun.plan import PlanRow
+from billhelpers.rules import approvals as approval_rules
 from billhelpers.rules import payment_identity as identity
 
 #: What a vendor needs to be paid by check, when it has no bank account for ACH.
@@ -98,6 +99,9 @@ def _row_problem(row, bill, vendor, process_date, earliest_for_vendor) -> str | 
     due = identity.due_amount(bill)
     if identity.nothing_due(bill):
         return f"already paid or scheduled (paymentStatus {bill.get('paymentStatus')})"
+    waiting = approval_rules.unapproved(bill)
+    if waiting:  # BILL pays nothing on it until its approvers approve (issue 25)
+        return f"not approved: the bill {waiting}"
     if row.open_amount > due:
         return f"amount {row.open_amount} is over the bill's dueAmount {due}"
     if not _can_be_paid(vendor):
