@@ -110,8 +110,9 @@ class OrganizationMixin(BackendBase):
         return doc
 
     def get_organization(self, caller: Caller, org_id: str) -> dict:
-        if org_id == caller.org_id and self.store.get_object(KIND, org_id, org_id) is not None:
-            return public(self.store.get_object(KIND, org_id, org_id))
+        doc = self.store.get_object(KIND, caller.org_id, org_id)  # made already: no write
+        if doc is not None:
+            return public(doc)
         with self.store.write():
             return public(self._organization(caller, org_id))
 

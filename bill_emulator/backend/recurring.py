@@ -32,7 +32,7 @@ passes the same checks and approval policies as ``POST /v3/bills``) and the life
 
 from __future__ import annotations
 
-from bill_emulator.backend import listing
+from bill_emulator.backend import ids, listing
 from bill_emulator.backend import recurring_rules as rr
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.bills import _bill_doc
@@ -184,8 +184,9 @@ class RecurringBillsMixin(BackendBase):
         bank_id = v.object_id(
             info or {}, "bankAccountId", "bac", "paymentInformation.bankAccountId", required=auto
         )
-        if auto and not caller.trusted:
-            raise UntrustedSession()  # BILL: autoPayment needs an MFA-trusted session
+        was_on = bool((old or {}).get("processingOptions", {}).get("autoPayment"))
+        if auto and not was_on and not caller.trusted:
+            raise UntrustedSession()  # BILL: turning autoPayment on needs an MFA-trusted session
         if bank_id is not None:
             bank = self.store.get_object("bank", caller.org_id, bank_id)
             if bank is None or bank["archived"] or bank["status"] != "VERIFIED":
@@ -224,8 +225,6 @@ class RecurringBillsMixin(BackendBase):
     def _number(self, doc: dict, seq: int | None = None) -> dict:
         """Give the recurring bill (when new) and its new lines their ids."""
         if seq is not None:
-            from bill_emulator.backend import ids
-
             doc["id"] = ids.object_id(KIND, seq)
         count = doc.get("_lineSeq", 0)
         for line in doc["recurringBillLineItems"]:

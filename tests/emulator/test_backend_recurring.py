@@ -188,7 +188,10 @@ def test_auto_payment_needs_a_trusted_session_and_a_verified_account(
     body["paymentInformation"] = {"bankAccountId": seed.VERIFIED_BANK_ID}
     with pytest.raises(UntrustedSession):
         backend.create_recurring_bill(caller, body)
-    assert backend.create_recurring_bill(trusted, body)["processingOptions"]["autoPayment"]
+    rb = backend.create_recurring_bill(trusted, body)
+    assert rb["processingOptions"]["autoPayment"] is True
+    # once on, an untrusted session may still edit other fields (only turning it on needs MFA)
+    assert backend.update_recurring_bill(caller, rb["id"], {"description": "x"})["description"]
     body["paymentInformation"] = {"bankAccountId": seed.UNVERIFIED_BANK_ID}
     with pytest.raises(ValidationFailed):
         backend.create_recurring_bill(trusted, body)
