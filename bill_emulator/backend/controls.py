@@ -33,6 +33,13 @@ def _whole(body: dict, key: str, *, low: int, high: int, required: bool = True) 
     return value
 
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "SessionsMixin": ("check_dev_key",),
+}
+
+
 class ControlsMixin(BackendBase):
     def advance_clock(self, body: object) -> dict:
         """Move the clock forward: at most a year at once, at most 10 years ahead of real time."""

@@ -49,6 +49,16 @@ BULK_MAX = 50
 _BULK_SHARED = ("vendorId", "fundingAccount", "processDate", "processingOptions")
 
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "BanksMixin": ("_check_bank_user",),
+    "BillsMixin": ("_apply_payment",),
+    "EventsMixin": ("_payment_failed",),
+    "LifecycleMixin": ("_begin_life",),
+}
+
+
 class PaymentsMixin(BackendBase):
     def create_payment(self, caller: Caller, body: object) -> dict:
         if not caller.trusted:
