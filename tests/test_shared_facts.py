@@ -162,3 +162,28 @@ def test_one_loopback_rule_a_side_and_both_agree():
     }
     for host, expected in hosts.items():
         assert client_rule(host) is expected and emulator_rule(host) is expected, host
+
+
+def test_live_payments_agree():
+    """The report card's ``paid-twice`` and the client's never-pay-twice mean the same by a live
+    payment: the kit's client is the card's model answer."""
+    from bill_emulator.backend import report
+    from billhelpers.rules import payment_identity
+
+    assert report.ENDED_STATUSES == payment_identity.ENDED_STATUSES
+    statuses = [
+        *report.ENDED_STATUSES,
+        "SCHEDULED",
+        "PROCESSED",
+        "SENT",
+        "CLEARED",
+        "VOID_PENDING",
+        "RETURNED",
+        "DISBURSEMENT_FAILED_ACTION_NEEDED",
+        "DISBURSEMENT_FAILED_VENDOR_BANK_REJECTED",
+        "FUNDING_FAILED_ACTION_NEEDED",
+        "SOMETHING_NEW",
+    ]
+    for status in statuses:
+        for payment in ({"singleStatus": status}, {"status": status}):
+            assert report.is_live(payment) == payment_identity.is_live(payment), payment
