@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bill_emulator import datadir
 from bill_emulator.backend.banks import BanksMixin
+from bill_emulator.backend.bill_records import BillRecordsMixin
 from bill_emulator.backend.bills import BillsMixin
 from bill_emulator.backend.clock import Clock
 from bill_emulator.backend.controls import ControlsMixin
@@ -24,9 +25,11 @@ from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
 from bill_emulator.backend.errors import EmulatorError
 from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
+from bill_emulator.backend.payment_options import PaymentOptionsMixin
 from bill_emulator.backend.payments import PaymentsMixin
 from bill_emulator.backend.seeding import SeedingMixin
 from bill_emulator.backend.sessions import SessionsMixin
+from bill_emulator.backend.vendor_credits import VendorCreditsMixin
 from bill_emulator.backend.vendors import VendorsMixin
 from bill_emulator.backend.webhooks import WebhooksMixin
 from bill_emulator.store import Store
@@ -45,6 +48,10 @@ class EmulatorBackend(
     ControlsMixin,
     SeedingMixin,
     WebhooksMixin,
+    # vendor credits, bill replace/record-payment, payment options (issue 25)
+    VendorCreditsMixin,
+    BillRecordsMixin,
+    PaymentOptionsMixin,
 ):
     """BILL's AP workflow for one organization store (a data directory).
 

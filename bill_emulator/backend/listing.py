@@ -114,6 +114,16 @@ OTHER_FIELDS: dict[str, dict[str, Field]] = {
         "verificationStatus": Field("$.verificationStatus", "str", ("eq", "ne", "in", "nin")),
         **_time_fields(),
     },
+    # vendor credits: BILL's collection filters on id in its list example; the rest assumed
+    "vendorCredit": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "vendorId": Field("$.vendorId", "str", ("eq", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "status": Field("$.status", "str", ("eq", "ne", "in", "nin")),
+        "referenceNumber": Field("$.referenceNumber", "str", ("eq", "sw")),
+        "creditDate": Field("$.creditDate", "date", ("eq", *_RANGE)),
+        **_time_fields(),
+    },
 }
 
 
