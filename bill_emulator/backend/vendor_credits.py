@@ -233,7 +233,8 @@ class VendorCreditsMixin(BackendBase):
             for i, item in enumerate(items):
                 item = _item(item, f"[{i}].")
                 credit_id = v.object_id(item, "id", "vcr", f"[{i}].id")
-                docs.append(self._change_credit(caller, credit_id, item, f"[{i}].", replace=replace))
+                change = self._change_credit(caller, credit_id, item, f"[{i}].", replace=replace)
+                docs.append(change)
         return {"vendorCredits": [shown(d) for d in docs]}
 
     def _change_credit(self, caller, credit_id: str, body: object, prefix: str, *, replace: bool):
@@ -243,11 +244,10 @@ class VendorCreditsMixin(BackendBase):
             raise InvalidState(f"Vendor credit {credit_id} is archived; it cannot be changed.")
         vendor_before = doc["vendorId"]
         _head(body, doc, prefix, creating=replace)
-        if doc["vendorId"] != vendor_before:
-            if doc["appliedAmount"]:
-                raise InvalidState(
-                    f"Vendor credit {credit_id} is applied to bills; its vendor cannot change."
-                )
+        if doc["vendorId"] != vendor_before and doc["appliedAmount"]:
+            raise InvalidState(
+                f"Vendor credit {credit_id} is applied to bills; its vendor cannot change."
+            )
         self._check_credit_refs(caller, doc, prefix)
         existing = {line["id"]: line for line in doc["vendorCreditLineItems"]}
         if replace:
@@ -263,7 +263,7 @@ class VendorCreditsMixin(BackendBase):
         items = body.get("vendorCreditLineItems")
         if not isinstance(items, list) or not items:
             raise ValidationFailed(path, "must contain at least one line item")
-        lines = {k: {f: val for f, val in line.items() if f != "id"} for k, line in existing.items()}
+        lines = {k: {f: x for f, x in line.items() if f != "id"} for k, line in existing.items()}
         for i, item in enumerate(items):
             if not isinstance(item, dict) or item.get("id") not in existing:
                 raise ValidationFailed(
