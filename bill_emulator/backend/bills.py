@@ -370,6 +370,11 @@ class BillsMixin(BackendBase):
         """Book (``cents`` > 0) or release (``cents`` < 0) a payment against a bill; a release
         also gives back the vendor credits the payment applied. ``recorded``: a payment made
         outside BILL (``POST /v3/bills/record-payment``), paid at once."""
+        if cents > bill["dueAmount"]:  # the callers check first; this is the last line
+            raise InvalidState(
+                f"Bill {bill['id']} has {v.to_decimal(bill['dueAmount'])} due; "
+                f"{v.to_decimal(cents)} would pay it twice."
+            )
         payments = bill.setdefault("_payments", {})
         if cents > 0:
             payments[payment_id] = cents
