@@ -115,6 +115,7 @@ def test_filterable_and_sortable_fields_agree():
     from billhelpers.rules import filters
 
     kinds = {"vendors": "vendor", "bills": "bill", "banks": "bank", "payments": "payment"}
+    kinds["vendorCredits"] = "vendorCredit"  # issue 25
     assert set(filters.FILTERABLE) == set(kinds) and set(listing.FIELDS) == set(kinds.values())
     for resource, kind in kinds.items():
         emulated = {name: field.ops for name, field in listing.FIELDS[kind].items()}
