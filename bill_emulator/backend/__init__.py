@@ -58,7 +58,9 @@ class EmulatorBackend(
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
     devices, and the phone set-up before it; vendors, bills and payments (single and bulk) with
     BILL's validation, fields and business days (``tests/contract`` holds the emulator to BILL's
-    collection); bank accounts with their set-up (create, verify, nominate); lists with
+    collection); bank accounts with their set-up (create, verify, nominate); vendor credits
+    (CRUD, bulk, applied to bills, payments and recorded payments), replacing a bill,
+    recording a payment made outside BILL, vendor payment options; lists with
     ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
 
     Not emulated (gaps), moto-style:
@@ -67,13 +69,14 @@ class EmulatorBackend(
       :mod:`~bill_emulator.backend.lifecycle`); real time crossing midnight changes nothing
       until the next ``POST /_emulator/clock``. Webhooks deliver to loopback URLs only.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
-      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
+      approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
       classifications (line-item ``classifications`` are kept), attachments, recurring bills,
       autopay, international payments and currencies other than USD.
     - Updating or archiving organization bank accounts and archiving bank account users (they
-      can be added, verified and nominated); mass payments (``/v3/payments/mass``),
-      ``PUT /v3/bills/{id}``, payment void and ``GET /v3/payments/options`` (all BILL's 404
-      ``BDC_1121``).
+      can be added, verified and nominated); mass payments (``/v3/payments/mass``, BILL's 404
+      ``BDC_1121``). Payment options never offer cards; no fee is quoted.
+    - A bill's ``paidAmount`` counts payments recorded as made outside BILL, not cleared ones
+      (a cleared payment stays in ``scheduledAmount``).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
