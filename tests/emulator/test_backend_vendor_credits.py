@@ -365,3 +365,16 @@ def test_every_bill_adds_up_through_credits_payments_and_records(backend, truste
     seen.append(backend.get_bill(trusted, bill["id"]))
     assert all(_adds_up(doc) for doc in seen), [_money(d) for d in seen]
     assert seen[-1]["dueAmount"] == Decimal("115.00")
+
+
+def test_credit_statuses_are_spelt_as_bills_collection_spells_them(backend, trusted, vendor, bill):
+    from contract.contract_api import ENDPOINTS
+
+    spellings = set(ENDPOINTS[("GET", "/v3/vendor-credits/{id}")]["enums"]["status"])
+    seen = set()
+    for cents in ("0", "5.00", "15.50"):
+        doc = backend.create_vendor_credit(trusted, credit_body(vendor["id"], "15.50"))
+        if cents != "0":
+            backend.update_bill(trusted, bill["id"], {"vendorCredits": _uses(doc["id"], cents)})
+        seen.add(backend.get_vendor_credit(trusted, doc["id"])["status"])
+    assert seen == {"NOT_APPLIED", "IN_PROCESS", "FULLY_APPLIED"} <= spellings
