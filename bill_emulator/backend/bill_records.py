@@ -40,7 +40,7 @@ _REFERENCE_MAX = 100
 
 def _replacement_lines(existing: list[dict], body: dict) -> list[tuple[str | None, dict]]:
     """``(id or None, checked line)`` per line of a PUT body."""
-    known = {line["id"] for line in existing}
+    known = {line.get("id") for line in existing} - {None}
     out = []
     for i, (item, line) in enumerate(zip(body["billLineItems"], b._lines(body), strict=True)):
         line_id = item.get("id")
@@ -55,8 +55,13 @@ def _replacement_lines(existing: list[dict], body: dict) -> list[tuple[str | Non
 
 def _numbered(bill_id: str, existing: list[dict], lines) -> list[dict]:
     """Give new lines ids after the highest one this bill ever had."""
-    used = [int(line["id"][len(bill_id) :] or 0) for line in existing]
-    next_no = max(used, default=0)
+    tail = f"bli{bill_id[3:]}"
+    used = [
+        int(line_id[len(tail) :])
+        for line_id in (line.get("id", "") for line in existing)  # seeded bills' lines have none
+        if line_id.startswith(tail) and line_id[len(tail) :].isdigit()
+    ]
+    next_no = max(used, default=len(existing))
     out = []
     for line_id, line in lines:
         if line_id is None:
@@ -83,7 +88,7 @@ class BillRecordsMixin(BackendBase):
             if booked and (
                 new["vendorId"] != doc["vendorId"]
                 or [(x["id"], x["amount"]) for x in lines]
-                != [(x["id"], x["amount"]) for x in doc["billLineItems"]]
+                != [(x.get("id"), x["amount"]) for x in doc["billLineItems"]]
             ):
                 raise InvalidState(
                     f"Bill {bill_id} has {b.booked_on(doc)}; its vendor and line amounts "

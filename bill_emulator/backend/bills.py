@@ -121,7 +121,7 @@ def _patch_lines(existing: list[dict], body: dict) -> list[dict]:
     if not isinstance(items, list) or not items:
         raise ValidationFailed("billLineItems", "must contain at least one line item")
     lines = list(existing)
-    places = {line["id"]: i for i, line in enumerate(existing)}
+    places = {line.get("id"): i for i, line in enumerate(existing) if line.get("id")}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise ValidationFailed(f"billLineItems[{index}]", "must be an object")

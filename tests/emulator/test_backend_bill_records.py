@@ -191,3 +191,14 @@ def test_payment_options_agree_with_what_a_payment_may_do(backend, trusted, vend
 def test_payment_options_parse_the_query_strictly(backend, trusted, vendor, params, error):
     with pytest.raises(error):
         backend.payment_options(trusted, params)
+
+
+def test_put_on_a_seeded_bill_whose_lines_have_no_ids(backend, trusted):
+    seeded = backend.seed_bills({"count": 1})
+    bill = backend.get_bill(trusted, seeded["firstId"])
+    body = bill_body(bill["vendorId"])
+    doc = backend.replace_bill(trusted, bill["id"], body)
+    assert [line["id"] for line in doc["billLineItems"]] == [
+        f"bli{bill['id'][3:]}002",
+        f"bli{bill['id'][3:]}003",
+    ]
