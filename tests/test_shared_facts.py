@@ -163,3 +163,16 @@ def test_one_loopback_rule_a_side_and_both_agree():
     }
     for host, expected in hosts.items():
         assert client_rule(host) is expected and emulator_rule(host) is expected, host
+
+
+def test_vendor_credit_limits_agree():
+    """Issue 25: the bulk limit of vendor credits (BILL's 50), the most credits one bill payment
+    applies, the bills one recorded payment names, and the ``vcr`` id prefix."""
+    from bill_emulator.backend import bill_records, credit_entries, ids, vendor_credits
+    from billhelpers.resources import vendor_credits as client_credits
+    from billhelpers.rules import credit_checks, credits
+
+    assert client_credits.BULK_MAX == vendor_credits.BULK_MAX == 50
+    assert credits.MAX_APPLIED == credit_entries.MAX_APPLIED
+    assert credit_checks.RECORD_MAX == bill_records.RECORD_MAX
+    assert credits.CREDIT_PREFIX == ids.PREFIXES["vendorCredit"] == "vcr"

@@ -32,6 +32,7 @@ from decimal import Decimal, localcontext
 from bill_emulator.backend import ids
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
+from bill_emulator.backend.credit_entries import parse_credits
 from bill_emulator.backend.errors import InvalidState, MalformedRequest, ValidationFailed
 
 MAX_LINES = 200
@@ -238,9 +239,7 @@ def _bill_doc(body: object, prefix: str) -> dict:
 def _credits_of(body: object, prefix: str) -> list:
     """The ``vendorCredits`` a bill body applies (shape only; the vendor credits mixin checks
     them against the credits themselves)."""
-    from bill_emulator.backend.vendor_credits import VendorCreditsMixin
-
-    return VendorCreditsMixin.parse_credits(body, prefix) if isinstance(body, dict) else []
+    return parse_credits(body, prefix) if isinstance(body, dict) else []
 
 
 class BillsMixin(BackendBase):

@@ -33,7 +33,7 @@ Public-ish helpers other mixins call: :meth:`VendorCreditsMixin.parse_credits`,
 
 from __future__ import annotations
 
-from bill_emulator.backend import ids, listing
+from bill_emulator.backend import credit_entries, ids, listing
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.bills import classifications_of
 from bill_emulator.backend.core import BackendBase, Caller, public
@@ -41,8 +41,6 @@ from bill_emulator.backend.errors import InvalidState, MalformedRequest, Validat
 
 BULK_MAX = 50
 MAX_LINES = 200
-#: At most this many credits applied in one bill payment (the kit's bound; BILL gives none).
-MAX_APPLIED = 50
 _TEXT = 4000
 _LINE_PREFIX = "vcl"  # BILL's prefix for vendor credit line ids is not published (assumed)
 
@@ -307,24 +305,8 @@ class VendorCreditsMixin(BackendBase):
 
     # -- applying credits (bills, payments, recorded payments call these) ----------------------
 
-    @staticmethod
-    def parse_credits(body: dict, prefix: str) -> list[tuple[str, int]]:
-        """``vendorCredits: [{id, amount}]`` -> ``[(credit id, cents)]`` (shape only)."""
-        path = f"{prefix}vendorCredits"
-        items = body.get("vendorCredits")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise ValidationFailed(path, "must be a list of {id, amount}")
-        if len(items) > MAX_APPLIED:
-            raise ValidationFailed(path, f"must hold at most {MAX_APPLIED} vendor credits")
-        out = []
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise ValidationFailed(f"{path}[{i}]", "must be an object")
-            credit_id = v.object_id(item, "id", "vcr", f"{path}[{i}].id")
-            out.append((credit_id, v.money(item.get("amount"), f"{path}[{i}].amount")))
-        return out
+    #: ``vendorCredits: [{id, amount}]`` -> ``[(credit id, cents)]`` (shape only).
+    parse_credits = staticmethod(credit_entries.parse_credits)
 
     def apply_credits(
         self, org_id: str, bill: dict, credits, *, payment_id: str | None, prefix: str
