@@ -76,7 +76,8 @@ class EmulatorBackend(
       can be added, verified and nominated); mass payments (``/v3/payments/mass``, BILL's 404
       ``BDC_1121``). Payment options never offer cards; no fee is quoted.
     - A bill's ``paidAmount`` counts payments recorded as made outside BILL, not cleared ones
-      (a cleared payment stays in ``scheduledAmount``).
+      (a cleared payment stays in ``scheduledAmount``). A vendor credit applied to a bill
+      directly cannot be taken back (one applied with a payment is, when the payment ends).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.
