@@ -43,6 +43,7 @@ from billhelpers.resources import (
     FundingAccounts,
     Mfa,
     Payments,
+    VendorCredits,
     Vendors,
     Webhooks,
 )
@@ -112,6 +113,7 @@ class Client:
         self.payments = Payments(self)
         self.emulator = Emulator(self)
         self.webhooks = Webhooks(self)
+        self.vendor_credits = VendorCredits(self)  # issue 25
 
     # -- niceties ------------------------------------------------------------------------------
     def __repr__(self) -> str:

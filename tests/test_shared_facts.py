@@ -115,6 +115,7 @@ def test_filterable_and_sortable_fields_agree():
     from billhelpers.rules import filters
 
     kinds = {"vendors": "vendor", "bills": "bill", "banks": "bank", "payments": "payment"}
+    kinds["vendorCredits"] = "vendorCredit"  # issue 25
     assert set(filters.FILTERABLE) == set(kinds) and set(listing.FIELDS) == set(kinds.values())
     for resource, kind in kinds.items():
         emulated = {name: field.ops for name, field in listing.FIELDS[kind].items()}
@@ -187,3 +188,16 @@ def test_live_payments_agree():
     for status in statuses:
         for payment in ({"singleStatus": status}, {"status": status}):
             assert report.is_live(payment) == payment_identity.is_live(payment), payment
+
+
+def test_vendor_credit_limits_agree():
+    """Issue 25: the bulk limit of vendor credits (BILL's 50), the most credits one bill payment
+    applies, the bills one recorded payment names, and the ``vcr`` id prefix."""
+    from bill_emulator.backend import bill_records, credit_entries, ids, vendor_credits
+    from billhelpers.resources import vendor_credits as client_credits
+    from billhelpers.rules import credit_checks, credits
+
+    assert client_credits.BULK_MAX == vendor_credits.BULK_MAX == 50
+    assert credits.MAX_APPLIED == credit_entries.MAX_APPLIED
+    assert credit_checks.RECORD_MAX == bill_records.RECORD_MAX
+    assert credits.CREDIT_PREFIX == ids.PREFIXES["vendorCredit"] == "vcr"

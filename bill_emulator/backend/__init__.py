@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bill_emulator import datadir
 from bill_emulator.backend.banks import BanksMixin
+from bill_emulator.backend.bill_records import BillRecordsMixin
 from bill_emulator.backend.bills import BillsMixin
 from bill_emulator.backend.clock import Clock
 from bill_emulator.backend.controls import ControlsMixin
@@ -24,9 +25,11 @@ from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
 from bill_emulator.backend.errors import EmulatorError
 from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
+from bill_emulator.backend.payment_options import PaymentOptionsMixin
 from bill_emulator.backend.payments import PaymentsMixin
 from bill_emulator.backend.seeding import SeedingMixin
 from bill_emulator.backend.sessions import SessionsMixin
+from bill_emulator.backend.vendor_credits import VendorCreditsMixin
 from bill_emulator.backend.vendors import VendorsMixin
 from bill_emulator.backend.webhooks import WebhooksMixin
 from bill_emulator.store import Store
@@ -45,13 +48,19 @@ class EmulatorBackend(
     ControlsMixin,
     SeedingMixin,
     WebhooksMixin,
+    # vendor credits, bill replace/record-payment, payment options (issue 25)
+    VendorCreditsMixin,
+    BillRecordsMixin,
+    PaymentOptionsMixin,
 ):
     """BILL's AP workflow for one organization store (a data directory).
 
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
     devices, and the phone set-up before it; vendors, bills and payments (single and bulk) with
     BILL's validation, fields and business days (``tests/contract`` holds the emulator to BILL's
-    collection); bank accounts with their set-up (create, verify, nominate); lists with
+    collection); bank accounts with their set-up (create, verify, nominate); vendor credits
+    (CRUD, bulk, applied to bills, payments and recorded payments), replacing a bill,
+    recording a payment made outside BILL, vendor payment options; lists with
     ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
 
     Not emulated (gaps), moto-style:
@@ -60,13 +69,15 @@ class EmulatorBackend(
       :mod:`~bill_emulator.backend.lifecycle`); real time crossing midnight changes nothing
       until the next ``POST /_emulator/clock``. Webhooks deliver to loopback URLs only.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
-      vendor credits, approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
+      approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
       classifications (line-item ``classifications`` are kept), attachments, recurring bills,
       autopay, international payments and currencies other than USD.
     - Updating or archiving organization bank accounts and archiving bank account users (they
-      can be added, verified and nominated); mass payments (``/v3/payments/mass``),
-      ``PUT /v3/bills/{id}``, payment void and ``GET /v3/payments/options`` (all BILL's 404
-      ``BDC_1121``).
+      can be added, verified and nominated); mass payments (``/v3/payments/mass``, BILL's 404
+      ``BDC_1121``). Payment options never offer cards; no fee is quoted.
+    - A bill's ``paidAmount`` counts payments recorded as made outside BILL, not cleared ones
+      (a cleared payment stays in ``scheduledAmount``). A vendor credit applied to a bill
+      directly cannot be taken back (one applied with a payment is, when the payment ends).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.

@@ -23,7 +23,13 @@ from bill_emulator.store import Store
 DEFAULT_LIMITS = {"requestsPerHour": 20_000, "loginsPerHour": 200, "concurrentRequests": 3}
 
 #: What each kind is called in messages.
-KIND_NAMES = {"vendor": "Vendor", "bill": "Bill", "bank": "Bank account", "payment": "Payment"}
+KIND_NAMES = {
+    "vendor": "Vendor",
+    "bill": "Bill",
+    "bank": "Bank account",
+    "payment": "Payment",
+    "vendorCredit": "Vendor credit",
+}
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,15 @@ class BackendBase:
 
 #: Document keys that hold money (integer cents inside the store, exact decimals outside).
 MONEY_KEYS = frozenset(
-    {"amount", "dueAmount", "price", "creditAmount", "paidAmount", "scheduledAmount"}
+    {
+        "amount",
+        "dueAmount",
+        "price",
+        "creditAmount",
+        "paidAmount",
+        "scheduledAmount",
+        "appliedAmount",  # vendor credits
+    }
 )
 
 

@@ -21,6 +21,7 @@ PREFIXES = {
     "bill": "00n",
     "bank": "bac",
     "payment": "stp",
+    "vendorCredit": "vcr",  # BILL's changelog of 2025-05-22: a vendor credit id begins with vcr
     # Not shown by BILL's pages or collection (assumed): bank account users; MFA phones are
     # never shown by id.
     "bankUser": "bau",

@@ -58,7 +58,8 @@ def _time_fields() -> dict[str, Field]:
     }
 
 
-#: BILL's "filterable fields" table (vendors, bills); banks and payments are the kit's choice.
+#: BILL's "filterable fields" table (vendors, bills); banks, payments and vendor credits are the
+#: kit's choice.
 FIELDS: dict[str, dict[str, Field]] = {
     "vendor": {
         "id": Field("$.id", "str", ("eq", "ne", "in")),
@@ -95,6 +96,16 @@ FIELDS: dict[str, dict[str, Field]] = {
         "processDate": Field("$.processDate", "date", ("eq", *_RANGE)),
         **_time_fields(),
     },
+    # vendor credits: BILL's collection filters on id in its list example; the rest assumed
+    "vendorCredit": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "vendorId": Field("$.vendorId", "str", ("eq", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "status": Field("$.status", "str", ("eq", "ne", "in", "nin")),
+        "referenceNumber": Field("$.referenceNumber", "str", ("eq", "sw")),
+        "creditDate": Field("$.creditDate", "date", ("eq", *_RANGE)),
+        **_time_fields(),
+    },
 }
 
 #: Other names BILL's own examples filter on: its "Get list of bank accounts" example sends
@@ -104,7 +115,7 @@ ALIASES: dict[str, dict[str, str]] = {"bank": {"bankAccountId": "id"}}
 #: Bank account users (``GET /v3/funding-accounts/banks/users``): BILL's collection lists
 #: ``filters``, ``sort`` and ``page`` for them and filters on ``id``, sorts on ``archived`` in its
 #: example; the other fields and operators are the kit's choice. Kept apart from :data:`FIELDS`,
-#: the four kinds the client's filter table mirrors (tests/test_shared_facts.py).
+#: the kinds the client's filter table mirrors (tests/test_shared_facts.py).
 OTHER_FIELDS: dict[str, dict[str, Field]] = {
     "bankUser": {
         "id": Field("$.id", "str", ("eq", "ne", "in")),
@@ -128,6 +139,7 @@ SORT_ONLY: dict[str, dict[str, str]] = {
     "bill": {"amount": "$.amount", "dueAmount": "$.dueAmount"},
     "bank": {"bankName": "$.bankName"},
     "payment": {"amount": "$.amount"},
+    "vendorCredit": {"amount": "$.amount"},
 }
 
 

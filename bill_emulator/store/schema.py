@@ -109,7 +109,7 @@ CALLS_KEEP = 100_000
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 #: The kinds of ``objects`` rows; written into SQL as literals so partial indexes apply.
-KINDS = ("vendor", "bill", "bank", "payment", "mfaPhone", "bankUser")
+KINDS = ("vendor", "bill", "bank", "payment", "mfaPhone", "bankUser", "vendorCredit")
 _TIMES = (("$.createdTime",), ("$.updatedTime",))
 #: Field indexes per kind (why each: the module docstring).
 _INDEXED: dict[str, tuple[tuple[str, ...], ...]] = {

@@ -13,6 +13,16 @@ from billhelpers.resources.base import Bills, FundingAccounts, Vendors
 from billhelpers.resources.emulator import Emulator
 from billhelpers.resources.mfa import Mfa
 from billhelpers.resources.payments import Payments
+from billhelpers.resources.vendor_credits import VendorCredits
 from billhelpers.resources.webhooks import Webhooks
 
-__all__ = ("Bills", "Emulator", "FundingAccounts", "Mfa", "Payments", "Vendors", "Webhooks")
+__all__ = (
+    "Bills",
+    "Emulator",
+    "FundingAccounts",
+    "Mfa",
+    "Payments",
+    "VendorCredits",
+    "Vendors",
+    "Webhooks",
+)

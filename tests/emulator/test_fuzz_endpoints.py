@@ -236,6 +236,9 @@ def fuzz(tmp_path_factory):
     w.ids["bank_user_id"] = w.call("GET", "/v3/funding-accounts/banks/users").json["results"][0][
         "id"
     ]
+    credit = {"vendorId": vendor, "referenceNumber": "FUZZ", "creditDate": "2026-03-01"}
+    credit["vendorCreditLineItems"] = [{"amount": 5}]  # issue 25: vendor credits
+    w.ids["credit_id"] = w.call("POST", "/v3/vendor-credits", credit).json["id"]
     try:
         yield w
     finally:
