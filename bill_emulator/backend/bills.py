@@ -12,8 +12,10 @@ Rules: ``vendorId`` must name an active vendor of the organization; ``dueDate`` 
 none, ``PARTIAL`` while scheduled payments cover part of the amount, ``SCHEDULED`` once they cover
 all of it. ``PAID`` (and a ``paidAmount`` above 0) would follow clearing, and ``creditAmount``
 vendor credits, neither of which the emulator does (see the backend's gaps). Line items get an
-``id`` and keep the ``classifications`` sent, as BILL's bill schema has them; a PATCH changes the
-lines it names by ``id`` and keeps the others, as BILL's does.
+``id`` and keep the ``classifications`` sent, as BILL's bill schema has them, each naming an active
+classification of the organization (``check_line_classifications``, from the classifications
+mixin; ``customerId`` unchecked); a PATCH changes the lines it names by ``id`` and keeps the
+others, as BILL's does.
 
 ``POST /v3/bills/bulk`` takes a JSON array of bills (at most ``BULK_MAX``, BILL's limit in its
 collection) and answers the array of created bills; one bad bill rejects the whole request.
@@ -262,6 +264,7 @@ class BillsMixin(BackendBase):
         """Check the bill against the organization's state and insert it (in a transaction)."""
         vendor_id, number = doc["vendorId"], doc["invoice"]["invoiceNumber"]
         self._active_vendor(caller, vendor_id, f"{prefix}vendorId")
+        self.check_line_classifications(caller, doc["billLineItems"], prefix)
         self._check_invoice_unique(caller, vendor_id, number, path=prefix)
         seq = self.store.next_seq("bill")
         bill_id = ids.object_id("bill", seq)
@@ -302,6 +305,7 @@ class BillsMixin(BackendBase):
                         del doc[key]
             if "billLineItems" in body:
                 doc["billLineItems"] = _patch_lines(doc["billLineItems"], body)
+                self.check_line_classifications(caller, doc["billLineItems"], "")
                 doc["amount"] = doc["dueAmount"] = sum(i["amount"] for i in doc["billLineItems"])
                 _amounts(doc)
             doc = self._save(doc)
