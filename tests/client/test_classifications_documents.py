@@ -97,6 +97,7 @@ def test_a_bill_document_goes_through_its_upload_status(client, bill):
         (PDF, None, "name"),
         (12, "a.pdf", "file"),
     ],
+    ids=["empty", "over-6mb", "no-extension", "folder", "bytes-without-name", "not-a-file"],
 )
 def test_bad_uploads_fail_before_sending(client, vendor, file, name, field):
     before = len(client.history) if hasattr(client, "history") else None

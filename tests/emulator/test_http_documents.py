@@ -114,6 +114,7 @@ def test_a_multipart_form_is_read_with_one_file_part(signed_in, vendor_id):
         (PDF, "../invoice.pdf", "name"),
         (b"a,b\n\xff\xfe", "table.csv", "file"),
     ],
+    ids=["empty", "not-a-pdf", "exe", "no-extension", "folder", "not-utf8"],
 )
 def test_bad_files_are_refused_naming_the_fix(signed_in, vendor_id, data, name, field):
     resp = _upload(signed_in, f"/v3/attachments/vendors/{vendor_id}", data, name=name)
