@@ -219,6 +219,9 @@ def _bill_doc(body: object, prefix: str) -> dict:
 
 
 class BillsMixin(BackendBase):
+    """Bills. Calls one helper of another mixin: ``check_line_classifications``
+    (:mod:`~bill_emulator.backend.classifications`), on create, bulk create and PATCH."""
+
     def _active_vendor(self, caller: Caller, vendor_id: str, path: str = "vendorId") -> dict:
         vendor = self.store.get_object("vendor", caller.org_id, vendor_id)
         if vendor is None:
