@@ -35,6 +35,8 @@ class Request:
     dev_key: str | None
     session_id: str | None
     idempotent_key: str | None = None  # X-Idempotent-Key (connect-events)
+    content_type: str | None = None  # uploads: the raw file or a multipart form
+    base_url: str = ""  # the server's own address (download links)
     _parsed: object = None
     _has_parsed: bool = False
 

@@ -17,10 +17,11 @@ byte after it read as a request (issue 15: ``Content-Length: abc`` once let a sm
 ``Content-Length``, a ``Transfer-Encoding`` other than ``chunked``, a malformed chunk); and, on
 top of h11, a request with both ``Content-Length`` and ``Transfer-Encoding`` (RFC 9112 6.1 lets
 a server refuse it), ``Transfer-Encoding`` on HTTP/1.0, an HTTP version other than 1.0 and
-1.1, and a body over ``MAX_BODY`` (refused unread). ``Content-Length`` repeated with one value
-(``5, 5`` or two identical lines) is framed as that one length, as RFC 9110 8.6 allows and h11
-does; repeated with different values it is refused. Either way every byte is framed once, so
-nothing can be smuggled: the emulator keeps no HTTP parsing of its own.
+1.1, and a body over its cap (refused unread): ``MAX_BODY``, or BILL's 6 MB file limit on the
+two upload routes (``bill_emulator.uploads.body_limit``). ``Content-Length`` repeated with one
+value (``5, 5`` or two identical lines) is framed as that one length, as RFC 9110 8.6 allows
+and h11 does; repeated with different values it is refused. Either way every byte is framed
+once, so nothing can be smuggled: the emulator keeps no HTTP parsing of its own.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ import h11
 from werkzeug.serving import ThreadedWSGIServer
 
 from bill_emulator import datadir
-from bill_emulator.app import DROP_KEY, FRAMING_KEY, MAX_BODY, EmulatorApp, make_app
+from bill_emulator.app import DROP_KEY, FRAMING_KEY, EmulatorApp, body_limit, make_app
 
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
@@ -107,10 +108,11 @@ class _Handler(socketserver.BaseRequestHandler):
             environ[FRAMING_KEY] = problem
             return self._answer(environ, close=True)
         declared = environ.get("CONTENT_LENGTH")
-        if declared is not None and int(declared) > MAX_BODY:
+        limit = body_limit(environ["REQUEST_METHOD"], environ["PATH_INFO"])
+        if declared is not None and int(declared) > limit:
             return self._answer(environ, close=True)  # refused unread, as "too large"
         try:
-            body = self._read_body()
+            body = self._read_body(limit)
         except h11.RemoteProtocolError:  # a malformed chunk, or the body cut short
             chunked = "wsgi.input_terminated" in environ
             environ[FRAMING_KEY] = (
@@ -120,9 +122,9 @@ class _Handler(socketserver.BaseRequestHandler):
             )
             return self._answer(environ, close=True)
         environ["wsgi.input"] = io.BytesIO(body)
-        if "wsgi.input_terminated" in environ or len(body) > MAX_BODY:
+        if "wsgi.input_terminated" in environ or len(body) > limit:
             environ["CONTENT_LENGTH"] = str(len(body))
-        return self._answer(environ, close=len(body) > MAX_BODY)
+        return self._answer(environ, close=len(body) > limit)
 
     def _next_event(self):
         """h11's next event, reading from the socket while it needs more bytes."""
@@ -146,9 +148,9 @@ class _Handler(socketserver.BaseRequestHandler):
                 return "Give Content-Length or Transfer-Encoding, not both."
         return None
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, limit: int) -> bytes:
         """The whole body (so the next request on the connection starts cleanly), or its first
-        ``MAX_BODY + 1`` bytes when a chunked one is longer."""
+        ``limit + 1`` bytes when a chunked one is longer (``limit``: ``uploads.body_limit``)."""
         if self.h11.they_are_waiting_for_100_continue:
             self._write(
                 self.h11.send(
@@ -159,7 +161,7 @@ class _Handler(socketserver.BaseRequestHandler):
         while not isinstance(event := self._next_event(), h11.EndOfMessage):
             chunks.append(event.data)
             size += len(event.data)
-            if size > MAX_BODY:
+            if size > limit:
                 break
         return b"".join(chunks)
 

@@ -23,6 +23,13 @@ class IdConverter(BaseConverter):
     regex = r"[^/]*[0-9][^/]*"
 
 
+class ClassificationConverter(BaseConverter):
+    """One of BILL's seven classification kinds in ``/v3/classifications/<kind>`` (another word
+    is BILL's 404 ``BDC_1121``, as for any path BILL does not serve)."""
+
+    regex = r"(?:chart-of-accounts|accounting-classes|departments|employees|items|jobs|locations)"
+
+
 #: Where the emulator serves BILL's connect-events (webhooks) API.
 _EVENTS = "/connect-events/v3"
 
@@ -91,6 +98,43 @@ url_map = Map(
         _r("/v3/bills/<id:bill_id>", "replace_bill", "PUT"),
         _r("/v3/bills/record-payment", "record_payment", "POST"),
         _r("/v3/payments/options", "payment_options", "GET"),
+        # classifications, attachments and documents (issue 25; backend/classifications.py,
+        # backend/documents.py)
+        _r("/v3/classifications/<ckind:segment>", "list_classifications", "GET"),
+        _r("/v3/classifications/<ckind:segment>", "create_classification", "POST"),
+        _r("/v3/classifications/<ckind:segment>/bulk", "bulk_create_classifications", "POST"),
+        _r("/v3/classifications/<ckind:segment>/bulk", "bulk_update_classifications", "PATCH"),
+        _r(
+            "/v3/classifications/<ckind:segment>/bulk/archive",
+            "bulk_archive_classifications",
+            "POST",
+        ),
+        _r(
+            "/v3/classifications/<ckind:segment>/bulk/restore",
+            "bulk_restore_classifications",
+            "POST",
+        ),
+        _r("/v3/classifications/<ckind:segment>/<id:obj_id>", "get_classification", "GET"),
+        _r("/v3/classifications/<ckind:segment>/<id:obj_id>", "update_classification", "PATCH"),
+        _r(
+            "/v3/classifications/<ckind:segment>/<id:obj_id>/archive",
+            "archive_classification",
+            "POST",
+        ),
+        _r(
+            "/v3/classifications/<ckind:segment>/<id:obj_id>/restore",
+            "restore_classification",
+            "POST",
+        ),
+        _r("/v3/attachments/vendors/<id:vendor_id>", "list_vendor_attachments", "GET"),
+        _r("/v3/attachments/vendors/<id:vendor_id>", "upload_vendor_attachment", "POST"),
+        _r("/v3/attachments/<id:attachment_id>", "get_attachment", "GET"),
+        _r("/v3/attachments/<id:attachment_id>", "delete_attachment", "DELETE"),
+        _r("/v3/documents/bills/<id:bill_id>", "list_bill_documents", "GET"),
+        _r("/v3/documents/bills/<id:bill_id>", "upload_bill_document", "POST"),
+        _r("/v3/documents/upload-status", "document_upload_status", "GET"),
+        _r("/v3/documents/<id:document_id>", "get_document", "GET"),
+        _r("/v3/files/<id:file_id>", "download_file", "GET"),
         # webhooks: BILL serves them on the base .../connect-events; the emulator on its own port
         _r(f"{_EVENTS}/events/catalog", "event_catalog", "GET"),
         _r(f"{_EVENTS}/events/subscription/<sub_id>", "list_events", "GET"),
@@ -130,7 +174,7 @@ url_map = Map(
         ),
         _r("/_emulator/seed/bills", "seed_bills", "POST"),
     ],
-    converters={"id": IdConverter},
+    converters={"id": IdConverter, "ckind": ClassificationConverter},
     strict_slashes=False,
     merge_slashes=False,
 )

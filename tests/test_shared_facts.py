@@ -201,3 +201,15 @@ def test_vendor_credit_limits_agree():
     assert credits.MAX_APPLIED == credit_entries.MAX_APPLIED
     assert credit_checks.RECORD_MAX == bill_records.RECORD_MAX
     assert credits.CREDIT_PREFIX == ids.PREFIXES["vendorCredit"] == "vcr"
+
+
+def test_upload_limits_and_classification_kinds_agree():
+    """Issue 25: BILL's 6 MB file limit, the 50-object bulk limit and the seven kinds' paths."""
+    from bill_emulator.backend import classification_kinds, file_rules
+    from billhelpers.resources import classifications
+    from billhelpers.rules import files
+
+    assert files.MAX_FILE_BYTES == file_rules.MAX_FILE_BYTES == 6 * 1024 * 1024
+    assert files.MAX_NAME == file_rules.MAX_NAME
+    assert classifications.BULK_MAX == classification_kinds.BULK_MAX == 50
+    assert set(classifications.KINDS.values()) == set(classification_kinds.KINDS)

@@ -19,9 +19,11 @@ from bill_emulator import datadir
 from bill_emulator.backend.banks import BanksMixin
 from bill_emulator.backend.bill_records import BillRecordsMixin
 from bill_emulator.backend.bills import BillsMixin
+from bill_emulator.backend.classifications import ClassificationsMixin
 from bill_emulator.backend.clock import Clock
 from bill_emulator.backend.controls import ControlsMixin
 from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
+from bill_emulator.backend.documents import DocumentsMixin
 from bill_emulator.backend.errors import EmulatorError
 from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
@@ -52,11 +54,15 @@ class EmulatorBackend(
     VendorCreditsMixin,
     BillRecordsMixin,
     PaymentOptionsMixin,
+    ClassificationsMixin,  # issue 25: classifications, checked where bill lines name them
+    DocumentsMixin,  # issue 25: vendor attachments and bill documents
 ):
     """BILL's AP workflow for one organization store (a data directory).
 
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
-    devices, and the phone set-up before it; vendors, bills and payments (single and bulk) with
+    devices, and the phone set-up before it; classifications (the seven kinds' CRUD); vendor
+    attachments and bill documents (upload, list, get, download); vendors, bills and payments
+    (single and bulk) with
     BILL's validation, fields and business days (``tests/contract`` holds the emulator to BILL's
     collection); bank accounts with their set-up (create, verify, nominate); vendor credits
     (CRUD, bulk, applied to bills, payments and recorded payments), replacing a bill,
@@ -70,8 +76,12 @@ class EmulatorBackend(
       until the next ``POST /_emulator/clock``. Webhooks deliver to loopback URLs only.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
       approvals (``approvalStatus`` is always ``UNASSIGNED``), bill-level
-      classifications (line-item ``classifications`` are kept), attachments, recurring bills,
-      autopay, international payments and currencies other than USD.
+      classifications (line-item ``classifications`` are kept, and checked against the
+      organization's classifications except ``customerId``: customers are BILL's AR side),
+      recurring bills, autopay, international payments and currencies other than USD.
+    - Attachments and documents are processed at once (BILL takes minutes); customer and invoice
+      attachments (AR); the web app's document preview; BILL's list of supported file types
+      (the emulator's own list, see ``backend/file_rules.py``).
     - Updating or archiving organization bank accounts and archiving bank account users (they
       can be added, verified and nominated); mass payments (``/v3/payments/mass``, BILL's 404
       ``BDC_1121``). Payment options never offer cards; no fee is quoted.

@@ -80,6 +80,7 @@ USES = {
         "_check_invoice_unique",
         "credit_bill",
     ),
+    "ClassificationsMixin": ("check_line_classifications",),
     "VendorCreditsMixin": (
         "apply_credits",
         "parse_credits",
@@ -121,6 +122,7 @@ class BillRecordsMixin(BackendBase):
                 else:
                     doc.pop(key, None)
             doc["billLineItems"] = lines
+            self.check_line_classifications(caller, lines, "")
             if not booked:
                 doc["amount"] = doc["dueAmount"] = new["amount"]
             b._amounts(doc)

@@ -16,10 +16,9 @@ PATCH: BILL's changelog of 2025-05-22; :mod:`~bill_emulator.backend.vendor_credi
 and ``paidAmount`` what payments recorded as made outside BILL cover
 (:mod:`~bill_emulator.backend.bill_records`): ``amount = dueAmount + scheduledAmount +
 creditAmount + paidAmount``, always. Line items get an ``id`` and keep the ``classifications``
-sent, as BILL's bill schema has them; a PATCH changes the lines it names by ``id`` and keeps the
-others, as BILL's does.
-
-Calls :meth:`apply_credits` and :meth:`release_credits` of the vendor credits mixin.
+sent, as BILL's bill schema has them, each naming an active classification of the organization
+(``check_line_classifications``, from the classifications mixin; ``customerId`` unchecked); a
+PATCH changes the lines it names by ``id`` and keeps the others, as BILL's does.
 
 ``POST /v3/bills/bulk`` takes a JSON array of bills (at most ``BULK_MAX``, BILL's limit in its
 collection) and answers the array of created bills; one bad bill rejects the whole request.
@@ -245,6 +244,7 @@ def _credits_of(body: object, prefix: str) -> list:
 #: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
 #: these; tests/emulator/test_layering.py keeps the list true.
 USES = {
+    "ClassificationsMixin": ("check_line_classifications",),
     "VendorCreditsMixin": (
         "apply_credits",
         "release_credits",
@@ -253,6 +253,9 @@ USES = {
 
 
 class BillsMixin(BackendBase):
+    """Bills. Calls one helper of another mixin: ``check_line_classifications``
+    (:mod:`~bill_emulator.backend.classifications`), on create, bulk create and PATCH."""
+
     def _active_vendor(self, caller: Caller, vendor_id: str, path: str = "vendorId") -> dict:
         vendor = self.store.get_object("vendor", caller.org_id, vendor_id)
         if vendor is None:
@@ -303,6 +306,7 @@ class BillsMixin(BackendBase):
         """Check the bill against the organization's state and insert it (in a transaction)."""
         vendor_id, number = doc["vendorId"], doc["invoice"]["invoiceNumber"]
         self._active_vendor(caller, vendor_id, f"{prefix}vendorId")
+        self.check_line_classifications(caller, doc["billLineItems"], prefix)
         self._check_invoice_unique(caller, vendor_id, number, path=prefix)
         seq = self.store.next_seq("bill")
         bill_id = ids.object_id("bill", seq)
@@ -353,6 +357,7 @@ class BillsMixin(BackendBase):
                         del doc[key]
             if "billLineItems" in body:
                 doc["billLineItems"] = _patch_lines(doc["billLineItems"], body)
+                self.check_line_classifications(caller, doc["billLineItems"], "")
                 doc["amount"] = doc["dueAmount"] = sum(i["amount"] for i in doc["billLineItems"])
                 _amounts(doc)
             doc = self._save(doc)

@@ -153,13 +153,9 @@ class BackendBase:
 #: Document keys that hold money (integer cents inside the store, exact decimals outside).
 MONEY_KEYS = frozenset(
     {
-        "amount",
-        "dueAmount",
-        "price",
-        "creditAmount",
-        "paidAmount",
-        "scheduledAmount",
+        *("amount", "dueAmount", "price", "creditAmount", "paidAmount", "scheduledAmount"),
         "appliedAmount",  # vendor credits
+        "purchaseCost",  # an item's (classifications)
     }
 )
 

@@ -26,6 +26,18 @@ PREFIXES = {
     # never shown by id.
     "bankUser": "bau",
     "mfaPhone": "mph",
+    # Classifications, documents and attachments: BILL's "Classification of BILL-generated IDs"
+    # page (developer.bill.com/docs/bill-generated-ids); ``att`` from its documents guide.
+    "chartOfAccount": "0ca",
+    "accountingClass": "cls",
+    "department": "0de",
+    "employee": "emp",
+    "item": "0ii",
+    "job": "job",
+    "location": "loc",
+    "attachment": "att",
+    "document": "00h",
+    "documentUpload": "0du",
 }
 
 #: Marks a phone set-up id, so it can never be validated as an MFA challenge (and back).

@@ -128,6 +128,39 @@ OTHER_FIELDS: dict[str, dict[str, Field]] = {
 }
 
 
+def _classification_fields(*names: str) -> dict[str, Field]:
+    """A classification kind's list fields: BILL's collection filters on ``id`` and sorts on
+    ``createdTime`` in each kind's list example; the others are the kit's choice."""
+    fields = {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "parentId": Field("$.parentId", "str", ("eq", "in")),
+        **_time_fields(),
+    }
+    for name in names:
+        fields[name] = Field(f"$.{name}", "str", ("eq", "sw"))
+    return fields
+
+
+#: Classifications (issue 25), by stored kind.
+OTHER_FIELDS.update(
+    {
+        kind: _classification_fields(*names)
+        for kind, names in (
+            ("chartOfAccount", ("name",)),
+            ("accountingClass", ("name", "shortName")),
+            ("department", ("name", "shortName")),
+            ("employee", ("firstName", "lastName", "shortName")),
+            ("item", ("name", "shortName", "type")),
+            ("job", ("name", "shortName")),
+            ("location", ("name", "shortName")),
+        )
+    }
+)
+#: Attachments and documents are listed by their owner, with ``max`` and ``page`` only.
+OTHER_FIELDS.update({"attachment": {}, "document": {}})
+
+
 def fields_of(kind: str) -> dict[str, Field]:
     """The filterable (and sortable) fields of ``kind``."""
     return FIELDS[kind] if kind in FIELDS else OTHER_FIELDS[kind]
@@ -184,10 +217,13 @@ def parse(kind: str, params: dict[str, list[str]]) -> Query:
     )
 
 
-def fetch(store, kind: str, org_id: str, params: dict[str, list[str]]) -> dict:
-    """One list call: ``{"results", "nextPage"?, "prevPage"?}`` (documents as stored)."""
+def fetch(
+    store, kind: str, org_id: str, params: dict[str, list[str]], *, scope: tuple = ()
+) -> dict:
+    """One list call: ``{"results", "nextPage"?, "prevPage"?}`` (documents as stored).
+    ``scope``: conditions the caller adds (e.g. a vendor's attachments), never the request."""
     query = parse(kind, params)
-    ask = {"conditions": query.conditions, "sort": query.sort}
+    ask = {"conditions": [*scope, *query.conditions], "sort": query.sort}
     rows = store.page_objects(
         kind,
         org_id,
