@@ -26,14 +26,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall when the lock or the package metadata changes. The venv is recreated (--clear) so
-# it holds exactly the lock: pip install -r never removes a package the lock has dropped.
+# it holds exactly the lock: pip install -r never removes a package the lock has dropped. The
+# stamp holds the checksum of both files, so a file rewritten unchanged (`make lock` with nothing
+# new) only refreshes the stamp.
+INSTALLED_SUM = cat requirements.lock pyproject.toml | sha256sum
 $(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -r requirements.lock
-	$(BIN)/python -m pip install --no-deps -e .
-	$(BIN)/python -m pip check
-	touch $(STAMP)
+	@if [ -x $(BIN)/python ] && [ "$$($(INSTALLED_SUM))" = "$$(cat $(STAMP) 2>/dev/null)" ]; then \
+		touch $(STAMP); \
+	else \
+		set -e; \
+		$(PYTHON) -m venv --clear $(VENV); \
+		$(BIN)/python -m pip install --upgrade pip; \
+		$(BIN)/python -m pip install -r requirements.lock; \
+		$(BIN)/python -m pip install --no-deps -e .; \
+		$(BIN)/python -m pip check; \
+		$(INSTALLED_SUM) > $(STAMP); \
+	fi
 
 install: $(STAMP)
 

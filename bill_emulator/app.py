@@ -24,7 +24,12 @@ from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
 
-from bill_emulator import _json, approval_responses, webhook_responses  # noqa: F401 - handlers
+from bill_emulator import (  # noqa: F401 - registers handlers
+    _json,
+    ap_responses,
+    approval_responses,
+    webhook_responses,
+)
 from bill_emulator.backend import EmulatorBackend, ids, profiles, report_calls
 from bill_emulator.backend.errors import (
     ApiNotSupported,
@@ -34,6 +39,7 @@ from bill_emulator.backend.errors import (
 )
 from bill_emulator.delivery import Deliverer
 from bill_emulator.responses import HANDLERS, Request
+from bill_emulator.uploads import body_limit
 from bill_emulator.urls import url_map
 
 #: Set in the WSGI environ when the response must be a dropped connection; the emulator's
@@ -42,7 +48,6 @@ DROP_KEY = "bill_emulator.drop"
 #: Set by the emulator's server when the request's framing (Content-Length, Transfer-Encoding) is
 #: unusable: the app answers 400 with this message and the server closes the connection.
 FRAMING_KEY = "bill_emulator.framing"
-MAX_BODY = 1_000_000
 _LENGTH = re.compile(r"[0-9]{1,19}")
 
 
@@ -96,6 +101,9 @@ class EmulatorApp:
         if payload is None:  # BILL's empty answers: 204 on deletes, an empty 200 on logout
             start_response(reason, [*extra, ("Content-Length", "0")])
             return [b""]
+        if isinstance(payload, ap_responses.FileBody):  # a download: the file's own bytes
+            start_response(reason, [*extra, *payload.headers()])
+            return [payload.data]
         body = _json.dumps(payload)
         start_response(
             reason,
@@ -281,7 +289,7 @@ def _request(environ, method: str, path: str) -> Request:
     if not _LENGTH.fullmatch(raw):  # not int(): it takes "-5", "+5", "5_0" and any script's digits
         raise MalformedRequest("Content-Length is not a number.")
     length = int(raw)
-    if length > MAX_BODY:
+    if length > body_limit(method, path):
         raise MalformedRequest("Request body is too large.")
     body = environ["wsgi.input"].read(length) if length else b""
     return Request(
@@ -292,7 +300,15 @@ def _request(environ, method: str, path: str) -> Request:
         dev_key=environ.get("HTTP_DEVKEY"),
         session_id=environ.get("HTTP_SESSIONID"),
         idempotent_key=environ.get("HTTP_X_IDEMPOTENT_KEY"),
+        content_type=environ.get("CONTENT_TYPE"),
+        base_url=_own_address(environ),
     )
+
+
+def _own_address(environ) -> str:
+    """Where this server listens (download links); never the request's Host header."""
+    host = environ.get("SERVER_NAME") or "127.0.0.1"
+    return f"http://{host}:{environ.get('SERVER_PORT') or '80'}"
 
 
 def _body_dev_key(req: Request) -> str | None:

@@ -35,6 +35,8 @@ class Request:
     dev_key: str | None
     session_id: str | None
     idempotent_key: str | None = None  # X-Idempotent-Key (connect-events)
+    content_type: str | None = None  # uploads: the raw file or a multipart form
+    base_url: str = ""  # the server's own address (download links)
     _parsed: object = None
     _has_parsed: bool = False
 
@@ -278,6 +280,61 @@ def get_payment(backend, req, payment_id):
 def cancel_payment(backend, req, payment_id):
     req.no_params()
     return 200, backend.cancel_payment(_signed_in(backend, req), payment_id)
+
+
+# -- vendor credits, bill replace and record-payment, payment options (issue 25) ------------------
+
+
+def _body_call(name: str, status: int = 200, *, with_id: str | None = None) -> None:
+    """A handler: no query parameters, the signed-in caller, the JSON body (and a path id)."""
+
+    def call(backend, req, **args):
+        req.no_params()
+        caller = _signed_in(backend, req)
+        extra = (args[with_id],) if with_id else ()
+        return status, getattr(backend, name)(caller, *extra, req.json())
+
+    HANDLERS[name] = call
+
+
+@handler
+def list_vendor_credits(backend, req):
+    return 200, backend.list_vendor_credits(_signed_in(backend, req), req.params())
+
+
+@handler
+def get_vendor_credit(backend, req, credit_id):
+    req.no_params()
+    return 200, backend.get_vendor_credit(_signed_in(backend, req), credit_id)
+
+
+@handler
+def archive_vendor_credit(backend, req, credit_id):
+    req.no_params()
+    return 200, backend.archive_vendor_credit(_signed_in(backend, req), credit_id)
+
+
+@handler
+def bulk_archive_vendor_credits(backend, req):
+    caller = _signed_in(backend, req)
+    if req.body.strip():
+        raise MalformedRequest("Request body must be empty: name the credits in ?ids=...")
+    return 200, backend.bulk_archive_vendor_credits(caller, req.params())
+
+
+@handler
+def payment_options(backend, req):
+    return 200, backend.payment_options(_signed_in(backend, req), req.params())
+
+
+_body_call("create_vendor_credit", CREATED)
+_body_call("bulk_create_vendor_credits", CREATED)
+_body_call("bulk_replace_vendor_credits")
+_body_call("bulk_update_vendor_credits")
+_body_call("replace_vendor_credit", with_id="credit_id")
+_body_call("update_vendor_credit", with_id="credit_id")
+_body_call("replace_bill", with_id="bill_id")
+_body_call("record_payment")
 
 
 # -- the emulator's controls --------------------------------------------------------------------

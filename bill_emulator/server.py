@@ -16,9 +16,12 @@ byte after it read as a request (issue 15: ``Content-Length: abc`` once let a sm
 ``POST /_emulator/reset`` run): anything h11 refuses (a malformed request line or header, a bad
 ``Content-Length``, a ``Transfer-Encoding`` other than ``chunked``, a malformed chunk); and, on
 top of h11, a request with both ``Content-Length`` and ``Transfer-Encoding`` (RFC 9112 6.1 lets
-a server refuse it), ``Transfer-Encoding`` on HTTP/1.0, ``Content-Length`` given twice or as a
-list (h11 reads ``5, 5`` as 5, as RFC 9110 8.6 allows; the emulator refuses it as before), an
-HTTP version other than 1.0 and 1.1, and a body over ``MAX_BODY`` (refused unread).
+a server refuse it), ``Transfer-Encoding`` on HTTP/1.0, an HTTP version other than 1.0 and
+1.1, and a body over its cap (refused unread): ``MAX_BODY``, or BILL's 6 MB file limit on the
+two upload routes (``bill_emulator.uploads.body_limit``). ``Content-Length`` repeated with one
+value (``5, 5`` or two identical lines) is framed as that one length, as RFC 9110 8.6 allows
+and h11 does; repeated with different values it is refused. Either way every byte is framed
+once, so nothing can be smuggled: the emulator keeps no HTTP parsing of its own.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import email.utils
 import io
 import json
 import os
-import re
 import secrets
 import socket
 import socketserver
@@ -43,7 +45,7 @@ import h11
 from werkzeug.serving import ThreadedWSGIServer
 
 from bill_emulator import datadir
-from bill_emulator.app import DROP_KEY, FRAMING_KEY, MAX_BODY, EmulatorApp, make_app
+from bill_emulator.app import DROP_KEY, FRAMING_KEY, EmulatorApp, body_limit, make_app
 
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
@@ -52,7 +54,6 @@ _RECV = 65536  # bytes read from the socket at a time
 # waits for more, so a head received whole can be up to _MAX_HEAD + _RECV long.
 _MAX_HEAD = 65536
 # Only to refuse what h11 accepts (see the module's docstring), never to frame a request.
-_LENGTH_FIELD = re.compile(rb"^content-length[ \t]*:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 class _Gone(Exception):
@@ -66,8 +67,6 @@ class _Handler(socketserver.BaseRequestHandler):
         self.request.settimeout(_IDLE_TIMEOUT)
         self.server.track(self.request, add=True)
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=_MAX_HEAD)
-        self._head = bytearray()  # the bytes received for the current request's head
-        self._in_head = True
 
     def finish(self) -> None:
         self.server.track(self.request, add=False)
@@ -76,8 +75,6 @@ class _Handler(socketserver.BaseRequestHandler):
         with contextlib.suppress(_Gone):
             while self._serve_one():
                 self.h11.start_next_cycle()
-                self._head = bytearray(self.h11.trailing_data[0])  # a pipelined request's start
-                self._in_head = True
 
     def date_time_string(self, timestamp=None) -> str:
         """The ``Date`` header from the emulator's clock, not the machine's: a client learns
@@ -111,10 +108,11 @@ class _Handler(socketserver.BaseRequestHandler):
             environ[FRAMING_KEY] = problem
             return self._answer(environ, close=True)
         declared = environ.get("CONTENT_LENGTH")
-        if declared is not None and int(declared) > MAX_BODY:
+        limit = body_limit(environ["REQUEST_METHOD"], environ["PATH_INFO"])
+        if declared is not None and int(declared) > limit:
             return self._answer(environ, close=True)  # refused unread, as "too large"
         try:
-            body = self._read_body()
+            body = self._read_body(limit)
         except h11.RemoteProtocolError:  # a malformed chunk, or the body cut short
             chunked = "wsgi.input_terminated" in environ
             environ[FRAMING_KEY] = (
@@ -124,9 +122,9 @@ class _Handler(socketserver.BaseRequestHandler):
             )
             return self._answer(environ, close=True)
         environ["wsgi.input"] = io.BytesIO(body)
-        if "wsgi.input_terminated" in environ or len(body) > MAX_BODY:
+        if "wsgi.input_terminated" in environ or len(body) > limit:
             environ["CONTENT_LENGTH"] = str(len(body))
-        return self._answer(environ, close=len(body) > MAX_BODY)
+        return self._answer(environ, close=len(body) > limit)
 
     def _next_event(self):
         """h11's next event, reading from the socket while it needs more bytes."""
@@ -135,12 +133,7 @@ class _Handler(socketserver.BaseRequestHandler):
                 data = self.request.recv(_RECV)
             except OSError as exc:  # idle past the timeout, reset, or closed by stop()
                 raise _Gone from exc
-            if self._in_head:
-                self._head += data
             self.h11.receive_data(data)  # b"": the client closed its side
-        if isinstance(event, h11.Request):
-            self._in_head = False
-            del self._head[len(self._head) - len(self.h11.trailing_data[0]) :]  # the head only
         return event
 
     def _framing_problem(self, request: h11.Request) -> str | None:
@@ -153,14 +146,11 @@ class _Handler(socketserver.BaseRequestHandler):
                 return "Transfer-Encoding must be chunked alone (HTTP/1.1) or left out."
             if b"content-length" in names:
                 return "Give Content-Length or Transfer-Encoding, not both."
-        lengths = _LENGTH_FIELD.findall(self._head)
-        if len(lengths) > 1 or any(b"," in value for value in lengths):
-            return "Content-Length must be one whole number of bytes (given once)."
         return None
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, limit: int) -> bytes:
         """The whole body (so the next request on the connection starts cleanly), or its first
-        ``MAX_BODY + 1`` bytes when a chunked one is longer."""
+        ``limit + 1`` bytes when a chunked one is longer (``limit``: ``uploads.body_limit``)."""
         if self.h11.they_are_waiting_for_100_continue:
             self._write(
                 self.h11.send(
@@ -171,7 +161,7 @@ class _Handler(socketserver.BaseRequestHandler):
         while not isinstance(event := self._next_event(), h11.EndOfMessage):
             chunks.append(event.data)
             size += len(event.data)
-            if size > MAX_BODY:
+            if size > limit:
                 break
         return b"".join(chunks)
 

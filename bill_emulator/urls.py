@@ -23,6 +23,13 @@ class IdConverter(BaseConverter):
     regex = r"[^/]*[0-9][^/]*"
 
 
+class ClassificationConverter(BaseConverter):
+    """One of BILL's seven classification kinds in ``/v3/classifications/<kind>`` (another word
+    is BILL's 404 ``BDC_1121``, as for any path BILL does not serve)."""
+
+    regex = r"(?:chart-of-accounts|accounting-classes|departments|employees|items|jobs|locations)"
+
+
 #: Where the emulator serves BILL's connect-events (webhooks) API.
 _EVENTS = "/connect-events/v3"
 
@@ -77,6 +84,57 @@ url_map = Map(
         _r("/v3/payments/<id:payment_id>", "get_payment", "GET"),
         _r("/v3/payments/<id:payment_id>/cancel", "cancel_payment", "POST"),
         _r("/v3/payments/<id:payment_id>/void", "void_payment", "POST"),
+        # vendor credits, bill replace and record-payment, payment options (issue 25: ap-credits)
+        _r("/v3/vendor-credits", "list_vendor_credits", "GET"),
+        _r("/v3/vendor-credits", "create_vendor_credit", "POST"),
+        _r("/v3/vendor-credits/bulk", "bulk_create_vendor_credits", "POST"),
+        _r("/v3/vendor-credits/bulk", "bulk_replace_vendor_credits", "PUT"),
+        _r("/v3/vendor-credits/bulk", "bulk_update_vendor_credits", "PATCH"),
+        _r("/v3/vendor-credits/bulk/archive", "bulk_archive_vendor_credits", "POST"),
+        _r("/v3/vendor-credits/<id:credit_id>", "get_vendor_credit", "GET"),
+        _r("/v3/vendor-credits/<id:credit_id>", "replace_vendor_credit", "PUT"),
+        _r("/v3/vendor-credits/<id:credit_id>", "update_vendor_credit", "PATCH"),
+        _r("/v3/vendor-credits/<id:credit_id>/archive", "archive_vendor_credit", "POST"),
+        _r("/v3/bills/<id:bill_id>", "replace_bill", "PUT"),
+        _r("/v3/bills/record-payment", "record_payment", "POST"),
+        _r("/v3/payments/options", "payment_options", "GET"),
+        # classifications, attachments and documents (issue 25; backend/classifications.py,
+        # backend/documents.py)
+        _r("/v3/classifications/<ckind:segment>", "list_classifications", "GET"),
+        _r("/v3/classifications/<ckind:segment>", "create_classification", "POST"),
+        _r("/v3/classifications/<ckind:segment>/bulk", "bulk_create_classifications", "POST"),
+        _r("/v3/classifications/<ckind:segment>/bulk", "bulk_update_classifications", "PATCH"),
+        _r(
+            "/v3/classifications/<ckind:segment>/bulk/archive",
+            "bulk_archive_classifications",
+            "POST",
+        ),
+        _r(
+            "/v3/classifications/<ckind:segment>/bulk/restore",
+            "bulk_restore_classifications",
+            "POST",
+        ),
+        _r("/v3/classifications/<ckind:segment>/<id:obj_id>", "get_classification", "GET"),
+        _r("/v3/classifications/<ckind:segment>/<id:obj_id>", "update_classification", "PATCH"),
+        _r(
+            "/v3/classifications/<ckind:segment>/<id:obj_id>/archive",
+            "archive_classification",
+            "POST",
+        ),
+        _r(
+            "/v3/classifications/<ckind:segment>/<id:obj_id>/restore",
+            "restore_classification",
+            "POST",
+        ),
+        _r("/v3/attachments/vendors/<id:vendor_id>", "list_vendor_attachments", "GET"),
+        _r("/v3/attachments/vendors/<id:vendor_id>", "upload_vendor_attachment", "POST"),
+        _r("/v3/attachments/<id:attachment_id>", "get_attachment", "GET"),
+        _r("/v3/attachments/<id:attachment_id>", "delete_attachment", "DELETE"),
+        _r("/v3/documents/bills/<id:bill_id>", "list_bill_documents", "GET"),
+        _r("/v3/documents/bills/<id:bill_id>", "upload_bill_document", "POST"),
+        _r("/v3/documents/upload-status", "document_upload_status", "GET"),
+        _r("/v3/documents/<id:document_id>", "get_document", "GET"),
+        _r("/v3/files/<id:file_id>", "download_file", "GET"),
         # bill approvals, recurring bills, organization, bank account upkeep (issue 25;
         # handlers in approval_responses.py)
         _r("/v3/bill-approvals/policies", "list_approval_policies", "GET"),
@@ -140,7 +198,7 @@ url_map = Map(
         ),
         _r("/_emulator/seed/bills", "seed_bills", "POST"),
     ],
-    converters={"id": IdConverter},
+    converters={"id": IdConverter, "ckind": ClassificationConverter},
     strict_slashes=False,
     merge_slashes=False,
 )

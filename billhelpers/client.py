@@ -38,11 +38,15 @@ from billhelpers.http.session_cache import SessionCache, cache_key
 from billhelpers.http.sessions import Session
 from billhelpers.masking import mask_secret, scrub_text
 from billhelpers.resources import (
+    Attachments,
     Bills,
+    Classifications,
+    Documents,
     Emulator,
     FundingAccounts,
     Mfa,
     Payments,
+    VendorCredits,
     Vendors,
     Webhooks,
 )
@@ -115,6 +119,10 @@ class Client:
         self.payments = Payments(self)
         self.emulator = Emulator(self)
         self.webhooks = Webhooks(self)
+        self.vendor_credits = VendorCredits(self)  # issue 25
+        self.classifications = Classifications(self)  # issue 25
+        self.attachments = Attachments(self)
+        self.documents = Documents(self)
         self.approvals = Approvals(self)
         self.recurring_bills = RecurringBills(self)
         self.organization = Organization(self)
@@ -257,6 +265,8 @@ class Client:
         recovery: retry.Recovery | None = None,
         base: str | None = None,
         headers: dict | None = None,
+        content: bytes | None = None,
+        binary: bool = False,
     ) -> ApiResponse:
         """Send one call and return its :class:`ApiResponse`, or raise a :class:`BillError`.
 
@@ -268,6 +278,8 @@ class Client:
         A call that moves money in ``production`` is refused (:class:`ProductionGuardError`,
         nothing sent) until :meth:`allow_production_payments`. ``base`` replaces the base URL
         (BILL's webhooks live on ``.../connect-events``); ``headers`` are added to the call.
+        ``content`` is a raw body (an upload's file, instead of ``json``); ``binary`` keeps a
+        successful answer's bytes in ``.content`` (a download) instead of parsing JSON.
         """
         method = method.upper()
         self.guard_production(method, path)
@@ -279,7 +291,8 @@ class Client:
         while True:
             session_id = self.session.id
             try:
-                return self._send(method, path, params, json, auth, base, headers)
+                raw_body = (content, binary) if content is not None or binary else None
+                return self._send(method, path, params, json, auth, base, headers, raw_body)
             except (BillAPIError, ConnectionProblem) as err:
                 expired = auth and relogin and retry.session_expired(err)
                 if expired and (not renewed or recovery is not None):
@@ -318,12 +331,18 @@ class Client:
             self.sleep(delay)
             attempt += 1
 
-    def _send(self, method, path, params, body, auth, base=None, extra=None) -> ApiResponse:
+    def _send(
+        self, method, path, params, body, auth, base=None, extra=None, raw_body=None
+    ) -> ApiResponse:
         headers = {"devKey": self.config.dev_key or "", **(extra or {})}
         if auth and self.session.id:
             headers["sessionId"] = self.session.id
         data = None
-        if body is not None:
+        upload, binary = raw_body or (None, False)
+        if upload is not None:  # an upload: the file's bytes are the body
+            data = upload
+            headers.setdefault("Content-Type", "application/octet-stream")
+        elif body is not None:
             jsonsafe.check_sendable(body)
             data = money.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
@@ -356,10 +375,15 @@ class Client:
         elapsed = round((time.perf_counter() - started) * 1000)
         self._record(method, path, raw.status_code, elapsed)
         log.debug("%s %s -> %s (%d ms)", method, path, raw.status_code, elapsed)
-        try:
-            payload = money.loads(content) if content else None
-        except (ValueError, RecursionError):
-            payload = raw.text
+        file_bytes = None
+        if binary and raw.status_code < 400:  # a download: keep the bytes, describe them
+            file_bytes = content
+            payload = {"contentType": raw.headers.get("Content-Type"), "size": len(content)}
+        else:
+            try:
+                payload = money.loads(content) if content else None
+            except (ValueError, RecursionError):
+                payload = raw.text
         if raw.status_code >= 400:
             err = _errormap.error_from_response(
                 raw.status_code,
@@ -379,10 +403,11 @@ class Client:
             status_code=raw.status_code,
             reason=raw.reason or "",
             data=payload,
-            request_body=body,
+            request_body=body if upload is None else f"({len(upload):,} bytes of a file)",
             elapsed_ms=elapsed,
             base_url=base or self.base_url,
             headers=exchange.masked_headers(headers),
+            content=file_bytes,
         )
         self.last_response = resp
         return resp

@@ -187,3 +187,24 @@ def test_the_detector_sees_codes_messages_and_values():
     assert covered("BDC_1355", {"M6"}, ROWS)
     assert not covered("BDC_1000", {"M6"}, ROWS)
     assert shown('{"code": "BDC_1109"}', ROWS) == {}  # BILL documents it: nothing to mark
+
+
+COUNTS = re.compile(
+    r"Counts \([^)]*\): (\d+) rows; (\d+) name only sources"
+    r".*?(\d+) still have an\s+\*\*assumed\*\*",
+    re.DOTALL,
+)
+
+
+def test_the_tables_counts_line_is_true():
+    """Issue 25: the table says how many rows are sourced and how many assumed, and stays true
+    as rows are added (the error-code summary rows, ``BDC_…``, are not behaviours)."""
+    match = COUNTS.search(FIDELITY.read_text(encoding="utf-8"))
+    assert match, "docs/api-fidelity.md lost its 'Counts (...): N rows; ...' line"
+    behaviours = {k: r for k, r in ROWS.items() if not k.startswith("BDC_")}
+    assumed = sum(r["assumed"] for r in behaviours.values())
+    said = tuple(int(n) for n in match.groups())
+    assert said == (len(behaviours), len(behaviours) - assumed, assumed), (
+        f"the counts line says {said}; the table has {len(behaviours)} rows, "
+        f"{len(behaviours) - assumed} sourced and {assumed} assumed"
+    )

@@ -115,6 +115,7 @@ def test_filterable_and_sortable_fields_agree():
     from billhelpers.rules import filters
 
     kinds = {"vendors": "vendor", "bills": "bill", "banks": "bank", "payments": "payment"}
+    kinds["vendorCredits"] = "vendorCredit"  # issue 25
     assert set(filters.FILTERABLE) == set(kinds) and set(listing.FIELDS) == set(kinds.values())
     for resource, kind in kinds.items():
         emulated = {name: field.ops for name, field in listing.FIELDS[kind].items()}
@@ -162,3 +163,53 @@ def test_one_loopback_rule_a_side_and_both_agree():
     }
     for host, expected in hosts.items():
         assert client_rule(host) is expected and emulator_rule(host) is expected, host
+
+
+def test_live_payments_agree():
+    """The report card's ``paid-twice`` and the client's never-pay-twice mean the same by a live
+    payment: the kit's client is the card's model answer."""
+    from bill_emulator.backend import report
+    from billhelpers.rules import payment_identity
+
+    assert report.ENDED_STATUSES == payment_identity.ENDED_STATUSES
+    statuses = [
+        *report.ENDED_STATUSES,
+        "SCHEDULED",
+        "PROCESSED",
+        "SENT",
+        "CLEARED",
+        "VOID_PENDING",
+        "RETURNED",
+        "DISBURSEMENT_FAILED_ACTION_NEEDED",
+        "DISBURSEMENT_FAILED_VENDOR_BANK_REJECTED",
+        "FUNDING_FAILED_ACTION_NEEDED",
+        "SOMETHING_NEW",
+    ]
+    for status in statuses:
+        for payment in ({"singleStatus": status}, {"status": status}):
+            assert report.is_live(payment) == payment_identity.is_live(payment), payment
+
+
+def test_vendor_credit_limits_agree():
+    """Issue 25: the bulk limit of vendor credits (BILL's 50), the most credits one bill payment
+    applies, the bills one recorded payment names, and the ``vcr`` id prefix."""
+    from bill_emulator.backend import bill_records, credit_entries, ids, vendor_credits
+    from billhelpers.resources import vendor_credits as client_credits
+    from billhelpers.rules import credit_checks, credits
+
+    assert client_credits.BULK_MAX == vendor_credits.BULK_MAX == 50
+    assert credits.MAX_APPLIED == credit_entries.MAX_APPLIED
+    assert credit_checks.RECORD_MAX == bill_records.RECORD_MAX
+    assert credits.CREDIT_PREFIX == ids.PREFIXES["vendorCredit"] == "vcr"
+
+
+def test_upload_limits_and_classification_kinds_agree():
+    """Issue 25: BILL's 6 MB file limit, the 50-object bulk limit and the seven kinds' paths."""
+    from bill_emulator.backend import classification_kinds, file_rules
+    from billhelpers.resources import classifications
+    from billhelpers.rules import files
+
+    assert files.MAX_FILE_BYTES == file_rules.MAX_FILE_BYTES == 6 * 1024 * 1024
+    assert files.MAX_NAME == file_rules.MAX_NAME
+    assert classifications.BULK_MAX == classification_kinds.BULK_MAX == 50
+    assert set(classifications.KINDS.values()) == set(classification_kinds.KINDS)

@@ -108,6 +108,22 @@ def emulator(prefix: str = "bench") -> Iterator[Emulator]:
             shutil.rmtree(root, ignore_errors=True)
 
 
+def vendor_body(name: str, **extra) -> dict:
+    """A US business vendor BILL accepts (no bank account), for the measures that create one."""
+    return {
+        "name": name,
+        "accountType": "BUSINESS",
+        "address": {
+            "line1": "1 Main St",
+            "city": "Austin",
+            "stateOrProvince": "TX",
+            "zipOrPostalCode": "78701",
+            "country": "US",
+        },
+        **extra,
+    }
+
+
 def median(values) -> float | None:
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None

@@ -14,7 +14,7 @@ import time
 
 import requests
 
-from measures.common import DEV_KEY, emulator, median, spread
+from measures.common import DEV_KEY, emulator, median, spread, vendor_body
 
 TARGET_S = 1.0
 
@@ -24,17 +24,7 @@ def _run(emu, calls: int) -> None:
     http.headers.update({"devKey": DEV_KEY, "sessionId": emu.login_bare(http)})
     for n in range(1, calls):
         if n % 50 == 0:
-            body = {
-                "name": f"Report Bench {n}",
-                "accountType": "BUSINESS",
-                "address": {
-                    "line1": "1 Main St",
-                    "city": "Austin",
-                    "stateOrProvince": "TX",
-                    "zipOrPostalCode": "78701",
-                    "country": "US",
-                },
-            }
+            body = vendor_body(f"Report Bench {n}")
             http.post(f"{emu.url}/v3/vendors", json=body, timeout=30).raise_for_status()
         elif n % 100 == 1:
             http.get(

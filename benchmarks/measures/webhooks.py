@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from measures.common import emulator, median, rounded
+from measures.common import emulator, median, rounded, vendor_body
 
 LATENCY_TARGET_S = 0.050
 BULK_TARGET_S = 15.0
@@ -71,19 +71,11 @@ def run(opts) -> dict:
         sub = client.webhooks.subscribe("bench", ["payment.updated"], rx.url).data
         rx.security_key = sub["securityKey"]
         vendor = client.vendors.create(
-            {
-                "name": "Bench Vendor",
-                "accountType": "BUSINESS",
-                "email": "b@example.com",
-                "address": {
-                    "line1": "1 Main St",
-                    "city": "Austin",
-                    "stateOrProvince": "TX",
-                    "zipOrPostalCode": "78701",
-                    "country": "US",
-                },
-                "paymentInformation": {"payeeName": "Bench Vendor"},
-            }
+            vendor_body(
+                "Bench Vendor",
+                email="b@example.com",
+                paymentInformation={"payeeName": "Bench Vendor"},
+            )
         ).data
 
         # (a) latency: one payment, one business day at a time

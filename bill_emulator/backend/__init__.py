@@ -19,18 +19,23 @@ from bill_emulator import datadir
 from bill_emulator.backend.approvals import ApprovalsMixin
 from bill_emulator.backend.bank_admin import BankAdminMixin
 from bill_emulator.backend.banks import BanksMixin
+from bill_emulator.backend.bill_records import BillRecordsMixin
 from bill_emulator.backend.bills import BillsMixin
+from bill_emulator.backend.classifications import ClassificationsMixin
 from bill_emulator.backend.clock import Clock
 from bill_emulator.backend.controls import ControlsMixin
 from bill_emulator.backend.core import DEFAULT_LIMITS, Caller
+from bill_emulator.backend.documents import DocumentsMixin
 from bill_emulator.backend.errors import EmulatorError
 from bill_emulator.backend.lifecycle import LifecycleMixin
 from bill_emulator.backend.mfa import MfaMixin
 from bill_emulator.backend.organization import OrganizationMixin
+from bill_emulator.backend.payment_options import PaymentOptionsMixin
 from bill_emulator.backend.payments import PaymentsMixin
 from bill_emulator.backend.recurring import RecurringBillsMixin
 from bill_emulator.backend.seeding import SeedingMixin
 from bill_emulator.backend.sessions import SessionsMixin
+from bill_emulator.backend.vendor_credits import VendorCreditsMixin
 from bill_emulator.backend.vendors import VendorsMixin
 from bill_emulator.backend.webhooks import WebhooksMixin
 from bill_emulator.store import Store
@@ -53,15 +58,25 @@ class EmulatorBackend(
     ControlsMixin,
     SeedingMixin,
     WebhooksMixin,
+    # vendor credits, bill replace/record-payment, payment options (issue 25)
+    VendorCreditsMixin,
+    BillRecordsMixin,
+    PaymentOptionsMixin,
+    ClassificationsMixin,  # issue 25: classifications, checked where bill lines name them
+    DocumentsMixin,  # issue 25: vendor attachments and bill documents
 ):
     """BILL's AP workflow for one organization store (a data directory).
 
     Emulated: sign-in and 35-minute idle sessions; MFA challenge/validate/step-up with remembered
-    devices, and the phone set-up before it; vendors, bills and payments (single and bulk) with
+    devices, and the phone set-up before it; classifications (the seven kinds' CRUD); vendor
+    attachments and bill documents (upload, list, get, download); vendors, bills and payments
+    (single and bulk) with
     BILL's validation, fields and business days (``tests/contract`` holds the emulator to BILL's
     collection); bank accounts with their set-up (create, verify, nominate) and upkeep (update,
-    archive, archive a bank account user); bill approval policies and decisions (an unapproved
-    bill is not paid); recurring bills made on the test clock; organization details; lists with
+    archive, archive a bank account user); vendor credits (CRUD, bulk, applied to bills,
+    payments and recorded payments), replacing a bill, recording a payment made outside BILL,
+    vendor payment options; bill approval policies and decisions (an unapproved bill is not
+    paid); recurring bills made on the test clock; organization details; lists with
     ``max``/``page``/``filters``/``sort``; BILL's rate limits and error envelope.
 
     Not emulated (gaps), moto-style:
@@ -70,16 +85,23 @@ class EmulatorBackend(
       :mod:`~bill_emulator.backend.lifecycle`); real time crossing midnight changes nothing
       until the next ``POST /_emulator/clock``. Webhooks deliver to loopback URLs only.
     - ``processingOptions.createBill`` (pay a vendor with no bill), card/wallet funding accounts,
-      vendor credits, approval user groups (policies name users; an emulated organization has
-      one), bill-level classifications (line-item ``classifications`` are kept), attachments,
+      approval user groups (policies name users; an emulated organization has one),
+      bill-level classifications (line-item ``classifications`` are kept, and checked against
+      the organization's classifications except ``customerId``: customers are BILL's AR side),
       autopay (recurring bills keep ``autoPayment`` but the bills they make are never paid by
       themselves), international payments and currencies other than USD.
     - Recurring bills make their bills, and approval policies apply, only through the API and
       the test clock: bills seeded by ``POST /_emulator/seed/bills`` skip the policies, and real
       time crossing midnight makes no recurring bill until the next clock move. One run makes at
       most 1,000 recurring bills; the rest follow on the next move.
-    - Mass payments (``/v3/payments/mass``), ``PUT /v3/bills/{id}`` and
-      ``GET /v3/payments/options`` (all BILL's 404 ``BDC_1121``).
+    - Attachments and documents are processed at once (BILL takes minutes); customer and invoice
+      attachments (AR); the web app's document preview; BILL's list of supported file types
+      (the emulator's own list, see ``backend/file_rules.py``).
+    - Mass payments (``/v3/payments/mass``, BILL's 404 ``BDC_1121``). Payment options never
+      offer cards; no fee is quoted.
+    - A bill's ``paidAmount`` counts payments recorded as made outside BILL, not cleared ones
+      (a cleared payment stays in ``scheduledAmount``). A vendor credit applied to a bill
+      directly cannot be taken back (one applied with a payment is, when the payment ends).
     - Fields of BILL's schema with no emulated value are left out, never invented
       (``disbursementStatus`` until a disbursement starts, ``disbursementInfo``, ``voidInfo``...).
     - Vendor network/e-payment features, vendor invites, check addresses validated by the USPS.

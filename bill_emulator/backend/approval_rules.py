@@ -24,7 +24,7 @@ from bill_emulator.backend.errors import ValidationFailed
 
 #: The rule keys of BILL's samples, and where each looks in a bill.
 RULE_KEYS = ("BILL_AMOUNT", "VENDOR_ID", "CHART_OF_ACCOUNT_ID", "JOB_ID", "LOCATION_ID")
-_LINE_KEYS = {
+LINE_KEYS = {
     "CHART_OF_ACCOUNT_ID": "chartOfAccountId",
     "JOB_ID": "jobId",
     "LOCATION_ID": "locationId",
@@ -134,7 +134,7 @@ def _rule_holds(rule: dict, bill: dict) -> bool:
     wanted = {item["value"] for item in rule["values"]}
     if key == "VENDOR_ID":
         return bill["vendorId"] in wanted
-    field = _LINE_KEYS[key]
+    field = LINE_KEYS[key]
     return any(
         line.get("classifications", {}).get(field) in wanted for line in bill["billLineItems"]
     )

@@ -17,14 +17,16 @@ deny; and the rule that an unapproved bill may not be paid.
 
 The rules themselves are pure functions in :mod:`~bill_emulator.backend.approval_rules`.
 
-Hooks into other mixins (this mixin comes before them in ``EmulatorBackend``'s bases):
-``_insert`` and ``_save`` (``core``) to match bills, ``_schedule`` (``payments``) to refuse
-unapproved bills. It reads bills through the store only.
+Hooks: ``_before_write`` (``core``: a bill is matched as it is stored) and ``_schedule``
+(``payments``, which this mixin comes before in ``EmulatorBackend``'s bases: an unapproved bill
+is refused before the payment's other checks). It reads bills through the store only and calls
+no other mixin's methods.
 """
 
 from __future__ import annotations
 
 from bill_emulator.backend import approval_rules as rules
+from bill_emulator.backend import classification_kinds as ck
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
 from bill_emulator.backend.errors import MalformedRequest, ObjectNotFound, ValidationFailed
@@ -67,14 +69,20 @@ class ApprovalsMixin(BackendBase):
                 raise ValidationFailed(f"approvers[{i}]", f"no user {user_id} in this organization")
             users.append({"userId": user_id, "fullName": email})
         for i, rule in enumerate(parsed):
+            if rule["key"] == "BILL_AMOUNT":
+                continue
             if rule["key"] == "VENDOR_ID":
-                for item in rule["values"]:
-                    vendor = self.store.get_object("vendor", caller.org_id, item["value"])
-                    if vendor is None:
-                        raise ValidationFailed(
-                            f"rules[{i}].values", f"no vendor {item['value']} in this organization"
-                        )
-                    item["displayName"] = vendor["name"]
+                store_kind, noun = "vendor", "vendor"
+            else:  # a classification: the kind a bill line names in that field
+                kind = ck.BY_LINE_FIELD[rules.LINE_KEYS[rule["key"]]]
+                store_kind, noun = kind.store, f"{kind.segment} object"
+            for item in rule["values"]:
+                found = self.store.get_object(store_kind, caller.org_id, item["value"])
+                if found is None:
+                    raise ValidationFailed(
+                        f"rules[{i}].values", f"no {noun} {item['value']} in this organization"
+                    )
+                item["displayName"] = found.get("name") or item["value"]
         return {
             "policyName": name,
             "status": "ACTIVE",
@@ -116,7 +124,7 @@ class ApprovalsMixin(BackendBase):
     def delete_approval_policy(self, caller: Caller, policy_id: str) -> dict:
         with self.store.write():
             self._load_policy(caller, policy_id)
-            self.store.delete_object("approvalPolicy", caller.org_id, policy_id)
+            self.store.delete_object(policy_id, caller.org_id)
         return {"status": "SUCCESS"}
 
     # -- bills waiting, and the decisions --------------------------------------------------------
@@ -182,21 +190,20 @@ class ApprovalsMixin(BackendBase):
 
     # -- hooks: bills are matched; unapproved bills are not paid ---------------------------------
 
-    def _insert(self, kind: str, org_id: str, doc: dict, **kwargs) -> dict:
+    def _before_write(self, doc: dict, kind: str | None, org_id: str | None) -> None:
+        """A new bill meets the policies; a stored one again when what they read changed."""
+        super()._before_write(doc, kind, org_id)
         if kind == "bill":
-            doc = dict(doc)
             self._match_policies(org_id, doc)
-        return super()._insert(kind, org_id, doc, **kwargs)
-
-    def _save(self, doc: dict, **kwargs) -> dict:
-        if str(doc.get("id", "")).startswith(_BILL_PREFIX) and "approvalStatus" in doc:
+        elif kind is None and str(doc.get("id", "")).startswith(_BILL_PREFIX):
+            if "approvalStatus" not in doc:
+                return
             if "_approvalBasis" not in doc:  # stored before approvals: keep its status
                 doc["_approvalBasis"] = rules.basis(doc)
             elif doc["_approvalBasis"] != rules.basis(doc):
                 owner = self.store.object_owner(doc["id"])
                 if owner is not None:
                     self._match_policies(owner[1], doc)  # its amount, vendor or lines changed
-        return super()._save(doc, **kwargs)
 
     def _match_policies(self, org_id: str, bill: dict) -> None:
         approvers = rules.approvers_for(self._policies(org_id), bill)

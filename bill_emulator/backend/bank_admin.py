@@ -27,6 +27,8 @@ from bill_emulator.backend.banks import OWNER_TYPES
 from bill_emulator.backend.core import BackendBase, Caller, public
 from bill_emulator.backend.errors import InvalidState, ObjectNotFound, ValidationFailed
 
+#: Sibling mixins' methods this one calls (tests/emulator/test_layering.py keeps it true).
+USES = {"BanksMixin": ("_bank_user",)}
 _FIXED = ("routingNumber", "accountNumber", "type")
 _READ_ONLY = ("id", "status", "archived", "createdBy", "createdTime", "updatedTime")
 

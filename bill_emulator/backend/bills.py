@@ -9,11 +9,16 @@ Rules: ``vendorId`` must name an active vendor of the organization; ``dueDate`` 
 ``amount`` is the sum of its lines. An invoice number may be used once per vendor (assumed).
 
 ``dueAmount``, ``scheduledAmount`` and ``paymentStatus`` follow the payments: ``UNPAID`` with
-none, ``PARTIAL`` while scheduled payments cover part of the amount, ``SCHEDULED`` once they cover
-all of it. ``PAID`` (and a ``paidAmount`` above 0) would follow clearing, and ``creditAmount``
-vendor credits, neither of which the emulator does (see the backend's gaps). Line items get an
-``id`` and keep the ``classifications`` sent, as BILL's bill schema has them; a PATCH changes the
-lines it names by ``id`` and keeps the others, as BILL's does.
+none, ``PARTIAL`` while payments or credits cover part of the amount, ``SCHEDULED`` once they
+cover all of it, ``PAID`` once nothing is due and every payment booked on it has cleared.
+``creditAmount`` is what vendor credits cover (``vendorCredits: [{id, amount}]`` on create, PUT and
+PATCH: BILL's changelog of 2025-05-22; :mod:`~bill_emulator.backend.vendor_credits` applies them)
+and ``paidAmount`` what payments recorded as made outside BILL cover
+(:mod:`~bill_emulator.backend.bill_records`): ``amount = dueAmount + scheduledAmount +
+creditAmount + paidAmount``, always. Line items get an ``id`` and keep the ``classifications``
+sent, as BILL's bill schema has them, each naming an active classification of the organization
+(``check_line_classifications``, from the classifications mixin; ``customerId`` unchecked); a
+PATCH changes the lines it names by ``id`` and keeps the others, as BILL's does.
 
 ``POST /v3/bills/bulk`` takes a JSON array of bills (at most ``BULK_MAX``, BILL's limit in its
 collection) and answers the array of created bills; one bad bill rejects the whole request.
@@ -26,6 +31,7 @@ from decimal import Decimal, localcontext
 from bill_emulator.backend import ids
 from bill_emulator.backend import validation as v
 from bill_emulator.backend.core import BackendBase, Caller, public
+from bill_emulator.backend.credit_entries import parse_credits
 from bill_emulator.backend.errors import InvalidState, MalformedRequest, ValidationFailed
 
 MAX_LINES = 200
@@ -49,7 +55,8 @@ CLASSIFICATION_KEYS = (
 )
 
 
-def _classifications(item: dict, path: str) -> dict | None:
+def classifications_of(item: dict, path: str) -> dict | None:
+    """A line's ``classifications`` (bills and vendor credits share BILL's schema)."""
     value = v.sub_object(item, "classifications", path, required=False)
     if value is None:
         return None
@@ -100,7 +107,7 @@ def _line(item: object, index: int, prefix: str = "") -> dict:
         line["quantity"] = quantity
     if price is not None:
         line["price"] = price
-    classifications = _classifications(item, f"{path}.classifications")
+    classifications = classifications_of(item, f"{path}.classifications")
     if classifications is not None:
         line["classifications"] = classifications
     return line
@@ -114,7 +121,7 @@ def _patch_lines(existing: list[dict], body: dict) -> list[dict]:
     if not isinstance(items, list) or not items:
         raise ValidationFailed("billLineItems", "must contain at least one line item")
     lines = list(existing)
-    places = {line["id"]: i for i, line in enumerate(existing)}
+    places = {line.get("id"): i for i, line in enumerate(existing) if line.get("id")}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise ValidationFailed(f"billLineItems[{index}]", "must be an object")
@@ -139,11 +146,23 @@ def _number_lines(bill_id: str, lines: list[dict]) -> list[dict]:
 
 
 def _amounts(doc: dict) -> None:
-    """BILL's amount fields from ``amount`` and ``dueAmount`` (cents); nothing clears, so
-    every booked cent is scheduled, none paid, and there are no vendor credits."""
-    doc["scheduledAmount"] = doc["amount"] - doc["dueAmount"]
-    doc["paidAmount"] = 0
-    doc["creditAmount"] = 0
+    """BILL's amount fields and ``paymentStatus`` from ``amount``, ``dueAmount`` and what is
+    booked (cents): credits applied, payments recorded as made outside BILL, the rest scheduled
+    (a cleared payment keeps counting as scheduled: see the backend's gaps)."""
+    doc["creditAmount"] = sum(use["amount"] for use in doc.get("_credits", []))
+    doc["paidAmount"] = sum(doc.get("_recorded", {}).values())
+    doc["scheduledAmount"] = (
+        doc["amount"] - doc["dueAmount"] - doc["creditAmount"] - doc["paidAmount"]
+    )
+    doc["paymentStatus"] = bill_status(doc)
+
+
+def bill_status(doc: dict) -> str:
+    """``PAID`` when nothing is due and every payment booked has cleared (or was recorded as
+    made outside BILL); otherwise as :func:`payment_status`."""
+    if doc["dueAmount"] == 0 and set(doc.get("_payments", {})) <= set(doc.get("_cleared", {})):
+        return "PAID"
+    return payment_status(doc["amount"], doc["dueAmount"])
 
 
 def _lines(body: dict, prefix: str = "") -> list[dict]:
@@ -216,7 +235,27 @@ def _bill_doc(body: object, prefix: str) -> dict:
     return doc
 
 
+def _credits_of(body: object, prefix: str) -> list:
+    """The ``vendorCredits`` a bill body applies (shape only; the vendor credits mixin checks
+    them against the credits themselves)."""
+    return parse_credits(body, prefix) if isinstance(body, dict) else []
+
+
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "ClassificationsMixin": ("check_line_classifications",),
+    "VendorCreditsMixin": (
+        "apply_credits",
+        "release_credits",
+    ),
+}
+
+
 class BillsMixin(BackendBase):
+    """Bills. Calls one helper of another mixin: ``check_line_classifications``
+    (:mod:`~bill_emulator.backend.classifications`), on create, bulk create and PATCH."""
+
     def _active_vendor(self, caller: Caller, vendor_id: str, path: str = "vendorId") -> dict:
         vendor = self.store.get_object("vendor", caller.org_id, vendor_id)
         if vendor is None:
@@ -247,26 +286,41 @@ class BillsMixin(BackendBase):
     def create_bill(self, caller: Caller, body: object) -> dict:
         body = v.body_object(body)
         doc = _bill_doc(body, "")
+        credits = _credits_of(body, "")
         with self.store.write():
-            doc = self._store_bill(caller, doc, "")
+            doc = self._store_bill(caller, doc, "", credits)
         return public(doc)
 
     def bulk_create_bills(self, caller: Caller, body: object) -> list[dict]:
         """A JSON array of bills -> the created bills; all or none (one transaction)."""
-        docs = [_bill_doc(item, f"[{i}].") for i, item in enumerate(_bulk_items(body, BULK_MAX))]
+        items = _bulk_items(body, BULK_MAX)
+        docs = [_bill_doc(item, f"[{i}].") for i, item in enumerate(items)]
+        credits = [_credits_of(item, f"[{i}].") for i, item in enumerate(items)]
         with self.store.write():
-            created = [self._store_bill(caller, doc, f"[{i}].") for i, doc in enumerate(docs)]
+            created = [
+                self._store_bill(caller, doc, f"[{i}].", credits[i]) for i, doc in enumerate(docs)
+            ]
         return [public(doc) for doc in created]
 
-    def _store_bill(self, caller: Caller, doc: dict, prefix: str) -> dict:
+    def _store_bill(self, caller: Caller, doc: dict, prefix: str, credits=()) -> dict:
         """Check the bill against the organization's state and insert it (in a transaction)."""
         vendor_id, number = doc["vendorId"], doc["invoice"]["invoiceNumber"]
         self._active_vendor(caller, vendor_id, f"{prefix}vendorId")
+        self.check_line_classifications(caller, doc["billLineItems"], prefix)
         self._check_invoice_unique(caller, vendor_id, number, path=prefix)
         seq = self.store.next_seq("bill")
         bill_id = ids.object_id("bill", seq)
         doc = {**doc, "billLineItems": _number_lines(bill_id, doc["billLineItems"])}
-        return self._insert("bill", caller.org_id, doc, obj_id=bill_id, seq=seq)
+        doc = self._insert("bill", caller.org_id, doc, obj_id=bill_id, seq=seq)
+        if credits:
+            self.credit_bill(caller.org_id, doc, credits, prefix)
+        return doc
+
+    def credit_bill(self, org_id: str, bill: dict, credits, prefix: str = "") -> dict:
+        """Apply a bill body's ``vendorCredits`` to ``bill`` and save it (in a transaction)."""
+        self.apply_credits(org_id, bill, credits, payment_id=None, prefix=prefix)
+        _amounts(bill)
+        return self._save(bill)
 
     def get_bill(self, caller: Caller, bill_id: str) -> dict:
         return public(self._load("bill", caller, bill_id))
@@ -276,6 +330,7 @@ class BillsMixin(BackendBase):
 
     def update_bill(self, caller: Caller, bill_id: str, body: object) -> dict:
         body = v.body_object(body)
+        credits = _credits_of(body, "")
         with self.store.write():
             doc = self._load("bill", caller, bill_id)
             if doc["archived"]:
@@ -283,7 +338,7 @@ class BillsMixin(BackendBase):
             paid = doc["amount"] - doc["dueAmount"]
             if paid and ("billLineItems" in body or "vendorId" in body):
                 raise InvalidState(
-                    f"Bill {bill_id} has scheduled payments; its vendor and lines cannot change."
+                    f"Bill {bill_id} has {booked_on(doc)}; its vendor and lines cannot change."
                 )
             if "vendorId" in body:
                 doc["vendorId"] = v.object_id(body, "vendorId", "009")
@@ -302,9 +357,12 @@ class BillsMixin(BackendBase):
                         del doc[key]
             if "billLineItems" in body:
                 doc["billLineItems"] = _patch_lines(doc["billLineItems"], body)
+                self.check_line_classifications(caller, doc["billLineItems"], "")
                 doc["amount"] = doc["dueAmount"] = sum(i["amount"] for i in doc["billLineItems"])
                 _amounts(doc)
             doc = self._save(doc)
+            if credits:
+                doc = self.credit_bill(caller.org_id, doc, credits)
         return public(doc)
 
     def archive_bill(self, caller: Caller, bill_id: str) -> dict:
@@ -316,17 +374,45 @@ class BillsMixin(BackendBase):
     def _before_archive(self, kind: str, doc: dict, archived: bool) -> None:
         if kind == "bill" and archived and doc["dueAmount"] != doc["amount"]:
             raise InvalidState(
-                f"Bill {doc['id']} has scheduled payments; cancel them before archiving."
+                f"Bill {doc['id']} has {booked_on(doc)}; it cannot be archived "
+                "(cancel its scheduled payments first)."
             )
 
-    def _apply_payment(self, bill: dict, payment_id: str, cents: int) -> dict:
-        """Book (``cents`` > 0) or release (``cents`` < 0) a payment against a bill."""
+    def _apply_payment(
+        self, bill: dict, payment_id: str, cents: int, *, recorded: bool = False
+    ) -> dict:
+        """Book (``cents`` > 0) or release (``cents`` < 0) a payment against a bill; a release
+        also gives back the vendor credits the payment applied. ``recorded``: a payment made
+        outside BILL (``POST /v3/bills/record-payment``), paid at once."""
+        if cents > bill["dueAmount"]:  # the callers check first; this is the last line
+            raise InvalidState(
+                f"Bill {bill['id']} has {v.to_decimal(bill['dueAmount'])} due; "
+                f"{v.to_decimal(cents)} would pay it twice."
+            )
         payments = bill.setdefault("_payments", {})
         if cents > 0:
             payments[payment_id] = cents
+            if recorded:
+                bill.setdefault("_cleared", {})[payment_id] = cents
+                bill.setdefault("_recorded", {})[payment_id] = cents
         else:
             payments.pop(payment_id, None)
+            if any(use.get("paymentId") == payment_id for use in bill.get("_credits", [])):
+                self.release_credits(self._org_of(bill), bill, payment_id)
         bill["dueAmount"] -= cents
-        bill["paymentStatus"] = payment_status(bill["amount"], bill["dueAmount"])
         _amounts(bill)
         return self._save(bill)
+
+    def _org_of(self, bill: dict) -> str:
+        owner = self.store.object_owner(bill["id"])
+        return owner[1] if owner else ""
+
+
+def booked_on(doc: dict) -> str:
+    """What a bill carries that pins it (for messages): payments and/or vendor credits."""
+    parts = []
+    if doc["amount"] - doc["dueAmount"] - doc.get("creditAmount", 0):
+        parts.append("payments")
+    if doc.get("creditAmount"):
+        parts.append("vendor credits applied")
+    return " and ".join(parts) or "payments"

@@ -33,6 +33,13 @@ def _whole(body: dict, key: str, *, low: int, high: int, required: bool = True) 
     return value
 
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "SessionsMixin": ("check_dev_key",),
+}
+
+
 class ControlsMixin(BackendBase):
     def advance_clock(self, body: object) -> dict:
         """Move the clock forward: at most a year at once, at most 10 years ahead of real time."""
@@ -262,7 +269,7 @@ class ControlsMixin(BackendBase):
         live = set()
         for payment_id in report.payments_to_check(calls):
             doc = self.store.get_object("payment", org_id, payment_id)
-            if doc is not None and _live(doc):
+            if doc is not None and report.is_live(doc):
                 live.add(payment_id)
         card = report.grade(calls, live, wanted or report.CHECK_IDS)
         return {
@@ -283,12 +290,3 @@ class ControlsMixin(BackendBase):
         if body.get("fresh") is not True or set(body) - {"fresh"}:
             raise ValidationFailed("fresh", 'send {"fresh": true}: only fresh organizations')
         return seed.seed_fresh(self)
-
-
-def _live(payment: dict) -> bool:
-    """Whether a stored payment still pays its bill (not canceled, voided or failed)."""
-    for key in ("status", "singleStatus"):
-        value = str(payment.get(key) or "").upper()
-        if "CANCEL" in value or "VOID" in value or "FAILED" in value:
-            return False
-    return True

@@ -23,7 +23,13 @@ from bill_emulator.store import Store
 DEFAULT_LIMITS = {"requestsPerHour": 20_000, "loginsPerHour": 200, "concurrentRequests": 3}
 
 #: What each kind is called in messages.
-KIND_NAMES = {"vendor": "Vendor", "bill": "Bill", "bank": "Bank account", "payment": "Payment"}
+KIND_NAMES = {
+    "vendor": "Vendor",
+    "bill": "Bill",
+    "bank": "Bank account",
+    "payment": "Payment",
+    "vendorCredit": "Vendor credit",
+}
 
 
 @dataclass(frozen=True)
@@ -113,15 +119,21 @@ class BackendBase:
             doc.setdefault("archived", False)
         doc["createdTime"] = now
         doc["updatedTime"] = now
+        self._before_write(doc, kind, org_id)
         self.store.insert_object(kind=kind, org_id=org_id, obj_id=doc["id"], seq=seq, doc=doc)
         self._changed(kind, org_id, doc, "created")
         return doc
 
     def _save(self, doc: dict, *, verb: str = "updated", at: str | None = None) -> dict:
         doc["updatedTime"] = at or self.now_iso()
+        self._before_write(doc, None, None)
         self.store.update_object(doc["id"], doc)
         self._changed(kind=None, org_id=None, doc=doc, verb=verb)
         return doc
+
+    def _before_write(self, doc: dict, kind: str | None, org_id: str | None) -> None:
+        """Hook: ``doc`` is about to be stored, new (``kind`` and ``org_id`` given) or changed
+        (both ``None``); it may still change it (approvals match bills to their policies)."""
 
     def _changed(self, kind: str | None, org_id: str | None, doc: dict, verb: str) -> None:
         """Hook: a stored object changed (the webhooks module turns this into events)."""
@@ -146,7 +158,11 @@ class BackendBase:
 
 #: Document keys that hold money (integer cents inside the store, exact decimals outside).
 MONEY_KEYS = frozenset(
-    {"amount", "dueAmount", "price", "creditAmount", "paidAmount", "scheduledAmount"}
+    {
+        *("amount", "dueAmount", "price", "creditAmount", "paidAmount", "scheduledAmount"),
+        "appliedAmount",  # vendor credits
+        "purchaseCost",  # an item's (classifications)
+    }
 )
 
 

@@ -21,10 +21,23 @@ PREFIXES = {
     "bill": "00n",
     "bank": "bac",
     "payment": "stp",
+    "vendorCredit": "vcr",  # BILL's changelog of 2025-05-22: a vendor credit id begins with vcr
     # Not shown by BILL's pages or collection (assumed): bank account users; MFA phones are
     # never shown by id.
     "bankUser": "bau",
     "mfaPhone": "mph",
+    # Classifications, documents and attachments: BILL's "Classification of BILL-generated IDs"
+    # page (developer.bill.com/docs/bill-generated-ids); ``att`` from its documents guide.
+    "chartOfAccount": "0ca",
+    "accountingClass": "cls",
+    "department": "0de",
+    "employee": "emp",
+    "item": "0ii",
+    "job": "job",
+    "location": "loc",
+    "attachment": "att",
+    "document": "00h",
+    "documentUpload": "0du",
     # Recurring bills: ``btp`` (BILL's recurring-bill reference pages). Approval policies: not
     # shown by BILL (assumed).
     "recurringBill": "btp",

@@ -125,6 +125,14 @@ def _ms(stamp: str) -> int:
     return int(datetime.fromisoformat(stamp).timestamp() * 1000)
 
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "BillsMixin": ("_apply_payment",),
+    "EventsMixin": ("_wake",),
+}
+
+
 class LifecycleMixin(BackendBase):
     # -- hooks called by payments.py ------------------------------------------------------------
 

@@ -58,7 +58,8 @@ def _time_fields() -> dict[str, Field]:
     }
 
 
-#: BILL's "filterable fields" table (vendors, bills); banks and payments are the kit's choice.
+#: BILL's "filterable fields" table (vendors, bills); banks, payments and vendor credits are the
+#: kit's choice.
 FIELDS: dict[str, dict[str, Field]] = {
     "vendor": {
         "id": Field("$.id", "str", ("eq", "ne", "in")),
@@ -95,6 +96,16 @@ FIELDS: dict[str, dict[str, Field]] = {
         "processDate": Field("$.processDate", "date", ("eq", *_RANGE)),
         **_time_fields(),
     },
+    # vendor credits: BILL's collection filters on id in its list example; the rest assumed
+    "vendorCredit": {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "vendorId": Field("$.vendorId", "str", ("eq", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "status": Field("$.status", "str", ("eq", "ne", "in", "nin")),
+        "referenceNumber": Field("$.referenceNumber", "str", ("eq", "sw")),
+        "creditDate": Field("$.creditDate", "date", ("eq", *_RANGE)),
+        **_time_fields(),
+    },
 }
 
 #: Other names BILL's own examples filter on: its "Get list of bank accounts" example sends
@@ -104,7 +115,7 @@ ALIASES: dict[str, dict[str, str]] = {"bank": {"bankAccountId": "id"}}
 #: Bank account users (``GET /v3/funding-accounts/banks/users``): BILL's collection lists
 #: ``filters``, ``sort`` and ``page`` for them and filters on ``id``, sorts on ``archived`` in its
 #: example; the other fields and operators are the kit's choice. Kept apart from :data:`FIELDS`,
-#: the four kinds the client's filter table mirrors (tests/test_shared_facts.py).
+#: the kinds the client's filter table mirrors (tests/test_shared_facts.py).
 OTHER_FIELDS: dict[str, dict[str, Field]] = {
     "bankUser": {
         "id": Field("$.id", "str", ("eq", "ne", "in")),
@@ -115,6 +126,39 @@ OTHER_FIELDS: dict[str, dict[str, Field]] = {
         **_time_fields(),
     },
 }
+
+
+def _classification_fields(*names: str) -> dict[str, Field]:
+    """A classification kind's list fields: BILL's collection filters on ``id`` and sorts on
+    ``createdTime`` in each kind's list example; the others are the kit's choice."""
+    fields = {
+        "id": Field("$.id", "str", ("eq", "ne", "in")),
+        "archived": Field("$.archived", "bool", ("eq", "ne")),
+        "parentId": Field("$.parentId", "str", ("eq", "in")),
+        **_time_fields(),
+    }
+    for name in names:
+        fields[name] = Field(f"$.{name}", "str", ("eq", "sw"))
+    return fields
+
+
+#: Classifications (issue 25), by stored kind.
+OTHER_FIELDS.update(
+    {
+        kind: _classification_fields(*names)
+        for kind, names in (
+            ("chartOfAccount", ("name",)),
+            ("accountingClass", ("name", "shortName")),
+            ("department", ("name", "shortName")),
+            ("employee", ("firstName", "lastName", "shortName")),
+            ("item", ("name", "shortName", "type")),
+            ("job", ("name", "shortName")),
+            ("location", ("name", "shortName")),
+        )
+    }
+)
+#: Attachments and documents are listed by their owner, with ``max`` and ``page`` only.
+OTHER_FIELDS.update({"attachment": {}, "document": {}})
 
 
 def fields_of(kind: str) -> dict[str, Field]:
@@ -128,6 +172,7 @@ SORT_ONLY: dict[str, dict[str, str]] = {
     "bill": {"amount": "$.amount", "dueAmount": "$.dueAmount"},
     "bank": {"bankName": "$.bankName"},
     "payment": {"amount": "$.amount"},
+    "vendorCredit": {"amount": "$.amount"},
 }
 
 
@@ -172,10 +217,13 @@ def parse(kind: str, params: dict[str, list[str]]) -> Query:
     )
 
 
-def fetch(store, kind: str, org_id: str, params: dict[str, list[str]]) -> dict:
-    """One list call: ``{"results", "nextPage"?, "prevPage"?}`` (documents as stored)."""
+def fetch(
+    store, kind: str, org_id: str, params: dict[str, list[str]], *, scope: tuple = ()
+) -> dict:
+    """One list call: ``{"results", "nextPage"?, "prevPage"?}`` (documents as stored).
+    ``scope``: conditions the caller adds (e.g. a vendor's attachments), never the request."""
     query = parse(kind, params)
-    ask = {"conditions": query.conditions, "sort": query.sort}
+    ask = {"conditions": [*scope, *query.conditions], "sort": query.sort}
     rows = store.page_objects(
         kind,
         org_id,

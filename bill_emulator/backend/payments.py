@@ -5,7 +5,9 @@ Payments: create (single and bulk), list, get, cancel.
 
 Rules: an MFA-trusted session (else 403 ``BDC_1361``); an existing, unarchived bill of the
 organization; ``vendorId``, when given, equal to the bill's; ``amount`` > 0, two decimals at most,
-and not above the bill's ``dueAmount``; a ``fundingAccount`` of type ``BANK_ACCOUNT`` naming a
+and, with the ``vendorCredits`` it applies (``[{id, amount}]``, shown in ``billPayments``; see
+:mod:`~bill_emulator.backend.vendor_credits`, whose ``parse_credits``/``apply_credits`` it calls),
+not above the bill's ``dueAmount``; a ``fundingAccount`` of type ``BANK_ACCOUNT`` naming a
 VERIFIED bank account of the organization whose caller is a VERIFIED bank account user (BILL's
 bank account set-up page); ``processDate`` a business day (US bank holidays and weekends are
 not) and not in the past (default: the next business day; else BILL's observed 422
@@ -47,6 +49,20 @@ DESCRIPTION_MAX = 70
 TRANSACTION_NUMBER_MAX = 50
 BULK_MAX = 50
 _BULK_SHARED = ("vendorId", "fundingAccount", "processDate", "processingOptions")
+
+
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "BanksMixin": ("_check_bank_user",),
+    "BillsMixin": ("_apply_payment",),
+    "EventsMixin": ("_payment_failed",),
+    "LifecycleMixin": ("_begin_life",),
+    "VendorCreditsMixin": (
+        "apply_credits",
+        "parse_credits",
+    ),
+}
 
 
 class PaymentsMixin(BackendBase):
@@ -128,6 +144,7 @@ class PaymentsMixin(BackendBase):
         bill_id = v.object_id(body, "billId", "00n", f"{prefix}billId")
         vendor_id = v.object_id(body, "vendorId", "009", f"{prefix}vendorId", required=False)
         cents = v.money(body.get("amount"), f"{prefix}amount")
+        credits = self.parse_credits(body, prefix)  # vendor_credits.py
         funding = v.sub_object(body, "fundingAccount", f"{prefix}fundingAccount", required=True)
         funding_type = v.enum(
             funding, "type", FUNDING_TYPES, f"{prefix}fundingAccount.type", required=True
@@ -174,9 +191,12 @@ class PaymentsMixin(BackendBase):
             raise ValidationFailed(
                 f"{prefix}amount", f"bill {bill_id} has nothing left to pay (dueAmount 0.00)"
             )
-        if cents > bill["dueAmount"]:
+        if cents + sum(c for _, c in credits) > bill["dueAmount"]:
             due = v.to_decimal(bill["dueAmount"])
-            raise ValidationFailed(f"{prefix}amount", f"must not exceed the bill's dueAmount {due}")
+            with_credits = " together with the vendor credits applied" if credits else ""
+            raise ValidationFailed(
+                f"{prefix}amount", f"must not exceed the bill's dueAmount {due}{with_credits}"
+            )
         bank = self.store.get_object("bank", caller.org_id, bank_id)
         if bank is None:
             raise ValidationFailed(
@@ -203,11 +223,16 @@ class PaymentsMixin(BackendBase):
             )
         seq = self.store.next_seq("payment")
         payment_id = ids.object_id("payment", seq)
+        line = {"id": f"bpm{payment_id[3:]}", "billId": bill_id, "amount": cents}
+        if credits:
+            line["vendorCredits"] = self.apply_credits(
+                caller.org_id, bill, credits, payment_id=payment_id, prefix=prefix
+            )
         doc = {
             "vendorId": bill["vendorId"],
             "vendorName": vendor["name"],
             "billId": bill_id,
-            "billPayments": [{"id": f"bpm{payment_id[3:]}", "billId": bill_id, "amount": cents}],
+            "billPayments": [line],
             "amount": cents,
             "processDate": process_date.isoformat(),
             "fundingAccount": {"type": funding_type, "id": bank_id},

@@ -96,8 +96,22 @@ def _verdict(evidence: list[str], judged: bool) -> tuple[bool | None, list[str]]
     return not evidence, shown
 
 
+#: A payment in one of these (its ``singleStatus``, else its ``status``) can never move money
+#: again: canceled while scheduled, or voided. Every other status is live, a failed disbursement
+#: too (BILL holds the money and may reissue it until the payment is voided), so a second
+#: payment after it may pay the bill twice. The kit's client keeps the same rule
+#: (``billhelpers.rules.payment_identity``); tests/test_shared_facts.py compares them.
+ENDED_STATUSES = frozenset({"CANCELED", "CANCELLED", "VOIDED", "VOID", "FUNDING_FAILED_VOIDED"})
+
+
+def is_live(payment: dict) -> bool:
+    """Whether a stored payment has moved, or may still move, money for its bill."""
+    status = str(payment.get("singleStatus") or payment.get("status") or "").upper()
+    return status not in ENDED_STATUSES
+
+
 def paid_twice(calls: list[Call], live: set[str]) -> tuple[bool | None, list[str]]:
-    """``live``: the ids of the payments still live in the ledger (not canceled or failed)."""
+    """``live``: the ids of the payments still live in the ledger (:func:`is_live`)."""
     posts = [c for c in calls if c.endpoint in PAYMENT_POSTS]
     by_bill: dict[str, list[tuple[Call, str]]] = defaultdict(list)
     for call in posts:

@@ -39,6 +39,13 @@ def hash_password(password: str, salt: bytes | None = None) -> tuple[bytes, byte
     return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _PBKDF2_ROUNDS)
 
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "MfaMixin": ("_phone",),
+}
+
+
 class SessionsMixin(BackendBase):
     """``POST /v3/login``, ``POST /v3/logout``, ``GET /v3/login/session`` and call checks."""
 

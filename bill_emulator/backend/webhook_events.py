@@ -29,6 +29,15 @@ from bill_emulator.backend.webhook_facts import (
     NOUNS,
 )
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "SubscriptionsMixin": (
+        "_enabled",
+        "_subscription",
+    ),
+}
+
 
 class EventsMixin(BackendBase):
     """Events recorded for subscriptions and handed to the delivery thread."""

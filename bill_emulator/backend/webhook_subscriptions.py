@@ -32,6 +32,19 @@ from bill_emulator.backend.webhook_facts import (
     is_loopback_host,
 )
 
+#: Sibling mixins' methods this one calls. The mixins share one ``self``, so no import shows
+#: these; tests/emulator/test_layering.py keeps the list true.
+USES = {
+    "EventsMixin": (
+        "_event_view",
+        "_page",
+        "_page_of",
+        "_record",
+        "_wake",
+    ),
+    "SessionsMixin": ("authenticate",),
+}
+
 
 class SubscriptionsMixin(BackendBase):
     #: Set by the delivery thread: called when an event may be due (a new one, a clock move).

@@ -50,7 +50,8 @@ with a message rather than used by code that does not know its schema.
 
 The package: ``schema`` (tables, indexes, shared SQL), ``base`` (connections, transactions, the
 control row), and one module per table group: ``accounts``, ``objects``, ``bookkeeping``,
-``webhooks``. :class:`Store` is all of them; it stays the only code that speaks SQL.
+``webhooks``, ``files`` (uploaded bytes). :class:`Store` is all of them; it stays the only code
+that speaks SQL.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from __future__ import annotations
 from bill_emulator.store.accounts import AccountsTables
 from bill_emulator.store.base import StoreBase
 from bill_emulator.store.bookkeeping import BookkeepingTables
+from bill_emulator.store.files import FilesTables
 from bill_emulator.store.objects import ObjectsTables
 from bill_emulator.store.schema import (
     CALLS_KEEP,
@@ -71,7 +73,9 @@ from bill_emulator.store.webhooks import WebhookTables
 __all__ = ("CALLS_KEEP", "DB_NAME", "KINDS", "REQUEST_LOG_KEEP", "SCHEMA_VERSION", "Store")
 
 
-class Store(AccountsTables, ObjectsTables, BookkeepingTables, WebhookTables, StoreBase):
+class Store(
+    AccountsTables, ObjectsTables, BookkeepingTables, WebhookTables, FilesTables, StoreBase
+):
     """One SQLite database in ``data_dir``; one cached connection per thread.
 
     Methods use the calling thread's connection, so calls made inside ``with store.write():``

@@ -55,12 +55,6 @@ class ObjectsTables(StoreBase):
             (_json.dumps(doc).decode(), obj_id),
         )
 
-    def delete_object(self, kind: str, org_id: str, obj_id: str) -> None:
-        """Remove a document for good (BILL deletes only approval policies this way)."""
-        self._run(
-            "DELETE FROM objects WHERE id = ? AND kind = ? AND org_id = ?", (obj_id, kind, org_id)
-        )
-
     def get_object(self, kind: str, org_id: str, obj_id: str) -> dict | None:
         row = self._one(
             "SELECT doc FROM objects WHERE id = ? AND kind = ? AND org_id = ?",

@@ -94,11 +94,15 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_due ON events (next_ms) WHERE next_ms IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_by_subscription ON events (subscription_id, seq);
+CREATE TABLE IF NOT EXISTS files (
+    id TEXT PRIMARY KEY, org_id TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_by_org ON files (org_id);
 """
 
 #: Tables emptied by a reset (the control row is kept, then re-seeded).
 _STATE_TABLE_NAMES = """orgs dev_keys users sessions challenges remembered objects counters usage
-    faults request_log calls payment_life subscriptions idempotency events"""
+    faults request_log calls payment_life subscriptions idempotency events files"""
 _STATE_TABLES = tuple(_STATE_TABLE_NAMES.split())
 
 #: How many request-log rows are kept; older ones are pruned as new ones arrive.
@@ -109,7 +113,13 @@ CALLS_KEEP = 100_000
 _SQL_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 #: The kinds of ``objects`` rows; written into SQL as literals so partial indexes apply.
-KINDS = ("vendor", "bill", "bank", "payment", "mfaPhone", "bankUser")
+KINDS = (
+    *("vendor", "bill", "bank", "payment", "mfaPhone", "bankUser"),
+    "vendorCredit",
+    # classifications, attachments and documents (issue 25)
+    *("chartOfAccount", "accountingClass", "department", "employee", "item", "job", "location"),
+    *("attachment", "document", "documentUpload"),
+)
 #: Approvals, recurring bills and organization details (issue 25; backend/approvals.py,
 #: backend/recurring.py, backend/organization.py).
 KINDS += ("approvalPolicy", "recurringBill", "organization")

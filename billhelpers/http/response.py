@@ -44,6 +44,7 @@ class ApiResponse:
         "note",
         "base_url",
         "headers",
+        "content",
     )
 
     def __init__(
@@ -61,6 +62,7 @@ class ApiResponse:
         note=None,
         base_url=None,
         headers=None,
+        content=None,
     ):
         self.method = method
         self.path = path
@@ -79,6 +81,8 @@ class ApiResponse:
         self.base_url = base_url or ""
         #: The request headers as sent, secrets already masked by the client (never raw).
         self.headers = dict(headers or {})
+        #: A download's bytes (``data`` then only describes them: type and size).
+        self.content = content
 
     # -- dict-like access to the JSON ---------------------------------------------------------
     def __getitem__(self, key):

@@ -10,9 +10,24 @@ request the helper sent in the rendered :class:`~billhelpers.http.response.ApiRe
 """
 
 from billhelpers.resources.base import Bills, FundingAccounts, Vendors
+from billhelpers.resources.classifications import Classifications
+from billhelpers.resources.documents import Attachments, Documents
 from billhelpers.resources.emulator import Emulator
 from billhelpers.resources.mfa import Mfa
 from billhelpers.resources.payments import Payments
+from billhelpers.resources.vendor_credits import VendorCredits
 from billhelpers.resources.webhooks import Webhooks
 
-__all__ = ("Bills", "Emulator", "FundingAccounts", "Mfa", "Payments", "Vendors", "Webhooks")
+__all__ = (
+    "Attachments",
+    "Bills",
+    "Classifications",
+    "Documents",
+    "Emulator",
+    "FundingAccounts",
+    "Mfa",
+    "Payments",
+    "VendorCredits",
+    "Vendors",
+    "Webhooks",
+)

@@ -17,7 +17,7 @@ from billhelpers.http import paging
 from billhelpers.http.response import ApiResponse
 from billhelpers.resources.bank_upkeep import BankUpkeepMixin
 from billhelpers.resources.setup import BankSetupMixin
-from billhelpers.rules import checks
+from billhelpers.rules import checks, credit_checks
 from billhelpers.rules import filters as _filters
 
 
@@ -138,6 +138,18 @@ class Bills(_Crud):
 
     def _check(self, body, *, partial=False):
         return checks.check_bill(body, partial=partial)
+
+    def replace(self, id: str, body: dict) -> ApiResponse:
+        """``PUT``: the whole bill; lines without ``id`` are added, lines left out removed."""
+        return self.client.request("PUT", f"{self.path}/{_id(id)}", json=self._check(body))
+
+    def record_payment(self, body: dict) -> ApiResponse:
+        """``POST /v3/bills/record-payment``: a payment made outside BILL (a check you wrote,
+        a wire). BILL moves no money but books it against the bills, so their ``dueAmount``
+        drops and the kit never pays them again. Not repeated after an unanswered send: a
+        second record would book the amount twice; look at the bill's ``paidAmount`` first."""
+        body = credit_checks.check_record_payment(body)
+        return self.client.request("POST", f"{self.path}/record-payment", json=body)
 
 
 class FundingAccounts(BankSetupMixin, BankUpkeepMixin, Resource):

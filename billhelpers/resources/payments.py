@@ -49,6 +49,7 @@ from billhelpers.exceptions import (
 from billhelpers.http import paging
 from billhelpers.http.response import ApiResponse
 from billhelpers.resources.base import Resource, _id
+from billhelpers.resources.payment_options import PaymentOptionsMixin
 from billhelpers.resources.payment_recovery import PaymentRecovery
 from billhelpers.rules import approvals as approval_rules
 from billhelpers.rules import checks
@@ -69,7 +70,7 @@ def _now() -> float:
     return time.monotonic()
 
 
-class Payments(Resource):
+class Payments(PaymentOptionsMixin, Resource):
     path, kind = "/v3/payments", "payments"
 
     def __init__(self, client):
@@ -353,7 +354,7 @@ class Payments(Resource):
             bill = known.get(bill_id) or self.client.bills.get(bill_id).data or {}
             for i in indexes:
                 self._check_bill(items[i], bill)
-            total = sum((items[i]["amount"] for i in indexes), Decimal(0))
+            total = sum((identity.covers(items[i]) for i in indexes), Decimal(0))
             due = identity.due_amount(bill)
             if total > due:
                 which = ", ".join(f"payments[{i}]" for i in indexes)
@@ -381,9 +382,9 @@ class Payments(Resource):
                 field="billId",
                 hint="it is already paid or scheduled; list its payments instead of paying again",
             )
-        if body["amount"] > due:
+        if identity.covers(body) > due:  # the amount and the vendor credits it applies
             raise InputError(
-                f"{body['amount']} is more than the bill's dueAmount {due}",
+                f"{identity.cover_text(body)} is more than the bill's dueAmount {due}",
                 field="amount",
                 hint=f"pay at most {due}",
             )

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from billhelpers.exceptions import InputError
+from billhelpers.rules import credits
 from billhelpers.rules.money import to_amount
 
 # ISO 3166-1 alpha-2 (BILL's address.country).
@@ -352,6 +353,7 @@ def check_bill(body, *, partial: bool = False) -> dict:
             check_length(line["description"], where + ".description", 4000)
     if body.get("description") is not None:
         check_length(body["description"], "description", 4000)
+    credits.check_applied(body)  # vendor credits the bill applies
     return body
 
 
@@ -399,6 +401,7 @@ def check_payment(body, *, today: Today | None, item: str = "", shared: dict | N
         check_length(
             body["transactionNumber"], item + "transactionNumber", TRANSACTION_NUMBER_MAX, minimum=1
         )
+    credits.check_applied(body, item)  # vendor credits the payment applies
     if body.get("processDate") is not None and today is not None:  # last: may ask the server
         check_not_past(body["processDate"], item + "processDate", today)
     return body

@@ -61,6 +61,15 @@ FILTERABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "processDate": ("eq", *_RANGE),
         **_TIMES,
     },
+    "vendorCredits": {
+        "id": ("eq", "ne", "in"),
+        "vendorId": ("eq", "in"),
+        "archived": ("eq", "ne"),
+        "status": ("eq", "ne", "in", "nin"),
+        "referenceNumber": ("eq", "sw"),
+        "creditDate": ("eq", *_RANGE),
+        **_TIMES,
+    },
 }
 #: Other names BILL takes for a field (its own example filters bank accounts by
 #: ``bankAccountId``, the account's ``id``): the same operators as the field they name.
@@ -71,6 +80,7 @@ SORTABLE: dict[str, tuple[str, ...]] = {
     "bills": (*FILTERABLE["bills"], "amount", "dueAmount"),
     "banks": (*FILTERABLE["banks"], "bankName"),
     "payments": (*FILTERABLE["payments"], "amount"),
+    "vendorCredits": (*FILTERABLE["vendorCredits"], "amount"),
 }
 
 

@@ -40,6 +40,12 @@ payment shows one, ``status`` otherwise; ``disbursementStatus`` never makes a pa
 **Due** (:func:`due_amount`, :func:`nothing_due`): what the bill still needs is its
 ``dueAmount``; a bill that does not say has nothing provably due (0, never its ``amount``).
 ``paymentStatus`` ``PAID`` or ``SCHEDULED`` (payments cover it all) means nothing is due.
+Vendor credits, payments made outside BILL and scheduled payments all lower what is due: when
+the bill also shows ``amount``, ``creditAmount``, ``paidAmount`` and ``scheduledAmount``, due is
+never taken above ``amount`` minus those three, so a bill a credit reduced is never paid in full
+even if a ``dueAmount`` were to leave the credit out. What one payment *covers*
+(:func:`covers`) is its ``amount`` plus the ``vendorCredits`` it applies: that, not the amount
+alone, must fit in what is due.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from billhelpers.rules import credits
 from billhelpers.rules.checks import TRANSACTION_NUMBER_MAX
 
 #: Every number the kit makes starts so (``bh-`` + 32 hex, or ``bh-<purpose>-`` + 32 hex).
@@ -66,6 +73,9 @@ _SCHEME = "v1"
 #: voided (BILL's ``singleStatus`` CANCELED/VOIDED/FUNDING_FAILED_VOIDED, ``status``
 #: CANCELLED/VOID; both spellings of cancel accepted in either field). Everything else is live.
 ENDED_STATUSES = frozenset({"CANCELED", "CANCELLED", "VOIDED", "VOID", "FUNDING_FAILED_VOIDED"})
+#: What a bill shows as covered, besides what is due: vendor credits applied, payments made
+#: outside BILL, payments scheduled (``amount`` is their sum with ``dueAmount``).
+_COVERED_PARTS = ("creditAmount", "paidAmount", "scheduledAmount")
 #: A bill's ``paymentStatus`` when its payments cover all of it.
 COVERED_BILL_STATUSES = frozenset({"PAID", "SCHEDULED"})
 #: The one payment status that can still be canceled (after it, BILL voids instead).
@@ -211,17 +221,40 @@ def live_match(payments: Iterable[Mapping], item: Mapping):
 
 
 # -- due -----------------------------------------------------------------------------------
-def due_amount(bill: Mapping) -> Decimal:
-    """What ``bill`` still needs: its ``dueAmount``; 0 when BILL did not say (nothing is
-    provably due, so nothing is paid on a guess)."""
-    value = bill.get("dueAmount")
-    if value is None:
-        return Decimal(0)
+def _money_field(bill: Mapping, key: str) -> Decimal | None:
+    value = bill.get(key)
+    if value is None or isinstance(value, bool):
+        return None
     try:
-        due = Decimal(str(value))
+        number = Decimal(str(value))
     except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def due_amount(bill: Mapping) -> Decimal:
+    """What ``bill`` still needs: its ``dueAmount``, never more than ``amount`` less what
+    credits, outside payments and scheduled payments cover (when the bill shows them all);
+    0 when BILL did not say (nothing is provably due, so nothing is paid on a guess)."""
+    due = _money_field(bill, "dueAmount")
+    if due is None:
         return Decimal(0)
-    return due if due.is_finite() else Decimal(0)
+    parts = [_money_field(bill, k) for k in ("amount", *_COVERED_PARTS)]
+    if all(p is not None for p in parts):
+        due = min(due, parts[0] - sum(parts[1:], Decimal(0)))
+    return due
+
+
+def covers(item: Mapping) -> Decimal:
+    """What one payment (or bulk item) covers of its bill: its ``amount`` and the vendor
+    credits it applies."""
+    return Decimal(str(item.get("amount") or 0)) + credits.applied_total(item)
+
+
+def cover_text(item: Mapping) -> str:
+    """:func:`covers` for a message: ``"110.00 (15.50 of it vendor credits)"``."""
+    credit = credits.applied_total(item)
+    return f"{covers(item)} ({credit} of it vendor credits)" if credit else f"{covers(item)}"
 
 
 def nothing_due(bill: Mapping) -> bool:

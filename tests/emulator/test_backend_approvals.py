@@ -220,10 +220,18 @@ def test_several_policies_give_approvers_once_each_in_order(backend, trusted, ve
 
 
 def test_line_classifications_match_policies(backend, trusted, vendor):
-    backend.create_approval_policy(
-        trusted,
-        policy_body(rules=[{"key": "JOB_ID", "op": "eq", "values": ["job-7"]}]),
+    job = backend.create_classification(trusted, "jobs", {"name": "Kitchen refit"})
+    with pytest.raises(ValidationFailed) as err:  # a classification of this organization
+        backend.create_approval_policy(
+            trusted, policy_body(rules=[{"key": "JOB_ID", "op": "eq", "values": ["job-7"]}])
+        )
+    assert err.value.message == "rules[0].values: no jobs object job-7 in this organization"
+    policy = backend.create_approval_policy(
+        trusted, policy_body(rules=[{"key": "JOB_ID", "op": "eq", "values": [job["id"]]}])
     )
+    assert policy["rules"][0]["values"] == [{"value": job["id"], "displayName": "Kitchen refit"}]
     body = bill_body(vendor["id"])
-    body["billLineItems"][1]["classifications"] = {"jobId": "job-7"}
+    assert backend.create_bill(trusted, body)["approvalStatus"] == "UNASSIGNED"
+    body["invoice"] = {"invoiceNumber": "INV-J", "invoiceDate": "2026-03-01"}
+    body["billLineItems"][1]["classifications"] = {"jobId": job["id"]}
     assert backend.create_bill(trusted, body)["approvalStatus"] == "ASSIGNED"

@@ -203,12 +203,13 @@ def test_bill_carries_bills_amount_fields_as_payments_are_booked(backend, truste
 
 
 def test_line_items_keep_an_id_and_their_classifications(backend, caller, vendor):
+    account = backend.create_classification(caller, "chart-of-accounts", {"name": "Supplies"})
     body = bill_body(vendor["id"])
-    body["billLineItems"][0]["classifications"] = {"chartOfAccountId": "0ca01", "bogus": "x"}
+    body["billLineItems"][0]["classifications"] = {"chartOfAccountId": account["id"], "bogus": "x"}
     bill = backend.create_bill(caller, body)
     ids = [line["id"] for line in bill["billLineItems"]]
     assert ids == ["bli01SBX000000000001001", "bli01SBX000000000001002"]
-    assert bill["billLineItems"][0]["classifications"] == {"chartOfAccountId": "0ca01"}
+    assert bill["billLineItems"][0]["classifications"] == {"chartOfAccountId": account["id"]}
     assert "classifications" not in bill["billLineItems"][1]
 
 

@@ -220,3 +220,23 @@ def test_an_archived_vendor_pauses_its_recurring_bills(backend, caller, vendor):
     backend.restore_vendor(caller, vendor["id"])
     backend.advance_clock({"advanceSeconds": 1})
     assert [b["dueDate"] for b in _bills(backend, caller)] == ["2026-03-31"]
+
+
+def test_template_classifications_are_checked_and_an_archived_one_makes_it_wait(
+    backend, caller, vendor
+):
+    body = rb_body(vendor["id"])
+    body["recurringBillLineItems"][0]["classifications"] = {"jobId": "job01SBX999999999999"}
+    with pytest.raises(ValidationFailed) as err:
+        backend.create_recurring_bill(caller, body)
+    assert err.value.message.startswith("recurringBillLineItems[0].classifications.jobId: ")
+    job = backend.create_classification(caller, "jobs", {"name": "Office"})
+    body["recurringBillLineItems"][0]["classifications"] = {"jobId": job["id"]}
+    backend.create_recurring_bill(caller, body)
+    backend.archive_classification(caller, "jobs", job["id"])
+    _to(backend, "2026-04-10")  # the move succeeds; the bill waits for its classification
+    assert _bills(backend, caller) == []
+    backend.restore_classification(caller, "jobs", job["id"])
+    backend.advance_clock({"advanceSeconds": 1})
+    (bill,) = _bills(backend, caller)
+    assert bill["billLineItems"][0]["classifications"] == {"jobId": job["id"]}

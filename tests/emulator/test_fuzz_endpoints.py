@@ -261,6 +261,19 @@ def fuzz(tmp_path_factory):
     w.ids["bank_user_id"] = w.call("GET", "/v3/funding-accounts/banks/users").json["results"][0][
         "id"
     ]
+    credit = {"vendorId": vendor, "referenceNumber": "FUZZ", "creditDate": "2026-03-01"}
+    credit["vendorCreditLineItems"] = [{"amount": 5}]  # issue 25: vendor credits
+    w.ids["credit_id"] = w.call("POST", "/v3/vendor-credits", credit).json["id"]
+    # classifications, attachments and documents (issue 25)
+    w.ids["segment"] = "departments"
+    w.ids["obj_id"] = w.call("POST", "/v3/classifications/departments", {"name": "D"}).json["id"]
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    upload = f"/v3/attachments/vendors/{vendor}"
+    attachment = w.call("POST", upload, raw=pdf, query="name=a.pdf").json["id"]
+    w.ids["attachment_id"] = w.ids["file_id"] = attachment
+    upload_id = w.call("POST", f"/v3/documents/bills/{bill}", raw=pdf, query="name=b.pdf").json
+    status = w.call("GET", "/v3/documents/upload-status", query=f"ids={upload_id['id']}")
+    w.ids["document_id"] = status.json[0]["documentId"]
     issue25 = w.templates
     w.ids["policy_id"] = w.call(
         "POST", "/v3/bill-approvals/policies", issue25["create_approval_policy"]
@@ -295,6 +308,8 @@ def _check(w, resp, before) -> None:
         assert w.counts() == before, f"a {resp.status_code} created something: {err}"
     elif resp.status_code == 204 or not text:
         assert not text and resp.status_code in (200, 204), (resp.status_code, text[:300])
+    elif resp.headers.get("Content-Disposition", "").startswith("attachment"):  # a download
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
     else:
         json.loads(text)
 

@@ -94,3 +94,18 @@ def test_run_wide_problems_stop_every_bill():
     ]:
         verdicts = _verdicts(**kwargs).values()
         assert all(reason in v.reason and not v.go for v in verdicts), reason
+
+
+def test_a_bill_a_vendor_credit_reduced_is_not_paid_in_full(monkeypatch):
+    """Issue 25: HP-2001 (1,250.00 in the export) has a 50.00 vendor credit applied in BILL, so
+    only 1,200.00 is due; the run must not pay the export's full amount. Also when a dueAmount
+    left the credit out: the bill's other amounts still say what is covered."""
+    original = BILLS[0]
+    credited = {**original, "creditAmount": Decimal("50.00"), "paidAmount": Decimal("0")}
+    for due in ("1200.00", "1250.00"):
+        bill = {**credited, "dueAmount": Decimal(due), "scheduledAmount": Decimal("0")}
+        assert BILLS[0]["id"] == original["id"]
+        monkeypatch.setitem(globals(), "BILLS", [bill, *BILLS[1:]])
+        verdict = _by_invoice(_verdicts(), "HP-2001")[0]
+        assert not verdict.go
+        assert verdict.reason == "amount 1250.00 is over the bill's dueAmount 1200.00"
