@@ -149,11 +149,12 @@ def _amounts(doc: dict) -> None:
     """BILL's amount fields and ``paymentStatus`` from ``amount``, ``dueAmount`` and what is
     booked (cents): credits applied, payments recorded as made outside BILL, the rest scheduled
     (a cleared payment keeps counting as scheduled: see the backend's gaps)."""
-    doc["creditAmount"] = sum(use["amount"] for use in doc.get("_credits", []))
-    doc["paidAmount"] = sum(doc.get("_recorded", {}).values())
-    doc["scheduledAmount"] = (
-        doc["amount"] - doc["dueAmount"] - doc["creditAmount"] - doc["paidAmount"]
-    )
+    credit = sum(use["amount"] for use in doc.get("_credits", []))
+    paid = sum(doc.get("_recorded", {}).values())
+    # in the order a new bill has always shown them (the chapters' committed outputs do)
+    doc["scheduledAmount"] = doc["amount"] - doc["dueAmount"] - credit - paid
+    doc["paidAmount"] = paid
+    doc["creditAmount"] = credit
     doc["paymentStatus"] = bill_status(doc)
 
 
