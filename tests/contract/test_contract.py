@@ -1,6 +1,7 @@
 """The emulator against BILL's published contract, over HTTP.
 
-For every recipe and set-up call in ``bill_contract.json`` (derived from BILL's v3 Postman
+For every call in ``bill_contract.json`` (the recipe's, a sandbox's set-up and the rest of BILL's
+AP side) (derived from BILL's v3 Postman
 collection by ``derive_fixture.py``; its source commit and date are in the file), send BILL's own
 example request body, with Postman variables filled in from real emulator objects and its past
 dates moved into the future, and check BILL's success status, that every response field path the
@@ -9,8 +10,8 @@ there, and that enum values are spelt as BILL spells them. So the emulator canno
 
 How each call is made is a *scenario*: the recipe's and set-up's are below, each other area of
 BILL's API keeps its own in a ``scenarios_<area>.py`` module (a ``SCENARIOS`` dict of the same
-shape), gathered here. Calls the emulator does not serve yet are skipped with the reason; once
-their route exists they are tested the same way.
+shape), gathered here. Every call of the fixture must be served and have a scenario (issue 25):
+a call added to the fixture fails here until the emulator serves it.
 """
 
 from __future__ import annotations
@@ -264,10 +265,10 @@ for _module in sorted(Path(__file__).parent.glob("scenarios_*.py")):
 def test_bills_example_gets_bills_answer(bill, method, path):
     if not routed(method, path):
         role = ENDPOINTS[(method, path)]["role"]
-        pytest.skip(f"{method} {path} ({role} call) is not emulated yet: BILL's 404 BDC_1121")
+        pytest.fail(f"{method} {path} ({role} call) is not emulated: BILL's 404 BDC_1121")
     scenario = SCENARIOS.get((method, path))
     if scenario is None:
-        pytest.skip(f"{method} {path}: routed, but no scenario here yet; add one to SCENARIOS")
+        pytest.fail(f"{method} {path}: routed, but no scenario; add one to a SCENARIOS table")
     check_contract(method, path, scenario(bill, method, path))
 
 
