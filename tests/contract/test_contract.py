@@ -2,10 +2,11 @@
 
 For every call in ``bill_contract.json`` (the recipe's, a sandbox's set-up and the rest of BILL's
 AP side; derived from BILL's v3 Postman collection by ``derive_fixture.py``, its source commit and
-date are in the file), send BILL's own example request body, with Postman variables filled in from real emulator objects and its past
-dates moved into the future, and check BILL's success status, that every response field path the
-emulator sends is one BILL's schema has at that place, that the fields this kit relies on are
-there, and that enum values are spelt as BILL spells them. So the emulator cannot drift from BILL.
+date are in the file), send BILL's own example request body, with Postman variables filled in
+from real emulator objects and its past dates moved into the future, and check BILL's success
+status, that every response field path the emulator sends is one BILL's schema has at that
+place, that the fields this kit relies on are there, and that enum values are spelt as BILL
+spells them. So the emulator cannot drift from BILL.
 
 How each call is made is a *scenario*: the recipe's and set-up's are below, each other area of
 BILL's API keeps its own in a ``scenarios_<area>.py`` module (a ``SCENARIOS`` dict of the same
