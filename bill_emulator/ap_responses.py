@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from bill_emulator import uploads
-from bill_emulator.responses import CREATED, HANDLERS, _signed_in, handler
+from bill_emulator.responses import CREATED, HANDLERS, _signed_in, call, handler
 
 
 @dataclass(frozen=True)
@@ -38,30 +38,14 @@ class FileBody:
 # -- classifications ------------------------------------------------------------------------------
 
 
-@handler
-def list_classifications(backend, req, segment):
-    return 200, backend.list_classifications(_signed_in(backend, req), segment, req.params())
-
-
-@handler
-def create_classification(backend, req, segment):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return CREATED, backend.create_classification(caller, segment, req.json())
-
-
-@handler
-def bulk_create_classifications(backend, req, segment):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return CREATED, backend.bulk_create_classifications(caller, segment, req.json())
-
-
-@handler
-def bulk_update_classifications(backend, req, segment):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return 200, backend.bulk_update_classifications(caller, segment, req.json())
+call("list_classifications", ids=("segment",), query=True)
+call("create_classification", CREATED, ids=("segment",), body=True)
+call("bulk_create_classifications", CREATED, ids=("segment",), body=True)
+call("bulk_update_classifications", ids=("segment",), body=True)
+call("get_classification", ids=("segment", "obj_id"))
+call("update_classification", ids=("segment", "obj_id"), body=True)
+call("archive_classification", ids=("segment", "obj_id"))
+call("restore_classification", ids=("segment", "obj_id"))
 
 
 def _bulk_archive(archived: bool):
@@ -74,31 +58,6 @@ def _bulk_archive(archived: bool):
 
 HANDLERS["bulk_archive_classifications"] = _bulk_archive(True)
 HANDLERS["bulk_restore_classifications"] = _bulk_archive(False)
-
-
-@handler
-def get_classification(backend, req, segment, obj_id):
-    req.no_params()
-    return 200, backend.get_classification(_signed_in(backend, req), segment, obj_id)
-
-
-@handler
-def update_classification(backend, req, segment, obj_id):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return 200, backend.update_classification(caller, segment, obj_id, req.json())
-
-
-@handler
-def archive_classification(backend, req, segment, obj_id):
-    req.no_params()
-    return 200, backend.archive_classification(_signed_in(backend, req), segment, obj_id)
-
-
-@handler
-def restore_classification(backend, req, segment, obj_id):
-    req.no_params()
-    return 200, backend.restore_classification(_signed_in(backend, req), segment, obj_id)
 
 
 # -- attachments and documents ------------------------------------------------------------------

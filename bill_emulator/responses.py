@@ -85,6 +85,36 @@ def _signed_in(backend: EmulatorBackend, req: Request):
     return backend.authenticate(req.dev_key, req.session_id)
 
 
+def call(
+    name: str,
+    status: int = 200,
+    *,
+    ids: tuple[str, ...] = (),
+    body: bool = False,
+    query: bool = False,
+    caller: Callable[[EmulatorBackend, Request], object] = _signed_in,
+) -> None:
+    """Register the thin handler ``name``: the backend method of the same name, called with the
+    caller (signed in, by default), the path's ``ids`` in order, then the JSON ``body`` or the
+    ``query``. Only a call that takes a query accepts query parameters (secrets never go in
+    URLs); the caller is checked before the body is read, so a bad session wins over bad JSON.
+    """
+
+    def serve(backend, req, **args):
+        if not query:
+            req.no_params()
+        who = caller(backend, req)
+        extra = [args[one] for one in ids]
+        if body:
+            extra.append(req.json())
+        if query:
+            extra.append(req.params())
+        return status, getattr(backend, name)(who, *extra)
+
+    serve.__name__ = name
+    HANDLERS[name] = serve
+
+
 # -- sign-in, sessions, MFA ---------------------------------------------------------------------
 
 
@@ -101,113 +131,31 @@ def logout(backend, req):
     return 200, NO_BODY
 
 
-@handler
-def session_info(backend, req):
-    req.no_params()
-    return 200, backend.session_info(_signed_in(backend, req))
-
-
-@handler
-def mfa_challenge(backend, req):
-    req.no_params()
-    return 200, backend.mfa_challenge(_signed_in(backend, req), req.json())
-
-
-@handler
-def mfa_validate(backend, req):
-    req.no_params()
-    return 200, backend.mfa_validate(_signed_in(backend, req), req.json())
-
-
-@handler
-def mfa_step_up(backend, req):
-    req.no_params()
-    return 200, backend.mfa_step_up(_signed_in(backend, req), req.json())
-
-
-@handler
-def mfa_setup(backend, req):
-    req.no_params()
-    return 200, backend.mfa_setup(_signed_in(backend, req), req.json())
-
-
-@handler
-def mfa_setup_validate(backend, req):
-    req.no_params()
-    return 200, backend.mfa_setup_validate(_signed_in(backend, req), req.json())
-
-
-@handler
-def mfa_phones(backend, req):
-    req.no_params()
-    return 200, backend.mfa_phones(_signed_in(backend, req))
+call("session_info")
+for _step in ("mfa_challenge", "mfa_validate", "mfa_step_up", "mfa_setup", "mfa_setup_validate"):
+    call(_step, body=True)
+call("mfa_phones")
 
 
 # -- vendors, bills, banks, payments ------------------------------------------------------------
 
 
-def _resource_handlers(kind: str, id_arg: str, *, plural: str) -> None:
-    """Register list/create/get/update/archive/restore handlers for one resource."""
-
-    def list_(backend, req):
-        caller = _signed_in(backend, req)
-        return 200, getattr(backend, f"list_{plural}")(caller, req.params())
-
-    def create(backend, req):
-        req.no_params()
-        caller = _signed_in(backend, req)
-        return CREATED, getattr(backend, f"create_{kind}")(caller, req.json())
-
-    def bulk_create(backend, req):
-        req.no_params()
-        caller = _signed_in(backend, req)
-        return CREATED, getattr(backend, f"bulk_create_{plural}")(caller, req.json())
-
-    def get(backend, req, **args):
-        req.no_params()
-        return 200, getattr(backend, f"get_{kind}")(_signed_in(backend, req), args[id_arg])
-
-    def update(backend, req, **args):
-        req.no_params()
-        caller = _signed_in(backend, req)
-        return 200, getattr(backend, f"update_{kind}")(caller, args[id_arg], req.json())
-
-    def archive(backend, req, **args):
-        req.no_params()
-        return 200, getattr(backend, f"archive_{kind}")(_signed_in(backend, req), args[id_arg])
-
-    def restore(backend, req, **args):
-        req.no_params()
-        return 200, getattr(backend, f"restore_{kind}")(_signed_in(backend, req), args[id_arg])
-
-    HANDLERS.update(
-        {
-            f"list_{plural}": list_,
-            f"create_{kind}": create,
-            f"bulk_create_{plural}": bulk_create,
-            f"get_{kind}": get,
-            f"update_{kind}": update,
-            f"archive_{kind}": archive,
-            f"restore_{kind}": restore,
-        }
-    )
+def _resource_calls(kind: str, id_arg: str, *, plural: str) -> None:
+    """The list/create/bulk-create/get/update/archive/restore calls of one resource."""
+    call(f"list_{plural}", query=True)
+    call(f"create_{kind}", CREATED, body=True)
+    call(f"bulk_create_{plural}", CREATED, body=True)
+    call(f"get_{kind}", ids=(id_arg,))
+    call(f"update_{kind}", ids=(id_arg,), body=True)
+    call(f"archive_{kind}", ids=(id_arg,))
+    call(f"restore_{kind}", ids=(id_arg,))
 
 
-_resource_handlers("vendor", "vendor_id", plural="vendors")
-_resource_handlers("bill", "bill_id", plural="bills")
+_resource_calls("vendor", "vendor_id", plural="vendors")
+_resource_calls("bill", "bill_id", plural="bills")
 
-
-@handler
-def get_vendor_bank_account(backend, req, vendor_id):
-    req.no_params()
-    return 200, backend.get_vendor_bank_account(_signed_in(backend, req), vendor_id)
-
-
-@handler
-def create_vendor_bank_account(backend, req, vendor_id):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return 200, backend.create_vendor_bank_account(caller, vendor_id, req.json())
+call("get_vendor_bank_account", ids=("vendor_id",))
+call("create_vendor_bank_account", ids=("vendor_id",), body=True)
 
 
 @handler
@@ -217,101 +165,34 @@ def delete_vendor_bank_account(backend, req, vendor_id):
     return NO_CONTENT, NO_BODY
 
 
-@handler
-def list_banks(backend, req):
-    return 200, backend.list_banks(_signed_in(backend, req), req.params())
+call("list_banks", query=True)
+call("get_bank", ids=("bank_id",))
+call("create_bank", CREATED, body=True)
+call("verify_bank", ids=("bank_id",), body=True)
+call("list_bank_users", query=True)
+call("nominate_bank_user", body=True)
 
-
-@handler
-def get_bank(backend, req, bank_id):
-    req.no_params()
-    return 200, backend.get_bank(_signed_in(backend, req), bank_id)
-
-
-@handler
-def create_bank(backend, req):
-    req.no_params()
-    return 201, backend.create_bank(_signed_in(backend, req), req.json())
-
-
-@handler
-def verify_bank(backend, req, bank_id):
-    req.no_params()
-    return 200, backend.verify_bank(_signed_in(backend, req), bank_id, req.json())
-
-
-@handler
-def list_bank_users(backend, req):
-    return 200, backend.list_bank_users(_signed_in(backend, req), req.params())
-
-
-@handler
-def nominate_bank_user(backend, req):
-    req.no_params()
-    return 200, backend.nominate_bank_user(_signed_in(backend, req), req.json())
-
-
-@handler
-def list_payments(backend, req):
-    return 200, backend.list_payments(_signed_in(backend, req), req.params())
-
-
-@handler
-def create_payment(backend, req):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return CREATED, backend.create_payment(caller, req.json())
-
-
-@handler
-def bulk_create_payments(backend, req):
-    req.no_params()
-    caller = _signed_in(backend, req)
-    return CREATED, backend.bulk_create_payments(caller, req.json())
-
-
-@handler
-def get_payment(backend, req, payment_id):
-    req.no_params()
-    return 200, backend.get_payment(_signed_in(backend, req), payment_id)
-
-
-@handler
-def cancel_payment(backend, req, payment_id):
-    req.no_params()
-    return 200, backend.cancel_payment(_signed_in(backend, req), payment_id)
+call("list_payments", query=True)
+call("create_payment", CREATED, body=True)
+call("bulk_create_payments", CREATED, body=True)
+call("get_payment", ids=("payment_id",))
+call("cancel_payment", ids=("payment_id",))
 
 
 # -- vendor credits, bill replace and record-payment, payment options (issue 25) ------------------
 
-
-def _body_call(name: str, status: int = 200, *, with_id: str | None = None) -> None:
-    """A handler: no query parameters, the signed-in caller, the JSON body (and a path id)."""
-
-    def call(backend, req, **args):
-        req.no_params()
-        caller = _signed_in(backend, req)
-        extra = (args[with_id],) if with_id else ()
-        return status, getattr(backend, name)(caller, *extra, req.json())
-
-    HANDLERS[name] = call
-
-
-@handler
-def list_vendor_credits(backend, req):
-    return 200, backend.list_vendor_credits(_signed_in(backend, req), req.params())
-
-
-@handler
-def get_vendor_credit(backend, req, credit_id):
-    req.no_params()
-    return 200, backend.get_vendor_credit(_signed_in(backend, req), credit_id)
-
-
-@handler
-def archive_vendor_credit(backend, req, credit_id):
-    req.no_params()
-    return 200, backend.archive_vendor_credit(_signed_in(backend, req), credit_id)
+call("list_vendor_credits", query=True)
+call("create_vendor_credit", CREATED, body=True)
+call("bulk_create_vendor_credits", CREATED, body=True)
+call("bulk_replace_vendor_credits", body=True)
+call("bulk_update_vendor_credits", body=True)
+call("get_vendor_credit", ids=("credit_id",))
+call("replace_vendor_credit", ids=("credit_id",), body=True)
+call("update_vendor_credit", ids=("credit_id",), body=True)
+call("archive_vendor_credit", ids=("credit_id",))
+call("replace_bill", ids=("bill_id",), body=True)
+call("record_payment", body=True)
+call("payment_options", query=True)
 
 
 @handler
@@ -320,21 +201,6 @@ def bulk_archive_vendor_credits(backend, req):
     if req.body.strip():
         raise MalformedRequest("Request body must be empty: name the credits in ?ids=...")
     return 200, backend.bulk_archive_vendor_credits(caller, req.params())
-
-
-@handler
-def payment_options(backend, req):
-    return 200, backend.payment_options(_signed_in(backend, req), req.params())
-
-
-_body_call("create_vendor_credit", CREATED)
-_body_call("bulk_create_vendor_credits", CREATED)
-_body_call("bulk_replace_vendor_credits")
-_body_call("bulk_update_vendor_credits")
-_body_call("replace_vendor_credit", with_id="credit_id")
-_body_call("update_vendor_credit", with_id="credit_id")
-_body_call("replace_bill", with_id="bill_id")
-_body_call("record_payment")
 
 
 # -- the emulator's controls --------------------------------------------------------------------

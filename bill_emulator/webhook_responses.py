@@ -7,7 +7,7 @@ Thin handlers for the connect-events (webhooks) API and payment void, registered
 
 from __future__ import annotations
 
-from bill_emulator.responses import HANDLERS, _signed_in, handler
+from bill_emulator.responses import HANDLERS, call, handler
 
 
 def _events_caller(backend, req):
@@ -16,32 +16,17 @@ def _events_caller(backend, req):
     return backend.events_authenticate(req.dev_key, req.session_id)
 
 
-@handler
-def void_payment(backend, req, payment_id):
-    req.no_params()
-    return 200, backend.void_payment(_signed_in(backend, req), payment_id, req.json())
+call("void_payment", ids=("payment_id",), body=True)
 
 
-@handler
-def event_catalog(backend, req):
-    req.no_params()
-    return 200, backend.event_catalog(_events_caller(backend, req))
-
-
-@handler
-def list_events(backend, req, sub_id):
-    return 200, backend.list_events(_events_caller(backend, req), sub_id, req.params())
-
-
-@handler
-def resend_event(backend, req, sub_id, event_id):
-    req.no_params()
-    return 200, backend.resend_event(_events_caller(backend, req), sub_id, event_id)
-
-
-@handler
-def list_subscriptions(backend, req):
-    return 200, backend.list_subscriptions(_events_caller(backend, req), req.params())
+call("event_catalog", caller=_events_caller)
+call("list_events", ids=("sub_id",), query=True, caller=_events_caller)
+call("resend_event", ids=("sub_id", "event_id"), caller=_events_caller)
+call("list_subscriptions", query=True, caller=_events_caller)
+call("get_subscription", ids=("sub_id",), caller=_events_caller)
+call("replace_subscription", ids=("sub_id",), body=True, caller=_events_caller)
+call("update_subscription", ids=("sub_id",), body=True, caller=_events_caller)
+call("send_test_event", ids=("sub_id",), body=True, caller=_events_caller)
 
 
 @handler
@@ -49,24 +34,6 @@ def create_subscription(backend, req):
     req.no_params()
     caller = _events_caller(backend, req)
     return 200, backend.create_subscription(caller, req.json(), req.idempotent_key)
-
-
-@handler
-def get_subscription(backend, req, sub_id):
-    req.no_params()
-    return 200, backend.get_subscription(_events_caller(backend, req), sub_id)
-
-
-@handler
-def replace_subscription(backend, req, sub_id):
-    req.no_params()
-    return 200, backend.replace_subscription(_events_caller(backend, req), sub_id, req.json())
-
-
-@handler
-def update_subscription(backend, req, sub_id):
-    req.no_params()
-    return 200, backend.update_subscription(_events_caller(backend, req), sub_id, req.json())
 
 
 @handler
@@ -81,12 +48,6 @@ def rotate_security_key(backend, req, sub_id):
     req.no_params()
     caller = _events_caller(backend, req)
     return 200, backend.rotate_security_key(caller, sub_id, req.idempotent_key)
-
-
-@handler
-def send_test_event(backend, req, sub_id):
-    req.no_params()
-    return 200, backend.send_test_event(_events_caller(backend, req), sub_id, req.json())
 
 
 __all__ = ("HANDLERS",)
