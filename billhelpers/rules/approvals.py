@@ -36,17 +36,6 @@ def _fail(field: str, message: str, hint: str):
     raise InputError(message, field=field, hint=hint)
 
 
-def _id(value, field: str, prefix: str) -> str:
-    text = str(value or "").strip()
-    if not text.startswith(prefix) or len(text) != 20:
-        _fail(
-            field,
-            f"{value!r} is not an id of 20 characters beginning with {prefix}",
-            "copy the id from the create response or a listing",
-        )
-    return text
-
-
 def unapproved(bill: Mapping) -> str | None:
     """Why ``bill`` may not be paid yet (``None`` when its approvals allow it)."""
     status = bill.get("approvalStatus")
@@ -84,7 +73,7 @@ def check_policy(body) -> dict:
     if not isinstance(approvers, list) or not approvers:
         _fail("approvers", "needs at least one user id", "e.g. [client.session_info()['userId']]")
     for i, user in enumerate(approvers):
-        _id(user, f"approvers[{i}]", "006")
+        checks.check_id(user, f"approvers[{i}]", "006")
     return body
 
 
@@ -100,7 +89,7 @@ def check_decisions(decisions) -> list[dict]:
     for i, item in enumerate(decisions):
         if not isinstance(item, dict):
             _fail(f"[{i}]", "must be a dict", "pass {'billId': ..., 'action': 'APPROVE'}")
-        bill_id = _id(item.get("billId"), f"[{i}].billId", "00n")
+        bill_id = checks.check_id(item.get("billId"), f"[{i}].billId", "00n")
         if item.get("action") not in ACTIONS:
             _fail(f"[{i}].action", f"{item.get('action')!r} is not an action", "APPROVE or DENY")
         if bill_id in seen:
@@ -118,7 +107,7 @@ def check_recurring_bill(body, *, partial: bool = False) -> dict:
         _fail("recurringBill", "must be a dict", "pass the JSON body BILL's docs show")
     body = copy.deepcopy(body)
     if not partial or "vendorId" in body:
-        body["vendorId"] = _id(body.get("vendorId"), "vendorId", "009")
+        body["vendorId"] = checks.check_id(body.get("vendorId"), "vendorId")
     schedule = body.get("schedule")
     if schedule is not None or not partial:
         if not isinstance(schedule, dict):

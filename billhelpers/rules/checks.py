@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from billhelpers.exceptions import InputError
 from billhelpers.rules import credits
@@ -216,13 +216,28 @@ def check_length(value, field: str, maximum: int, *, minimum: int = 0) -> None:
         _fail(field, f"is {len(text)} characters; the limit is {maximum}", "shorten it")
 
 
-def check_id(value, field: str) -> str:
-    prefix = ID_PREFIXES[field]
+def check_line_item(line, where: str, *, may_omit_amount: Callable[[Mapping], bool]) -> None:
+    """One line item of a bill or a vendor credit: an object whose amount is exact money (required
+    unless ``may_omit_amount`` says otherwise) and whose description fits BILL's 4,000."""
+    _check_object(line, where)
+    if line.get("amount") is None and not may_omit_amount(line):
+        _fail(where + ".amount", "is required", "give each line an amount")
+    if line.get("amount") is not None:
+        line["amount"] = to_amount(line["amount"], field=where + ".amount")
+    if line.get("description") is not None:
+        check_length(line["description"], where + ".description", 4000)
+
+
+def check_id(value, field: str, prefix: str | None = None) -> str:
+    """A BILL id: 20 characters beginning with its kind's prefix (``prefix`` where the field's
+    name does not say the kind, as in ``approvers[0]``)."""
+    what = f"a {field}" if prefix is None else "an id"
+    prefix = prefix or ID_PREFIXES[field]
     text = str(value or "").strip()
     if not text.startswith(prefix) or len(text) != 20:
         _fail(
             field,
-            f"{value!r} is not a {field} (20 characters beginning with {prefix})",
+            f"{value!r} is not {what} (20 characters beginning with {prefix})",
             "copy the id from the create response or a listing",
         )
     return text
@@ -343,14 +358,9 @@ def check_bill(body, *, partial: bool = False) -> dict:
             "add billLineItems [{'amount': Decimal('100.00'), 'description': '...'}]",
         )
     for i, line in enumerate(lines or []):
-        where = f"billLineItems[{i}]"
-        _check_object(line, where)
-        if line.get("amount") is None and line.get("price") is None:
-            _fail(where + ".amount", "is required", "give each line an amount")
-        if line.get("amount") is not None:
-            line["amount"] = to_amount(line["amount"], field=where + ".amount")
-        if line.get("description") is not None:
-            check_length(line["description"], where + ".description", 4000)
+        check_line_item(
+            line, f"billLineItems[{i}]", may_omit_amount=lambda line: line.get("price") is not None
+        )
     if body.get("description") is not None:
         check_length(body["description"], "description", 4000)
     credits.check_applied(body)  # vendor credits the bill applies

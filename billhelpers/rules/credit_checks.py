@@ -20,6 +20,7 @@ from billhelpers.rules.checks import (
     check_date,
     check_id,
     check_length,
+    check_line_item,
 )
 from billhelpers.rules.money import to_amount
 
@@ -51,14 +52,11 @@ def check_vendor_credit(body, *, partial: bool = False) -> dict:
     if lines is not None and not lines:
         _fail("vendorCreditLineItems", "needs at least one line", "add a line with an amount")
     for i, line in enumerate(lines or []):
-        where = f"vendorCreditLineItems[{i}]"
-        _check_object(line, where)
-        if line.get("amount") is None and not (partial and line.get("id")):
-            _fail(where + ".amount", "is required", "give each line an amount")
-        if line.get("amount") is not None:
-            line["amount"] = to_amount(line["amount"], field=where + ".amount")
-        if line.get("description") is not None:
-            check_length(line["description"], where + ".description", 4000)
+        check_line_item(
+            line,
+            f"vendorCreditLineItems[{i}]",
+            may_omit_amount=lambda line: bool(partial and line.get("id")),
+        )
     if body.get("description") is not None:
         check_length(body["description"], "description", 4000)
     return body
