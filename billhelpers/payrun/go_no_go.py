@@ -116,8 +116,8 @@ def _go_reason(row, amount, process_date, credits) -> str:
         return f"pay {amount} on {process_date}"
     named = ", ".join(f"{c.get('referenceNumber') or c['id']} {c['amount']}" for c in credits)
     return (
-        f"pay {amount} (BILL's dueAmount) on {process_date}: the export's {row.open_amount} "
-        f"less vendor credits applied in BILL ({named})"
+        f"pay {amount} on {process_date} (dueAmount: the export's {row.open_amount} "
+        f"less vendor credits {named})"
     )
 
 

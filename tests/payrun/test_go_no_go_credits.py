@@ -40,8 +40,8 @@ def test_credits_that_explain_the_gap_make_it_go_at_the_due_amount(monkeypatch):
     assert verdict.amount == Decimal("1200.00")  # BILL's dueAmount, not the export's 1250.00
     assert verdict.credits == [CREDIT]
     assert verdict.reason == (
-        "pay 1200.00 (BILL's dueAmount) on 2026-12-08: the export's 1250.00 less vendor "
-        "credits applied in BILL (CM-118 50.00)"
+        "pay 1200.00 on 2026-12-08 (dueAmount: the export's 1250.00 less vendor credits "
+        "CM-118 50.00)"
     )
 
 
@@ -50,7 +50,7 @@ def test_two_credits_together_explain_the_gap(monkeypatch):
     second = {"id": "vcr01SBX000000000002", "referenceNumber": None, "amount": Decimal("20.00")}
     verdict = _verdict([CREDIT, second])
     assert (verdict.go, verdict.amount) == (True, Decimal("1180.00"))
-    assert verdict.reason.endswith("(CM-118 50.00, vcr01SBX000000000002 20.00)")
+    assert verdict.reason.endswith("credits CM-118 50.00, vcr01SBX000000000002 20.00)")
 
 
 def test_a_due_amount_that_left_the_credit_out_is_still_paid_no_more_than_is_due(monkeypatch):
