@@ -14,7 +14,9 @@ that bill and amount gets), so a re-run finds a payment BILL already recorded.
 Why it keeps what it created instead of listing again: BILL's bulk answers are the created
 objects, so the run adds them to its state and rebuilds the plan locally; the calls a run makes
 stay close to the bulk minimum (vendors/20 + bills/100 + 2 × payments/50, the second being the
-one look-up per payment call that keeps a bill from being paid twice). That look-up is never
+one look-up per payment call that keeps a bill from being paid twice; plus one listing of vendor
+credits when a bill of the run shows a credit, so the pre-flight can tell a gap a credit made
+from any other). That look-up is never
 skipped: the run's copy of a bill is stale as soon as the run has paid it, so a re-run of the
 pay step must ask BILL, not its own memory.
 """

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import test_go_no_go as run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from billhelpers.rules import payment_identity as identity
 
@@ -100,3 +102,38 @@ def test_other_problems_still_win_over_a_credit(monkeypatch):
     _hp2001(monkeypatch, approvalStatus="ASSIGNED")
     verdict = _verdict([CREDIT])
     assert not verdict.go and verdict.reason.startswith("not approved")
+
+
+CENTS = st.integers(min_value=0, max_value=150_000).map(lambda c: Decimal(c) / 100)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    due=CENTS,
+    credit=CENTS,
+    scheduled=CENTS,
+    applied=st.lists(CENTS.filter(lambda a: a > 0), max_size=3),
+    consistent=st.booleans(),
+)
+def test_a_go_never_pays_more_than_is_due_nor_less_than_the_export_without_a_reason(
+    due, credit, scheduled, applied, consistent
+):
+    """Any bill, any credits: a go pays at most BILL's due amount, and it pays something other
+    than the export's open balance only when the credits explain the gap to the cent. Half the
+    cases make the bill agree with its credits (creditAmount their total, dueAmount the rest),
+    so that path is searched as hard as the others."""
+    if consistent:
+        credit, scheduled = sum(applied, Decimal(0)), Decimal(0)
+        due = max(Decimal("1250.00") - credit, Decimal(0))
+    credits = [
+        {**CREDIT, "id": f"vcr01SBX00000000000{i}", "amount": a} for i, a in enumerate(applied)
+    ]
+    with pytest.MonkeyPatch.context() as mp:
+        bill = _hp2001(mp, due=str(due), credit=str(credit), scheduled=str(scheduled))
+        verdict = _verdict(credits)
+    if not verdict.go:
+        return
+    assert verdict.amount <= identity.due_amount(bill)
+    if verdict.amount != Decimal("1250.00"):
+        assert Decimal("1250.00") - verdict.amount == sum(applied, Decimal(0)) == credit
+        assert verdict.credits == credits
