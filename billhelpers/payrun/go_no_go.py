@@ -10,6 +10,14 @@ a rule BILL enforces (a payment it would refuse) or a mistake BILL would let thr
 invoice twice because the export listed it twice). It is pure: the caller fetches the bills,
 vendors and bank accounts, and passes the business-day rule in, so every reason can be tested
 without a server.
+
+A vendor credit applied in BILL lowers a bill's ``dueAmount`` below the export's open balance
+(the accounting system may not know of the credit yet). That gap is the one a run may pay
+through, and only when BILL's own records explain it to the cent: the credits applied to the
+bill (``applied_credits``, read from the vendor credits' ``usage``) add up to exactly the gap,
+and to the bill's ``creditAmount``. Then the verdict is go with BILL's ``dueAmount``, never the
+export's amount; any other gap (a colleague's payment, a credit that explains only part of it)
+stays no-go for a person to look at.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ class Verdict:
     bill_id: str | None = None
     vendor_id: str | None = None
     amount: Decimal | None = None
+    #: The vendor credits that explain why ``amount`` is below the export's open balance.
+    credits: list[dict] = dataclasses.field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -53,27 +63,62 @@ def check_run(
     process_date: _dt.date,
     is_business_day: Callable[[_dt.date], bool],
     earliest_for_vendor: Callable[[dict], _dt.date],
+    applied_credits: dict[str, list[dict]] | None = None,
 ) -> list[Verdict]:
     """One :class:`Verdict` per plan row. ``bills`` and ``vendors`` are BILL's current objects
     by id (read after the bills were created); ``earliest_for_vendor`` is the first process
-    date BILL allows for that vendor (two business days after a new bank account)."""
+    date BILL allows for that vendor (two business days after a new bank account);
+    ``applied_credits``: bill id → the vendor credits applied to it, ``[{id, referenceNumber,
+    amount}]`` (none known when not given: a gap a credit made is then no-go)."""
     shared = _shared_problem(verified_banks, trusted, process_date, is_business_day)
+    applied_credits = applied_credits or {}
     verdicts = []
     for row in plan:
         bill = bills.get(row.bill_id or "")
         vendor = vendors.get(row.vendor_id or "")
-        reason = shared or _row_problem(row, bill, vendor, process_date, earliest_for_vendor)
+        credits = _explaining_credits(row, bill, applied_credits.get(row.bill_id or "", []))
+        amount = identity.due_amount(bill) if credits else row.open_amount
+        reason = shared or _row_problem(
+            row, bill, vendor, process_date, earliest_for_vendor, credited=bool(credits)
+        )
         verdicts.append(
             Verdict(
                 row=row,
                 go=reason is None,
-                reason=reason or f"pay {row.open_amount} on {process_date}",
+                reason=reason or _go_reason(row, amount, process_date, credits),
                 bill_id=row.bill_id,
                 vendor_id=row.vendor_id,
-                amount=row.open_amount,
+                amount=amount,
+                credits=credits,
             )
         )
     return verdicts
+
+
+def _explaining_credits(row, bill, credits: list[dict]) -> list[dict]:
+    """The credits applied to ``bill`` when they explain, to the cent, why its ``dueAmount`` is
+    below the export's open balance (their total is the gap and the bill's ``creditAmount``);
+    ``[]`` otherwise, and always when there is no gap."""
+    if bill is None or not credits:
+        return []
+    gap = row.open_amount - identity.due_amount(bill)
+    total = sum((Decimal(str(c["amount"])) for c in credits), Decimal(0))
+    shown = bill.get("creditAmount")
+    if gap <= 0 or total != gap:
+        return []
+    if shown is None or Decimal(str(shown)) != total:
+        return []
+    return list(credits)
+
+
+def _go_reason(row, amount, process_date, credits) -> str:
+    if not credits:
+        return f"pay {amount} on {process_date}"
+    named = ", ".join(f"{c.get('referenceNumber') or c['id']} {c['amount']}" for c in credits)
+    return (
+        f"pay {amount} on {process_date} (dueAmount: the export's {row.open_amount} "
+        f"less vendor credits {named})"
+    )
 
 
 def _shared_problem(banks, trusted, process_date, is_business_day) -> str | None:
@@ -87,7 +132,9 @@ def _shared_problem(banks, trusted, process_date, is_business_day) -> str | None
     return None
 
 
-def _row_problem(row, bill, vendor, process_date, earliest_for_vendor) -> str | None:
+def _row_problem(
+    row, bill, vendor, process_date, earliest_for_vendor, *, credited: bool = False
+) -> str | None:
     if row.bill_status == "duplicate":
         return f"duplicate invoice: {row.bill_reason}"
     if row.vendor_status not in ("matched", "new"):
@@ -102,7 +149,7 @@ def _row_problem(row, bill, vendor, process_date, earliest_for_vendor) -> str | 
     waiting = approval_rules.unapproved(bill)
     if waiting:  # BILL pays nothing on it until its approvers approve (issue 25)
         return f"not approved: the bill {waiting}"
-    if row.open_amount > due:
+    if row.open_amount > due and not credited:
         return f"amount {row.open_amount} is over the bill's dueAmount {due}"
     if not _can_be_paid(vendor):
         return "vendor has no payment details (no bank account, no check address)"
@@ -133,7 +180,7 @@ def verdict_frame(verdicts: list[Verdict]):
                 "line": v.row.line,
                 "vendor": v.row.vendor_name,
                 "invoice": v.row.invoice_number,
-                "amount": v.row.open_amount,
+                "amount": v.amount if v.amount is not None else v.row.open_amount,
                 "verdict": v.verdict,
                 "reason": v.reason,
             }

@@ -14,7 +14,9 @@ that bill and amount gets), so a re-run finds a payment BILL already recorded.
 Why it keeps what it created instead of listing again: BILL's bulk answers are the created
 objects, so the run adds them to its state and rebuilds the plan locally; the calls a run makes
 stay close to the bulk minimum (vendors/20 + bills/100 + 2 × payments/50, the second being the
-one look-up per payment call that keeps a bill from being paid twice). That look-up is never
+one look-up per payment call that keeps a bill from being paid twice; plus one listing of vendor
+credits when a bill of the run shows a credit, so the pre-flight can tell a gap a credit made
+from any other). That look-up is never
 skipped: the run's copy of a bill is stale as soon as the run has paid it, so a re-run of the
 pay step must ask BILL, not its own memory.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 from billhelpers.payrun.audit import reconcile
 from billhelpers.payrun.exports import ExportRow
@@ -155,7 +158,8 @@ class PaymentRun:
         """Every bill's verdict (see :func:`billhelpers.payrun.go_no_go.check_run`) for
         ``process_date`` (default :meth:`run_date`). BILL's rules are the defaults: business
         days and the two-business-day wait after a vendor's new bank account. ``banks``: the
-        verified funding accounts (read from BILL when not given)."""
+        verified funding accounts (read from BILL when not given). The vendor credits applied
+        to the run's bills are read when a bill shows one (:meth:`applied_credits`)."""
         if earliest_for_vendor is None:
             today = self.client.today()
             earliest_for_vendor = functools.partial(_bd.earliest_process_date, today=today)
@@ -174,7 +178,33 @@ class PaymentRun:
             process_date=process_date,
             is_business_day=is_business_day,
             earliest_for_vendor=earliest_for_vendor,
+            applied_credits=self.applied_credits(),
         )
+
+    def applied_credits(self) -> dict[str, list[dict]]:
+        """Bill id → the vendor credits applied to it (``[{id, referenceNumber, amount}]``,
+        from each credit's ``usage``), for the run's bills whose ``creditAmount`` is above 0:
+        one listing of those vendors' credits (50 vendors a filter); no call when none shows a
+        credit."""
+        planned = {p.bill_id for p in self.plan if p.bill_id}
+        credited = [
+            b for b in self.bills if b["id"] in planned and Decimal(str(b.get("creditAmount") or 0))
+        ]
+        vendor_ids = sorted({b["vendorId"] for b in credited})
+        out: dict[str, list[dict]] = {}
+        for chunk in batches(vendor_ids, 50):
+            flt = _filters.where("vendorId", "in", chunk, resource="vendorCredits")
+            for credit in self.client.vendor_credits.list_all(flt, progress=False):
+                for use in credit.get("usage") or ():
+                    if use.get("billId") in planned:
+                        out.setdefault(use["billId"], []).append(
+                            {
+                                "id": credit["id"],
+                                "referenceNumber": credit.get("referenceNumber"),
+                                "amount": Decimal(str(use["amount"])),
+                            }
+                        )
+        return out
 
     def pay(self, verdicts: list[Verdict], process_date: _dt.date) -> dict[str, Verdict]:
         """Pay the "go" bills in bulk calls of at most 50; returns transaction number → verdict

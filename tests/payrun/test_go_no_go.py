@@ -40,7 +40,7 @@ BILLS = [
 ]
 
 
-def _verdicts(process_date=DAY, trusted=True, banks=({"id": "bac1"},)):
+def _verdicts(process_date=DAY, trusted=True, banks=({"id": "bac1"},), applied_credits=None):
     rows = [r for r in read_export(DATA / "qbo_unpaid_bills.csv") if r.vendor != "Orchard Water Co"]
     rows += read_export(DATA / "qbo_unpaid_bills.csv")[-2:-1]  # OWC-12
     rows += [
@@ -62,6 +62,7 @@ def _verdicts(process_date=DAY, trusted=True, banks=({"id": "bac1"},)):
             process_date=process_date,
             is_business_day=lambda d: d.weekday() < 5 and d != dt.date(2026, 12, 25),
             earliest_for_vendor=lambda v: DAY + dt.timedelta(days=2) if v.get("new_bank") else DAY,
+            applied_credits=applied_credits,
         )
     }
 
@@ -99,7 +100,9 @@ def test_run_wide_problems_stop_every_bill():
 def test_a_bill_a_vendor_credit_reduced_is_not_paid_in_full(monkeypatch):
     """Issue 25: HP-2001 (1,250.00 in the export) has a 50.00 vendor credit applied in BILL, so
     only 1,200.00 is due; the run must not pay the export's full amount. Also when a dueAmount
-    left the credit out: the bill's other amounts still say what is covered."""
+    left the credit out: the bill's other amounts still say what is covered. Without the credits
+    themselves (``applied_credits``) nothing explains the gap, so it stays no-go
+    (test_go_no_go_credits.py: the credits given, it is go with the dueAmount)."""
     original = BILLS[0]
     credited = {**original, "creditAmount": Decimal("50.00"), "paidAmount": Decimal("0")}
     for due in ("1200.00", "1250.00"):
