@@ -50,13 +50,14 @@ MODULE_TESTS: dict[str, list[str]] = {
     ],
     "billhelpers/rules/money.py": ["tests/rules/test_money_rules.py", "tests/client/test_money.py"],
     "billhelpers/rules/checks.py": [
-        "tests/safety/test_safety_bad_input.py",
+        "tests/rules/test_checks_exact.py",
         "tests/client/test_preflight.py",
         "tests/client/test_business_days.py",
     ],
     "billhelpers/rules/credits.py": ["tests/rules/test_credit_rules.py"],
     "billhelpers/rules/credit_checks.py": ["tests/rules/test_credit_rules.py"],
     "billhelpers/rules/approvals.py": [
+        "tests/rules/test_approval_rules.py",
         "tests/client/test_approvals.py",
         "tests/payrun/test_go_no_go_approvals.py",
     ],
