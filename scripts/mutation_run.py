@@ -36,8 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts" / "mutation"
-#: What a work folder holds besides the rewritten pyproject.toml.
-COPIED = ("billhelpers", "bill_emulator", "tests", "conftest.py")
+#: What a work folder holds besides the rewritten pyproject.toml (the payment run's tests read
+#: the sample exports in notebooks/data and run scripts/make_payrun_export.py).
+COPIED = ("billhelpers", "bill_emulator", "tests", "conftest.py", "notebooks/data", "scripts")
 
 #: Each mutated module's tests: those that exercise its rules on purpose (pure-function tests
 #: first; the client's pipeline tests with a scripted BILL; emulator tests where the module's
@@ -143,7 +144,7 @@ def run_module(module: str, max_children: int) -> dict:
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, work / name, ignore=skip)
+            shutil.copytree(source, work / name, ignore=skip)  # parents made as needed
         else:
             shutil.copy2(source, work / name)
     text = (ROOT / "pyproject.toml").read_text()

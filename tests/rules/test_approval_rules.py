@@ -318,3 +318,21 @@ def test_check_recurring_bill_partial_checks_only_what_is_given():
 def test_check_recurring_bill_refusals(change, expected):
     body = change if isinstance(change, str) else {**RECURRING, **change}
     assert _error(approvals.check_recurring_bill, body) == expected
+
+
+def test_a_partial_recurring_bill_still_checks_what_it_gives():
+    assert approvals.check_recurring_bill(
+        {"recurringBillLineItems": [{"amount": "5.50"}]}, partial=True
+    ) == {"recurringBillLineItems": [{"amount": Decimal("5.50")}]}
+    assert _error(
+        approvals.check_recurring_bill, {"recurringBillLineItems": [{"amount": "-1"}]}, partial=True
+    ) == (
+        "recurringBillLineItems[0].amount",
+        "-1 must be more than zero",
+        "amounts are positive; credits are not payments",
+    )
+    assert _error(approvals.check_recurring_bill, {"schedule": {"frequency": 0}}, partial=True) == (
+        "schedule.frequency",
+        "must be a whole number of 1 or more",
+        "e.g. 1",
+    )

@@ -355,3 +355,28 @@ def test_check_record_payment_errors(change, expected):
     assert _error(check_record_payment, {**RECORDED, **change}) == expected
     assert _error(check_record_payment, [])[0] == "recorded payment"
     assert _error(check_record_payment, {**RECORDED, "vendorId": None})[0] == "vendorId"
+
+
+def test_check_vendor_credit_edges():
+    one_char = check_vendor_credit({**CREDIT_BODY, "referenceNumber": "R"})
+    assert one_char["referenceNumber"] == "R"
+    for key in ("applyToChartOfAccountId", "applyToBankAccountId"):
+        assert check_vendor_credit({**CREDIT_BODY, key: "x1"})[key] == "x1"  # one alone is fine
+    named_line = {**CREDIT_BODY, "vendorCreditLineItems": [{"id": "line-1"}]}
+    assert _error(check_vendor_credit, named_line) == (  # only a PATCH may leave it out
+        "vendorCreditLineItems[0].amount",
+        "is required",
+        "give each line an amount",
+    )
+    unnamed = {"vendorCreditLineItems": [{"description": "new line"}]}
+    assert _error(check_vendor_credit, unnamed, partial=True)[0] == (
+        "vendorCreditLineItems[0].amount"
+    )
+
+
+def test_check_record_payment_names_a_bad_process_date():
+    assert _error(check_record_payment, {**RECORDED, "processDate": "11/02/2026"}) == (
+        "processDate",
+        "'11/02/2026' is not a date",
+        "write it as yyyy-MM-dd, e.g. 2026-12-31",
+    )
