@@ -47,7 +47,7 @@ def _bill(bid="00n1", number="A-1", amount="100.00", due="2026-12-02", **extra):
     }
 
 
-# -- the plan ---------------------------------------------------------------------------------------
+# -- the plan ----------------------------------------------------------------------------------
 
 
 def test_plan_rows_carry_the_export_and_the_vendor():
@@ -163,7 +163,7 @@ def test_plan_frame_shows_the_reason_that_matters():
     ]
 
 
-# -- the verdicts -----------------------------------------------------------------------------------
+# -- the verdicts ------------------------------------------------------------------------------
 
 
 def _check(plan, bills, vendors, *, trusted=True, banks=({"id": "bac1"},), day=DAY, earliest=DAY):
