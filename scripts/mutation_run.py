@@ -72,6 +72,7 @@ MODULE_TESTS: dict[str, list[str]] = {
     "billhelpers/payrun/run.py": ["tests/payrun"],
     "billhelpers/payrun/audit.py": ["tests/payrun"],
     "billhelpers/resources/payment_recovery.py": [
+        "tests/client/test_payment_recovery_exact.py",
         "tests/safety/test_never_pay_twice.py",
         "tests/safety/test_hardening_client.py",
     ],
