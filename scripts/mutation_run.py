@@ -77,6 +77,7 @@ MODULE_TESTS: dict[str, list[str]] = {
         "tests/safety/test_hardening_client.py",
     ],
     "billhelpers/resources/payments.py": [
+        "tests/client/test_bulk_payments_exact.py",
         "tests/safety/test_never_pay_twice.py",
         "tests/safety/test_hardening_client.py",
         "tests/client/test_payment_identity.py",
