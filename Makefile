@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test unit dates notebooks browser lint format bench lock clean
+.PHONY: help install lab test unit dates notebooks browser lint format bench lock mutation clean
 
 help:
 	@echo "make lab     - start JupyterLab on notebooks/ (local BILL emulator by default)"
@@ -20,6 +20,7 @@ help:
 	@echo "make dates   - the unit tests under faketime on three hard days (bank holiday, leap day eve, New Year's Eve)"
 	@echo "make lint    - ruff check + format check"
 	@echo "make bench   - run the benchmarks (benchmarks/run.py)"
+	@echo "make mutation - mutation-test the money-safety modules (mutmut, ~15 min; not in make test)"
 	@echo "make lock    - re-resolve requirements*.lock (LOCK_ARGS=--upgrade to take new releases)"
 
 $(BIN)/python:
@@ -81,6 +82,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# Mutation testing of the money-safety modules ([tool.mutmut] in pyproject.toml), one module at
+# a time against its own tests (scripts/mutation_run.py); the summary and each survivor's diff
+# land in artifacts/mutation/. Slow, so not part of `make test`; docs/mutation-testing.md.
+# MUTATION_ARGS=rules/money.py runs one module.
+MUTATION_MIN_RATE ?= 90
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation_run.py --min-rate $(MUTATION_MIN_RATE) $(MUTATION_ARGS)
 
 # Re-resolve the locks from pyproject.toml's ranges with uv (installed into .venv on demand; only
 # this target needs it). Current pins are kept where the ranges still allow them; pass

@@ -31,7 +31,8 @@ from billhelpers.exceptions import (
     ProductionGuardError,
 )
 from billhelpers.http import _errormap, exchange, guard, retry
-from billhelpers.http.deadline import read_body
+from billhelpers.http.deadline import bounded, read_body
+from billhelpers.http.deadline_transport import bounded_session
 from billhelpers.http.response import ApiResponse
 from billhelpers.http.server_time import ServerClock
 from billhelpers.http.session_cache import SessionCache, cache_key
@@ -90,8 +91,9 @@ class Client:
         #: Base URL without trailing slash (``demo``: the running emulator).
         self.base_url = (base_url or config.resolve_base_url()).rstrip("/")
         #: The keep-alive HTTP transport: a ``requests.Session`` (pluggable for tests and proxies).
-        #: Not BILL's session, which is :attr:`session`.
-        self.transport = transport or requests.Session()
+        #: Not BILL's session, which is :attr:`session`. The client's own reads the status line
+        #: and headers under the call's total deadline too (``http.deadline_transport``).
+        self.transport = transport or bounded_session()
         self.transport.headers.update(
             {"Accept": "application/json", "User-Agent": f"billhelpers/{__version__}"}
         )
@@ -358,9 +360,10 @@ class Client:
         started = time.perf_counter()
         deadline = time.monotonic() + self.config.total_timeout
         try:
-            raw = self.transport.send(prepared, timeout=self.config.timeout, **settings)
-            self.server_clock.observe(raw.headers.get("Date"))
-            content = read_body(raw, deadline)
+            with bounded(deadline):
+                raw = self.transport.send(prepared, timeout=self.config.timeout, **settings)
+                self.server_clock.observe(raw.headers.get("Date"))
+                content = read_body(raw, deadline)
         except exchange.TRANSPORT_FAILURES as err:
             problem = exchange.connection_problem(
                 err,

@@ -11,13 +11,21 @@ between pieces, and before each piece the socket's timeout is set to the time le
 read timeout, when that is shorter): a read waiting for a trickled byte ends at the deadline,
 not when the byte comes (issue 23: one byte every 1.5 s overran a deadline checked only
 between reads).
+
+The status line and headers come before the body, read by ``http.client`` inside
+``transport.send``: :func:`bounded` holds the call's deadline for that time (a context
+variable), and the client's transport (:mod:`billhelpers.http.deadline_transport`) reads them
+under it the same way, so a trickled ``HTTP/1.1 200 OK`` ends at the deadline too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import socket
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import requests
 import urllib3
@@ -27,6 +35,41 @@ CHUNK = 64 * 1024
 
 class DeadlineExceeded(requests.Timeout):
     """The answer did not arrive completely within the call's total deadline."""
+
+
+@dataclass
+class Bound:
+    """One call's total deadline (``time.monotonic()``) and whether a read ran into it."""
+
+    deadline: float
+    expired: bool = False
+
+
+_CURRENT: contextvars.ContextVar[Bound | None] = contextvars.ContextVar(
+    "billhelpers_deadline", default=None
+)
+
+
+def current() -> Bound | None:
+    """The :class:`Bound` of the call being sent in this thread (``None`` outside one)."""
+    return _CURRENT.get()
+
+
+@contextlib.contextmanager
+def bounded(deadline: float) -> Iterator[Bound]:
+    """Sends inside hold ``deadline``: a bounded transport's reads of the status line and
+    headers end there, and a transport failure they caused comes out as
+    :class:`DeadlineExceeded` (urllib3 reports it as a read timeout or a dropped connection)."""
+    bound = Bound(deadline)
+    token = _CURRENT.set(bound)
+    try:
+        yield bound
+    except requests.RequestException as err:
+        if bound.expired and not isinstance(err, DeadlineExceeded):
+            raise DeadlineExceeded("the answer did not arrive within the total deadline") from None
+        raise
+    finally:
+        _CURRENT.reset(token)
 
 
 def read_body(resp: requests.Response, deadline: float) -> bytes:

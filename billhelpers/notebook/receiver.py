@@ -22,9 +22,9 @@ header lines; it must arrive completely within ``read_timeout`` seconds (so a ha
 cannot hold a thread); at most ``MAX_CONNECTIONS`` are served at once, with a listen backlog of
 ``BACKLOG`` (all in :mod:`billhelpers.notebook.receiver_http`, the HTTP side). The signature
 is checked on the raw bytes before anything is parsed; only verified events are remembered (the
-last
-:data:`REMEMBERED_IDS` event ids, for duplicates) or consume ``fail_next``; of the rejected
-deliveries the last :data:`KEPT_REJECTED` are kept (all are counted).
+last :data:`REMEMBERED_IDS` event ids, for duplicates) or consume ``fail_next``; of the
+verified events the newest :data:`KEPT_EVENTS` are kept (``dropped_events`` counts the older
+ones let go), of the rejected deliveries the last :data:`KEPT_REJECTED` (all are counted).
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from billhelpers.rules.signatures import verify_signature
 
 #: Verified event ids remembered to drop duplicates (least recently seen forgotten first).
 REMEMBERED_IDS = 10_000
+#: Verified events kept in ``events`` (the newest; ``dropped_events`` counts those let go).
+KEPT_EVENTS = 10_000
 #: Rejected deliveries kept in ``rejected`` (the latest; ``rejected_count`` counts them all).
 KEPT_REJECTED = 1_000
 
@@ -52,7 +54,9 @@ _CLAIMED_EVENT_ID = re.compile(rb'"eventId"\s*:\s*"([A-Za-z0-9_.:-]{1,128})"')
 class Receiver:
     """``with Receiver(security_key) as rx: ... rx.url ... rx.wait_for(3)``.
 
-    ``events``: verified, de-duplicated notifications (parsed JSON, arrival order);
+    ``events``: verified, de-duplicated notifications (parsed JSON, arrival order; the newest
+    :data:`KEPT_EVENTS`, ``dropped_events`` counts the older ones let go, ``arrival_times``
+    keeps step with ``events``);
     ``rejected``: the latest deliveries that failed the signature check (``{"reason",
     "eventId"}``, the eventId as the unverified body claims it; never the key), and
     ``rejected_count`` all of them; ``duplicates``: how many repeats were dropped.
@@ -76,6 +80,7 @@ class Receiver:
         #: Seconds a request has to arrive completely (and an idle connection is kept).
         self.read_timeout = READ_TIMEOUT if read_timeout is None else float(read_timeout)
         self.events: list[dict] = []
+        self.dropped_events = 0
         self.rejected: list[dict] = []
         self.rejected_count = 0
         self.duplicates = 0
@@ -91,9 +96,10 @@ class Receiver:
 
     def __repr__(self) -> str:
         state = self.url if self._server else "stopped"
+        dropped = f" ({self.dropped_events} older dropped)" if self.dropped_events else ""
         return (
             f"<Receiver {state} key {mask_secret(self.security_key)}: "
-            f"{len(self.events)} events, {self.rejected_count} rejected>"
+            f"{len(self.events)} events{dropped}, {self.rejected_count} rejected>"
         )
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -145,6 +151,7 @@ class Receiver:
             self.rejected.clear()
             self.rejected_count = 0
             self.arrival_times.clear()
+            self.dropped_events = 0
             self.duplicates = 0
 
     # -- receiving ------------------------------------------------------------------------------
@@ -185,6 +192,10 @@ class Receiver:
                 self._seen.popitem(last=False)
             self.events.append(event)
             self.arrival_times.append(time.perf_counter())
+            over = len(self.events) - KEPT_EVENTS
+            if over > 0:  # the oldest go: a flood of verified events cannot fill the memory
+                del self.events[:over], self.arrival_times[:over]
+                self.dropped_events += over
             self._cond.notify_all()
         if self._live is not None:
             self._refresh()

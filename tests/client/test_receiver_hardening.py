@@ -199,6 +199,37 @@ def test_seen_event_ids_are_a_bounded_lru_of_verified_events(rx, monkeypatch):
     assert [e["metadata"]["eventId"] for e in rx.events] == ["a", "b", "c", "d", "b"]
 
 
+def test_verified_events_are_capped_newest_kept_and_the_rest_counted(rx, monkeypatch):
+    monkeypatch.setattr(receiver_module, "KEPT_EVENTS", 3)
+    with requests.Session() as http:
+        for event_id in ("a", "b", "c", "d", "e"):
+            body = _event(event_id)
+            signed = {SIGNATURE_HEADER: sign(body, KEY)}
+            assert http.post(rx.url, data=body, headers=signed, timeout=5).status_code == 200
+        assert [e["metadata"]["eventId"] for e in rx.events] == ["c", "d", "e"]
+        assert rx.dropped_events == 2 and len(rx.arrival_times) == 3
+        assert "3 events (2 older dropped), 0 rejected" in repr(rx)
+        body = _event("a")  # let go from events, still remembered as seen: a duplicate
+        signed = {SIGNATURE_HEADER: sign(body, KEY)}
+        assert http.post(rx.url, data=body, headers=signed, timeout=5).status_code == 200
+    assert rx.duplicates == 1 and rx.dropped_events == 2
+    rx.clear()
+    assert (rx.events, rx.arrival_times, rx.dropped_events) == ([], [], 0)
+    assert "0 events, 0 rejected" in repr(rx)
+
+
+def test_a_flood_of_verified_events_keeps_the_newest_ten_thousand():
+    rx = Receiver(KEY)  # receive() is what the HTTP side calls; no socket needed for this
+    assert receiver_module.KEPT_EVENTS == 10_000
+    for i in range(10_002):
+        body = _event(f"e-{i}")
+        assert rx.receive(PATH, body, sign(body, KEY)) == 200
+    assert len(rx.events) == 10_000 and len(rx.arrival_times) == 10_000
+    assert rx.events[0]["metadata"]["eventId"] == "e-2"
+    assert rx.events[-1]["metadata"]["eventId"] == "e-10001"
+    assert rx.dropped_events == 2
+
+
 # -- threads: a half-sent request is cut off at the read deadline ----------------------------
 
 
