@@ -108,7 +108,7 @@ def test_check_policy_writes_amounts_as_text_in_a_copy():
             {**POLICY, "approvers": [USER, "00901DEMOVENDOR00001"]},
             (
                 "approvers[1]",
-                "'00901DEMOVENDOR00001' is not an id of 20 characters beginning with 006",
+                "'00901DEMOVENDOR00001' is not an id (20 characters beginning with 006)",
                 "copy the id from the create response or a listing",
             ),
         ),
@@ -116,7 +116,7 @@ def test_check_policy_writes_amounts_as_text_in_a_copy():
             {**POLICY, "approvers": [USER + "1"]},
             (
                 "approvers[0]",
-                f"{USER + '1'!r} is not an id of 20 characters beginning with 006",
+                f"{USER + '1'!r} is not an id (20 characters beginning with 006)",
                 "copy the id from the create response or a listing",
             ),
         ),
@@ -172,7 +172,7 @@ def test_check_decisions_copies_each_and_takes_up_to_a_hundred():
             [{"billId": "00n1", "action": "APPROVE"}],
             (
                 "[0].billId",
-                "'00n1' is not an id of 20 characters beginning with 00n",
+                "'00n1' is not an id (20 characters beginning with 00n)",
                 "copy the id from the create response or a listing",
             ),
         ),
@@ -246,7 +246,7 @@ def test_check_recurring_bill_partial_checks_only_what_is_given():
             {"vendorId": "009x"},
             (
                 "vendorId",
-                "'009x' is not an id of 20 characters beginning with 009",
+                "'009x' is not a vendorId (20 characters beginning with 009)",
                 "copy the id from the create response or a listing",
             ),
         ),
