@@ -2,9 +2,9 @@
 from CSV to scheduled payments, run against the ``bill_emulator`` fixture under every fault
 profile, pays every bill exactly once and passes every check of the report card.
 
-The run is driven as a person would drive it: each step reads BILL's state and does only what
-is missing, so after an uncertain outcome or a refusal the whole run is started again from the
-file (after waiting as BILL asked); it is never told to repeat one call."""
+The run is driven as a person would drive it (``billhelpers.payrun.until_done``): each step reads
+BILL's state and does only what is missing, so after an uncertain outcome or a refusal the whole
+run is started again from the file (after waiting as BILL asked); it never repeats one call."""
 
 from __future__ import annotations
 
@@ -19,13 +19,9 @@ from client_bodies import check_vendor_body
 
 import billhelpers as bh
 from bill_emulator.backend.profiles import NAMES
-from billhelpers.exceptions import (
-    BillAPIError,
-    ConnectionProblem,
-    UncertainPaymentError,
-)
+from billhelpers.exceptions import BillError, InputError, RateLimitError, ValidationError
 from billhelpers.payrun import read_export
-from billhelpers.payrun.run import PaymentRun
+from billhelpers.payrun.until_done import run_until_done, worth_another_run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,36 +46,20 @@ def details(rows) -> dict[str, dict]:
 
 
 def trust(client, bill) -> None:
-    """MFA with the code "texted" to the organization's phone (the fixture reads it)."""
-    challenge = client.mfa.challenge()
-    client.mfa.validate(challenge["challengeId"], bill.mfa_code(), remember_me=True)
-
-
-def pay_the_export(client, bill, rows, *, attempts: int = 12) -> dict:
-    """Run the payment run until nothing is left to pay; after a failure, wait (at least as
-    BILL asked, and longer each time) and run it again from the file. Returns what happened."""
-    vendor_details = details(rows)
-    day = None
-    wait, failures = 1.0, Counter()
-    for _ in range(attempts):
+    """MFA with the code "texted" to the organization's phone (the fixture reads it). A session
+    ended between the challenge and the validation takes its challenge with it: start over."""
+    wait = 1.0
+    for _ in range(6):
         try:
-            if not client.is_trusted:
-                trust(client, bill)
-            run = PaymentRun(client, rows, vendor_details=vendor_details, progress=False)
-            run.refresh()
-            run.create_missing()
-            day = day or run.run_date()  # chosen once: the date stays valid for the whole run
-            verdicts = run.preflight(day)
-            if not any(v.go for v in verdicts):
-                return {"verdicts": verdicts, "failures": failures}
-            expected = run.pay(verdicts, day)
-            run.reconcile(expected)
-        except (BillAPIError, ConnectionProblem, UncertainPaymentError) as err:
-            failures[type(err).__name__] += 1
-            asked = getattr(err, "retry_after", None) or 0
-            time.sleep(max(wait, asked))
+            challenge = client.mfa.challenge()
+            client.mfa.validate(challenge["challengeId"], bill.mfa_code(), remember_me=True)
+            return
+        except BillError as err:
+            if not (worth_another_run(err) or "challenge" in str(err)):
+                raise
+            time.sleep(max(wait, getattr(err, "retry_after", None) or 0.0))  # as BILL asked
             wait *= 2
-    raise AssertionError(f"the run did not finish: {dict(failures)}")
+    raise AssertionError("could not trust the session")
 
 
 def live_payments(client) -> Counter:
@@ -105,7 +85,12 @@ def test_the_kit_payment_run_passes_every_check(
     bill_emulator.fault_profile(profile, seed)
     client = bh.connect(dotenv=False)
     try:
-        pay_the_export(client, bill_emulator, rows)
+        done = run_until_done(
+            client,
+            rows,
+            vendor_details=details(rows),
+            trust=lambda: trust(client, bill_emulator),
+        )
         card = bill_emulator.report()
         bill_emulator.clear_fault_profile()  # the checks below are not part of the run
         paid = live_payments(client)
@@ -113,3 +98,15 @@ def test_the_kit_payment_run_passes_every_check(
         client.close()
     assert card.passed is True, f"{profile} seed {seed}\n{card.table}\n{card['checks']}"
     assert len(paid) == len(rows) and set(paid.values()) == {1}  # every bill, once
+    assert all(v.reason for v in done["verdicts"])  # nothing left "go": each says why
+
+
+def test_run_until_done_refuses_outside_demo_and_gives_up_on_what_waiting_cannot_fix():
+    class Sandbox:
+        class config:  # noqa: N801 - stands in for a Config
+            environment = "sandbox"
+
+    with pytest.raises(InputError, match="emulator only"):
+        run_until_done(Sandbox(), [], vendor_details={}, trust=lambda: None)
+    assert not worth_another_run(ValidationError("bad", code="BDC_1000", http_status=400))
+    assert worth_another_run(RateLimitError("later", code="BDC_1322", http_status=429))
