@@ -39,7 +39,7 @@ def run_until_done(
     *,
     vendor_details: dict[str, dict],
     trust: Callable[[], None],
-    attempts: int = 12,
+    attempts: int = 16,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict:
     """Run ``rows`` until no bill is left to pay (demo only). ``trust()`` makes the session
