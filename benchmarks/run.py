@@ -16,7 +16,9 @@ session cache, stopped and deleted afterwards):
    scheduled payments and an audit file (< 30 s; BILL calls against the bulk minimum, 40), and
    a re-run of the same file (zero new vendors, bills, payments);
 9. the ``bill_emulator`` pytest fixture's set-up per test (``measures/fixture.py``, < 50 ms);
-10. the report card over a run of 10,000 BILL calls (``measures/report.py``, < 1 s).
+10. the report card over a run of 10,000 BILL calls (``measures/report.py``, < 1 s);
+11. the kit's payment run of 200 bills under the fault profile ``all``, seeds 1 to 5
+    (``measures/payrun_faults.py``): every check of the report card passes, every bill paid once.
 
 Figures are medians of ``--repeat`` runs. Prints a table and writes JSON (default
 ``benchmarks/results/bench-<UTC time>.json``; ``--out PATH``). Timings are not tests: the
@@ -53,6 +55,7 @@ from measures import (  # noqa: E402
     listing,
     overhead,
     payrun,
+    payrun_faults,
     report,
     scaling,
     throughput,
@@ -71,6 +74,7 @@ MEASURES = {
     "scaling": (scaling, "cost per call as the organization grows"),
     "fixture": (fixture, "bill_emulator fixture set-up per test"),
     "report": (report, "the report card over a 10,000-call run"),
+    "payrun_faults": (payrun_faults, "200 bills paid under the fault profile all"),
     "tutorial": (tutorial, "the whole tutorial (calls and time)"),
 }
 
@@ -282,6 +286,20 @@ def summary_rows(results: dict) -> list[dict]:
             rc["pass"],
             f"GET /_emulator/report, median of {rc['asks']} asks; the run itself "
             f"{rc['run_s']:.1f} s",
+        )
+    if not missing("payrun_faults", "payment run under all", "every check passes"):
+        pf = results["payrun_faults"]
+        seeds = pf["seeds"]
+        row(
+            f"payment run of {pf['bills']} bills under all ({len(seeds)} seeds)",
+            f"{pf['seconds']['median']:.1f} s",
+            "every check passes",
+            pf["pass"],
+            f"median wall time; runs {pf['runs']['min']}-{pf['runs']['max']}, BILL calls "
+            f"{pf['calls']['min']}-{pf['calls']['max']}; cards: "
+            + ", ".join(
+                f"seed {s['seed']} {'pass' if s['card_passed'] else 'FAIL'}" for s in seeds
+            ),
         )
     return rows
 

@@ -45,10 +45,18 @@ from bill_emulator.urls import url_map
 #: Set in the WSGI environ when the response must be a dropped connection; the emulator's
 #: server honours it (other servers see an empty 502 with ``X-Emulator-Dropped: 1``).
 DROP_KEY = "bill_emulator.drop"
+#: Set by the emulator's server to a list: a BILL call's record is then not written at once but
+#: appended here as a function ``record(sent: bool)``, which the server calls once it knows
+#: whether the answer reached a client still waiting for it (a client that gave up on a read
+#: timeout and closed its side did not get it: an uncertain outcome, like a dropped answer).
+#: Other servers leave it out and the record is written at once, as sent.
+AFTER_SEND_KEY = "bill_emulator.after_send"
 #: Set by the emulator's server when the request's framing (Content-Length, Transfer-Encoding) is
 #: unusable: the app answers 400 with this message and the server closes the connection.
 FRAMING_KEY = "bill_emulator.framing"
 _LENGTH = re.compile(r"[0-9]{1,19}")
+#: ``GET /_emulator/report`` waits at most this long (s) for the organization's calls in flight.
+REPORT_WAIT = 10.0
 
 
 class _Dropped(Exception):
@@ -80,14 +88,28 @@ class EmulatorApp:
         note = _Note()
         try:
             if is_bill:  # one read of the control row (clock, limits, faults) per BILL call
-                with self.backend.store.snapshot():
-                    note.arrival_ms = self.backend.clock.now_ms()
-                    try:
-                        status, payload = self._serve(environ, method, path, is_bill, note)
-                    except _Dropped:
-                        self._log(method, path, 0, note)
-                        raise
-                    self._log(method, path, status, note, payload)
+                # the call stays "in flight" for its organization until it is logged, so a
+                # report waiting for the organization's calls finds it (``REPORT_WAIT``)
+                deferred = False
+                try:
+                    with self.backend.store.snapshot():
+                        note.arrival_ms = self.backend.clock.now_ms()
+                        try:
+                            status, payload = self._serve(environ, method, path, is_bill, note)
+                        except _Dropped:
+                            self._log(method, path, 0, note)
+                            raise
+                        after_send = environ.get(AFTER_SEND_KEY)
+                        if isinstance(after_send, list):  # the server tells if it was read
+                            after_send.append(
+                                lambda sent: self._log(method, path, status, note, payload, sent)
+                            )
+                            deferred = True
+                        else:
+                            self._log(method, path, status, note, payload)
+                finally:
+                    if not deferred:
+                        self._landed(note)
             else:
                 status, payload = self._serve(environ, method, path, is_bill, note)
         except _Dropped:
@@ -122,7 +144,6 @@ class EmulatorApp:
     ) -> tuple[int, object]:
         fault = None
         gate_key = None
-        flight_org = None
         req = None
         endpoint = None
         try:
@@ -133,13 +154,17 @@ class EmulatorApp:
                 raise ApiNotSupported() from None
             if endpoint == "health":
                 return 200, {"status": "ok", "pid": os.getpid(), "instance": self.instance}
+            if endpoint == "report":  # grade a call still being served (a slow one whose client
+                org = self.backend.dev_key_org(req.dev_key or "-")  # gave up) once it is done
+                if org is not None:
+                    self._flight.wait_idle(org, REPORT_WAIT)
             control = self.backend.store.control()
             if is_bill:  # a slow (faulted) call holds its concurrency slot, as on BILL
                 key = req.dev_key or _body_dev_key(req) or "-"
                 note.org = self.backend.dev_key_org(key)
                 if note.org is not None:
                     note.in_flight = self._flight.enter(note.org)
-                    flight_org = note.org
+                    note.flying = True  # until it is logged (``_landed``)
                 self.backend.gate.enter(key, control["concurrent_requests"])
                 gate_key = key
             if is_bill and control["faults_pending"]:
@@ -162,8 +187,6 @@ class EmulatorApp:
         finally:
             if gate_key is not None:
                 self.backend.gate.leave(gate_key)
-            if flight_org is not None:
-                self._flight.leave(flight_org)
         if is_bill and note.org and endpoint in report_calls.FACT_ENDPOINTS:
             note.facts = _facts(endpoint, req, result)
         if fault is not None and fault["afterProcessing"]:
@@ -199,7 +222,25 @@ class EmulatorApp:
                 err.retry_after = fault["retryAfter"]
             raise err
 
-    def _log(self, method: str, path: str, status: int, note: _Note, payload=None) -> None:
+    def _log(
+        self, method: str, path: str, status: int, note: _Note, payload=None, sent: bool = True
+    ) -> None:
+        """Log one BILL call; ``sent`` False: its answer never reached the client (it had given
+        up and closed the connection), noted as ``unsent`` for the report card."""
+        if not sent:
+            note.facts = {**(note.facts or {}), "unsent": True}
+        try:
+            self._record(method, path, status, note, payload)
+        finally:
+            self._landed(note)
+
+    def _landed(self, note: _Note) -> None:
+        """The call is over for its organization (logged, or never to be)."""
+        if note.flying:
+            note.flying = False
+            self._flight.leave(note.org)
+
+    def _record(self, method: str, path: str, status: int, note: _Note, payload) -> None:
         try:
             self.backend.log_request(method, path, status)
             if note.org is not None:
@@ -227,10 +268,11 @@ class EmulatorApp:
 class _Note:
     """What the report card needs of one BILL call, gathered while it is served."""
 
-    __slots__ = ("arrival_ms", "facts", "in_flight", "org", "retry_after")
+    __slots__ = ("arrival_ms", "facts", "flying", "in_flight", "org", "retry_after")
 
     def __init__(self) -> None:
         self.org: str | None = None
+        self.flying = False
         self.arrival_ms = 0
         self.in_flight = 0
         self.retry_after: int | None = None
@@ -241,8 +283,13 @@ class _InFlight:
     """The calls of each organization in flight (the report's ``concurrency`` check)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._active: dict[str, int] = {}
+
+    def wait_idle(self, org: str, timeout: float) -> bool:
+        """Wait until none of ``org``'s calls is in flight (True), or ``timeout`` seconds."""
+        with self._lock:
+            return self._lock.wait_for(lambda: org not in self._active, timeout)
 
     def enter(self, org: str) -> int:
         """Count one more; return how many were in flight before it."""
@@ -258,6 +305,7 @@ class _InFlight:
                 self._active[org] = left
             else:
                 del self._active[org]
+                self._lock.notify_all()
 
 
 def _facts(endpoint: str, req: Request | None, result: tuple[int, object]) -> dict | None:

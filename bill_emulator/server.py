@@ -45,7 +45,14 @@ import h11
 from werkzeug.serving import ThreadedWSGIServer
 
 from bill_emulator import datadir
-from bill_emulator.app import DROP_KEY, FRAMING_KEY, EmulatorApp, body_limit, make_app
+from bill_emulator.app import (
+    AFTER_SEND_KEY,
+    DROP_KEY,
+    FRAMING_KEY,
+    EmulatorApp,
+    body_limit,
+    make_app,
+)
 
 SERVER_FILE = "server.json"
 _IDLE_TIMEOUT = 120  # seconds an idle keep-alive connection is kept
@@ -217,11 +224,45 @@ class _Handler(socketserver.BaseRequestHandler):
             started[:] = [line, headers]
             return lambda data: None
 
-        body = b"".join(self.server.app(environ, start_response))  # it answers its own errors
-        if environ.get(DROP_KEY):
-            with contextlib.suppress(OSError):
-                self.request.shutdown(socket.SHUT_RDWR)
+        records: list = []  # the app's call records, written once the answer's fate is known
+        environ[AFTER_SEND_KEY] = records
+        try:
+            body = b"".join(self.server.app(environ, start_response))  # answers its own errors
+            if environ.get(DROP_KEY):
+                with contextlib.suppress(OSError):
+                    self.request.shutdown(socket.SHUT_RDWR)
+                return False
+            # a client that gave up waiting (a read timeout) has closed its side: its answer is
+            # never read. Recorded before the answer goes out, so a client that reads the log
+            # right after its answer finds its call there.
+            sent = not (records and self._client_gone())
+            while records:
+                records.pop(0)(sent)
+            if not sent:
+                return False
+            return self._send(environ, started, body, close, status)
+        finally:
+            while records:  # the app failed before answering: nothing was sent
+                records.pop(0)(False)
+
+    def _client_gone(self) -> bool:
+        """Whether the client closed its side (or reset) while its call was served: it gave up
+        on the answer. A pipelined next request (bytes waiting) is not a goodbye."""
+        sock = self.request
+        try:
+            sock.setblocking(False)  # a peek that never waits (no select: any fd number works)
+            return sock.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:  # nothing to read: still waiting for its answer
             return False
+        except OSError:  # reset, or closed by stop()
+            return True
+        finally:
+            with contextlib.suppress(OSError):
+                sock.settimeout(_IDLE_TIMEOUT)
+
+    def _send(self, environ, started, body, close, status) -> bool:
+        """Frame and write the app's answer; True when the connection stays open. Raises
+        :class:`_Gone` when the client went away while it was written."""
         line, headers = started
         code, _, reason = line.partition(" ")
         if status is not None and status != int(code):

@@ -196,8 +196,9 @@ class Organization:
 
     def fault_profile(self, name: str, seed: int = 0) -> dict:
         """Put a fault profile in force (``lost-answers``, ``rate-limits``, ``server-errors``,
-        ``session-expiry``, ``all``), seeded: the same calls meet the same failures on every
-        run. Starts the report card's run again. World-wide, like the other controls."""
+        ``session-expiry``, ``webhook-chaos``, ``all``), seeded: the same calls meet the same
+        failures on every run. Starts the report card's run again. World-wide, like the other
+        controls."""
         return self._control("POST", "/_emulator/fault-profile", {"name": name, "seed": seed})
 
     def clear_fault_profile(self) -> None:

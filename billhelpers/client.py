@@ -301,6 +301,15 @@ class Client:
                     log.info("session expired (BDC_1109); logging in again for %s %s", method, path)
                     self.session.renew(session_id)  # a look-up needs a session too
                 checked = recovery is not None and retry.may_hide_a_result(err)
+                delay = retry.backoff(
+                    attempt, getattr(err, "retry_after", None), self.config.backoff_cap
+                )
+                waited = checked and retry.rate_limited(err)
+                if waited:  # BILL asked for a pause (Retry-After): the look-up is a call too
+                    log.warning(
+                        "%s %s refused (rate limit); looking it up in %.0f s", method, path, delay
+                    )
+                    self.sleep(delay)
                 recorded = recovery.look_up(err) if checked else None
                 if recorded is not None:
                     return recorded
@@ -319,9 +328,9 @@ class Client:
                 if expired:  # repeated once on the new session, without back-off
                     renewed = True
                     continue
-                delay = retry.backoff(
-                    attempt, getattr(err, "retry_after", None), self.config.backoff_cap
-                )
+                if waited:  # the pause came before the look-up: the call goes again now
+                    attempt += 1
+                    continue
             log.warning(
                 "%s %s failed; retrying in %.0f s (attempt %d of %d)",
                 method,

@@ -27,6 +27,7 @@ MEASURES = (
     "payrun",
     "fixture",
     "report",
+    "payrun_faults",
 )
 
 
@@ -127,6 +128,12 @@ def test_quick_benchmark_writes_every_measure(tmp_path):
         # one run: the whole tutorial is its chapters back to back
         total = tut["time"]["total_s"]["median"]
         assert total == pytest.approx(sum(c["median"] for c in chapters.values()), rel=1e-3)
+
+    faults = measures["payrun_faults"]
+    assert faults["status"] == "ok" and faults["profile"] == "all"
+    (seed,) = faults["seeds"]
+    assert seed["paid_once"] and seed["card_passed"] is True and seed["runs"] >= 1
+    assert set(seed["checks"]) >= {"paid-twice", "blind-payment-retry", "backoff"}
 
     names = {row["measure"] for row in report["summary"]}
     assert any("import" in name for name in names)

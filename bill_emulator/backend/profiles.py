@@ -35,9 +35,16 @@ The profiles, with the BILL pages behind them:
     the next call answers 401 ``BDC_1109``; MFA trust belongs to the session and ends with it.
     The first session of an organization ends at its 2nd to 4th call, later ones at their 5th
     to 12th. The clock does not move, so a process date chosen at the start stays valid.
+``webhook-chaos``
+    developer.bill.com/docs/bill-webhook-api-notification-rules: a notification may come more
+    than once (save its event id), out of order (order by timestamp) and late (failed ones are
+    sent again with back-off). Of the first three events of each subscription one is delivered
+    twice, one held back until a later one has gone, one late (2 to 5 s); later events meet
+    each one in eight (``bill_emulator.backend.webhook_chaos``). Calls are left alone.
 ``all``
     Every one of them at once (session expiry first, then rate limits, server errors, lost
-    answers: the first that fails a call wins, and the others do not count that call).
+    answers: the first that fails a call wins, and the others do not count that call; webhook
+    chaos acts on event notifications only).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ import threading
 from dataclasses import dataclass
 
 from bill_emulator.backend.errors import HourlyLimitReached
+from bill_emulator.backend.webhook_chaos import EventPlan, WebhookChaos
 
 #: Profile names → what they do, one line, and the BILL page behind them.
 PROFILES = {
@@ -66,6 +74,10 @@ PROFILES = {
     "session-expiry": (
         "sessions end mid-run as after 35 idle minutes (BDC_1109); MFA trust ends with them",
         "https://developer.bill.com/reference/auth-login",
+    ),
+    "webhook-chaos": (
+        "event notifications delivered twice, out of order and late",
+        "https://developer.bill.com/docs/bill-webhook-api-notification-rules",
     ),
     "all": ("every profile above at once", "all of the above"),
 }
@@ -234,7 +246,9 @@ class _SessionExpiry(_Part):
         return None
 
 
-_PARTS = {p.name: p for p in (_SessionExpiry, _RateLimits, _ServerErrors, _LostAnswers)}
+_PARTS = {
+    p.name: p for p in (_SessionExpiry, _RateLimits, _ServerErrors, _LostAnswers, WebhookChaos)
+}
 
 
 class FaultProfile:
@@ -253,13 +267,36 @@ class FaultProfile:
         what, page = PROFILES[self.name]
         return {"name": self.name, "seed": self.seed, "description": what, "billPage": page}
 
+    def _of(self, org: str) -> list:
+        parts = self._orgs.get(org)
+        if parts is None:
+            parts = self._orgs[org] = [_PARTS[p](self.seed) for p in self._parts]
+        return parts
+
     def decide(self, org: str, call: CallInfo) -> Decision | None:
         with self._lock:
-            parts = self._orgs.get(org)
-            if parts is None:
-                parts = self._orgs[org] = [_PARTS[p](self.seed) for p in self._parts]
-            for part in parts:
+            for part in self._of(org):
                 decision = part.decide(call)
                 if decision is not None:
                     return decision
         return None
+
+    def _chaos(self, org: str) -> WebhookChaos | None:
+        return next((p for p in self._of(org) if isinstance(p, WebhookChaos)), None)
+
+    def plan_event(self, org: str, sub_id: str, event_id: str) -> EventPlan | None:
+        """``webhook-chaos``: what happens to a newly recorded event (``None``: nothing)."""
+        if "webhook-chaos" not in self._parts:
+            return None
+        with self._lock:
+            return self._chaos(org).plan(sub_id, event_id)
+
+    def event_delivered(
+        self, org: str, sub_id: str, event_id: str, status: int | None
+    ) -> tuple[int | None, str | None]:
+        """``webhook-chaos``: after one delivery attempt, (send it again in so many ms, the
+        held event to send now); ``(None, None)`` when nothing."""
+        if "webhook-chaos" not in self._parts:
+            return None, None
+        with self._lock:
+            return self._chaos(org).delivered(sub_id, event_id, status)

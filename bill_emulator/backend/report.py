@@ -39,8 +39,10 @@ The checks, exactly (``docs/testing-your-integration.md`` tells what a correct c
 ``untrusted-payment``
     A second payment POST refused with ``BDC_1361`` (a 401 from an ended session does not count).
 
-An *uncertain outcome* is no answer (the connection dropped; status 0 here) or a 5xx. A 429 or
-another 4xx is a refusal. ``passed`` is ``None`` when the run gave the check nothing to judge.
+An *uncertain outcome* is no answer (the connection dropped, status 0 here; or the client gave
+up on a read timeout and closed the connection before the answer was written, ``Call.unsent``)
+or a 5xx. A 429 or another 4xx is a refusal. ``passed`` is ``None`` when the run gave the check
+nothing to judge.
 """
 
 from __future__ import annotations
@@ -280,7 +282,7 @@ def login_budget(calls: list[Call]) -> tuple[bool | None, list[str]]:
     if not logins:
         return _verdict([], False)
     ended = sum(1 for c in calls if c.code == "BDC_1109")
-    unanswered = sum(1 for c in logins if c.status == 0 or c.status >= 400)
+    unanswered = sum(1 for c in logins if c.uncertain or c.status >= 400)
     needed = 1 + ended + unanswered
     evidence = []
     if len(logins) > needed + 2:

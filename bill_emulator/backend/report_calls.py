@@ -25,12 +25,13 @@ FACT_ENDPOINTS = PAYMENT_POSTS | _VENDOR_CREATES | _BILL_CREATES | {"list_paymen
 class Call:
     """One BILL call as the emulator served it.
 
-    ``status`` 0: the connection was dropped (no answer). ``code``: the first error's ``BDC_``
-    code. ``arrival_ms``/``done_ms``: the emulator's clock when it arrived and when its answer
-    (or the drop) went out. ``in_flight``: the organization's calls already in flight when it
-    arrived. ``retry_after``: the answer's ``Retry-After`` in seconds. ``facts``: what
-    :func:`call_facts` noted (``endpoint``, ``created``, ``names``, ``bills``, ``billIds``,
-    ``txns``, ``paid``, ``filters``).
+    ``status`` 0: the connection was dropped (no answer); ``facts["unsent"]``: an answer was
+    made but the client had closed the connection before it was written (a read timeout).
+    ``code``: the first error's ``BDC_`` code. ``arrival_ms``/``done_ms``: the emulator's clock
+    when it arrived and when its answer (or the drop) went out. ``in_flight``: the
+    organization's calls already in flight when it arrived. ``retry_after``: the answer's
+    ``Retry-After`` in seconds. ``facts``: what :func:`call_facts` noted (``endpoint``,
+    ``created``, ``names``, ``bills``, ``billIds``, ``txns``, ``paid``, ``filters``).
     """
 
     method: str
@@ -50,8 +51,15 @@ class Call:
         return self.facts.get("endpoint")
 
     @property
+    def unsent(self) -> bool:
+        """Its answer was never read: the client had closed the connection (gave up on a read
+        timeout) before the answer was written."""
+        return bool(self.facts.get("unsent"))
+
+    @property
     def uncertain(self) -> bool:
-        return self.status == 0 or self.status >= 500
+        """No answer reached the client (dropped, or it had given up), or a 5xx."""
+        return self.status == 0 or self.status >= 500 or self.unsent
 
     @property
     def failed(self) -> bool:
@@ -65,14 +73,39 @@ class Call:
 def _outcome(call: Call) -> str:
     if call.status == 0:
         return "no answer (dropped)"
+    if call.unsent:
+        return f"{call.status} never read (the client had given up and closed the connection)"
     return f"{call.status} {call.code}" if call.code else str(call.status)
 
 
+#: A call arriving this much (ms) before the latest arrival seen so far is taken for a move of the
+#: clock backwards (``backToRealTime``), not for a slow call (faults delay at most 120 s).
+CLOCK_MOVED_BACK_MS = 130_000
+
+
 def numbered(calls: Iterable[Call]) -> list[Call]:
-    """``calls`` with ``n`` set to their position (from 1)."""
+    """``calls`` (as logged: in the order they ended) in the order they arrived, with ``n`` set
+    to their position (from 1). A slow call is logged after the calls that arrived while it was
+    served (a client that gave up on it and sent again): the checks judge what the client sent
+    after what, so each stretch where the clock did not move back is sorted by arrival (stably:
+    calls of one millisecond keep their order)."""
     from dataclasses import replace
 
-    return [replace(c, n=i) for i, c in enumerate(calls, start=1)]
+    ordered: list[Call] = []
+    stretch: list[Call] = []
+    latest = None
+    for call in calls:
+        if latest is not None and call.arrival_ms < latest - CLOCK_MOVED_BACK_MS:
+            ordered += sorted(stretch, key=_arrival)
+            stretch, latest = [], None
+        stretch.append(call)
+        latest = call.arrival_ms if latest is None else max(latest, call.arrival_ms)
+    ordered += sorted(stretch, key=_arrival)
+    return [replace(c, n=i) for i, c in enumerate(ordered, start=1)]
+
+
+def _arrival(call: Call) -> int:
+    return call.arrival_ms
 
 
 # -- what the request path notes ----------------------------------------------------------------

@@ -150,6 +150,13 @@ class EventsMixin(BackendBase):
             },
             noun: entity,
         }
+        now = self.clock.now_ms()
+        # the fault profile webhook-chaos may hold it back or make it late (never lose it)
+        plan = (
+            None
+            if self.profile is None
+            else self.profile.plan_event(sub["organizationId"], sub["id"], event_id)
+        )
         self.store.insert_event(
             event_id=event_id,
             sub_id=sub["id"],
@@ -158,7 +165,8 @@ class EventsMixin(BackendBase):
             version=version,
             entity_id=entity.get("id"),
             payload=_json.dumps(envelope),  # minified: these exact bytes are sent and signed
-            now_ms=self.clock.now_ms(),
+            now_ms=now,
+            due_ms=None if plan is None else now + plan.first_due_ms,
         )
         return event_id
 
@@ -220,18 +228,26 @@ class EventsMixin(BackendBase):
     def delivery_result(self, event: dict, status_code: int | None) -> None:
         """Record one attempt: 200 ends it; else retry with back-off or disable the
         subscription after the last attempt. An attempt whose lease was lost is not recorded."""
+        sub_id, org_id = event["subscription_id"], event["subscription"]["organizationId"]
+        again_ms, release = (
+            (None, None)
+            if self.profile is None
+            else self.profile.event_delivered(org_id, sub_id, event["id"], status_code)
+        )
         with self.store.write():
+            now = self.clock.now_ms()
             attempts = event["attempts"] + 1
             last = status_code != 200 and attempts >= MAX_ATTEMPTS
             if status_code == 200 or last:
-                next_ms = None
+                # webhook-chaos: a delivered event may be sent once more (same id, same bytes)
+                next_ms = None if again_ms is None else now + again_ms
             else:
-                next_ms = self.clock.now_ms() + 2**attempts * 1000
+                next_ms = now + 2**attempts * 1000
             recorded = self.store.event_attempted(event, status_code=status_code, next_ms=next_ms)
+            if release is not None:  # webhook-chaos: the event held back follows this one
+                self.store.hasten_event(sub_id, release, now)
             if recorded and last:
-                sub = self.store.subscription(
-                    event["subscription"]["organizationId"], event["subscription_id"]
-                )
+                sub = self.store.subscription(org_id, sub_id)
                 if sub is not None:
                     sub["status"]["enabled"] = False
                     sub["updatedTime"] = self.now_iso()

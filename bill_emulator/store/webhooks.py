@@ -72,12 +72,14 @@ class WebhookTables(StoreBase):
         )
 
     def insert_event(
-        self, *, event_id, sub_id, org_id, type_, version, entity_id, payload, now_ms
+        self, *, event_id, sub_id, org_id, type_, version, entity_id, payload, now_ms, due_ms=None
     ) -> None:
+        """A new event, first due at ``due_ms`` (default: at once)."""
+        due = now_ms if due_ms is None else due_ms
         self._run(
             "INSERT INTO events (id, subscription_id, org_id, type, version, entity_id, payload,"
             " created_ms, next_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event_id, sub_id, org_id, type_, version, entity_id, payload, now_ms, now_ms),
+            (event_id, sub_id, org_id, type_, version, entity_id, payload, now_ms, due),
         )
 
     def event(self, sub_id: str, event_id: str) -> dict | None:
@@ -191,6 +193,16 @@ class WebhookTables(StoreBase):
             " attempts = 0 WHERE subscription_id = ? AND id = ?",
             (now_ms, now_ms, now_ms, sub_id, event_id),
         )
+
+    def hasten_event(self, sub_id: str, event_id: str, now_ms: int) -> bool:
+        """A held-back event never attempted, not due yet and not leased: due at ``now_ms``.
+        True when it was."""
+        cur = self._conn().execute(
+            "UPDATE events SET next_ms = ? WHERE subscription_id = ? AND id = ? AND attempts = 0"
+            " AND next_ms > ? AND lease_owner IS NULL",
+            (now_ms, sub_id, event_id, now_ms),
+        )
+        return cur.rowcount == 1
 
     def next_event_ms(self) -> int | None:
         row = self._one("SELECT min(next_ms) FROM events WHERE next_ms IS NOT NULL")

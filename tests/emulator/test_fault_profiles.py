@@ -79,3 +79,64 @@ def test_a_profile_repeats_with_its_seed_and_each_organization_gets_the_same():
 def test_an_unknown_profile_names_the_profiles():
     with pytest.raises(ValueError, match="lost-answers, rate-limits, server-errors"):
         FaultProfile("chaos", 1)
+
+
+def _chaos_plans(profile, sub="sub1", n=3, org="org"):
+    return [profile.plan_event(org, sub, f"{sub}-e{i}") for i in range(n)]
+
+
+def test_webhook_chaos_holds_doubles_and_delays_one_of_the_first_three_events():
+    from bill_emulator.backend.webhook_chaos import HOLD_MS, LATE_MS
+
+    for seed in SEEDS:
+        for name in ("webhook-chaos", "all"):
+            profile = FaultProfile(name, seed)
+            plans = _chaos_plans(profile)
+            held = [i for i, p in enumerate(plans) if p.hold]
+            twice = [i for i, p in enumerate(plans) if p.again_ms is not None]
+            late = [i for i, p in enumerate(plans) if p.late_ms]
+            assert len(held) == len(twice) == len(late) == 1, (name, seed)
+            assert held[0] in (0, 1), seed  # a later one of the three overtakes it
+            assert plans[held[0]].first_due_ms == HOLD_MS
+            assert LATE_MS[0] <= plans[late[0]].first_due_ms <= LATE_MS[1]
+            assert plans[twice[0]].first_due_ms == 0  # sent at once, then again
+
+
+def test_webhook_chaos_sends_a_doubled_event_again_only_after_a_200():
+    profile = FaultProfile("webhook-chaos", 5)
+    plans = _chaos_plans(profile)
+    doubled = next(i for i, p in enumerate(plans) if p.again_ms is not None)
+    event = f"sub1-e{doubled}"
+    assert profile.event_delivered("org", "sub1", event, 500)[0] is None  # a failed try
+    again, _ = profile.event_delivered("org", "sub1", event, 200)
+    assert again == plans[doubled].again_ms
+    assert profile.event_delivered("org", "sub1", event, 200)[0] is None  # twice, not thrice
+
+
+def test_webhook_chaos_releases_the_held_event_after_a_later_one_went():
+    profile = FaultProfile("webhook-chaos", 9)
+    plans = _chaos_plans(profile)
+    held = next(i for i, p in enumerate(plans) if p.hold)
+    later = f"sub1-e{held + 1}"
+    if held:  # an earlier event going does not release it
+        assert profile.event_delivered("org", "sub1", "sub1-e0", 200)[1] is None
+    assert profile.event_delivered("org", "sub1", later, 200)[1] == f"sub1-e{held}"
+    assert profile.event_delivered("org", "sub1", later, 200)[1] is None  # released once
+
+
+def test_webhook_chaos_leaves_calls_alone_and_other_profiles_leave_events_alone():
+    chaos = FaultProfile("webhook-chaos", 1)
+    assert all(decide(chaos, e) is None for e in ["create_payment", "login", "list_bills"] * 20)
+    for name in ("lost-answers", "rate-limits", "server-errors", "session-expiry"):
+        other = FaultProfile(name, 1)
+        assert _chaos_plans(other) == [None, None, None]
+        assert other.event_delivered("org", "sub1", "sub1-e0", 200) == (None, None)
+
+
+def test_webhook_chaos_repeats_with_its_seed():
+    def trace(seed):
+        profile = FaultProfile("webhook-chaos", seed)
+        return [_chaos_plans(profile, sub, 12) for sub in ("a", "b")]
+
+    assert trace(11) == trace(11)
+    assert trace(11) != trace(12)

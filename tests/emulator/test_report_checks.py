@@ -341,3 +341,26 @@ def test_a_call_already_in_flight_when_the_refusal_came_is_no_retry():
         call("GET", "/v3/vendors", 200, 2100),
     )
     assert report.backoff(calls)[0] is True
+
+
+# -- calls logged out of order, answers never read (a client's read timeout) --------------------
+
+
+def test_a_slow_call_is_judged_where_it_arrived_and_a_clock_moved_back_keeps_the_order():
+    slow = call("POST", "/v3/payments", 201, 1_000, done=1_800)
+    quick = call("POST", "/v3/payments", 201, 1_300, done=1_310)
+    back = call("GET", "/v3/vendors", 200, 1_000 - report_calls.CLOCK_MOVED_BACK_MS - 1)
+    ordered = report_calls.numbered([quick, slow, back])  # as logged: in the order they ended
+    assert [(c.arrival_ms, c.n) for c in ordered] == [(1_000, 1), (1_300, 2), (back.arrival_ms, 3)]
+
+
+def test_an_answer_never_read_is_uncertain():
+    from dataclasses import replace
+
+    paid = pay(1_000, 201, paid="stp1")
+    assert not paid.uncertain
+    unread = replace(paid, facts={**paid.facts, "unsent": True})
+    assert unread.uncertain and "never read" in unread.label()
+    calls = run(unread, pay(1_500, 201, paid="stp2", txn="T2"))
+    assert report.paid_twice(calls, {"stp1", "stp2"})[0] is False
+    assert report.blind_payment_retry(calls)[0] is False

@@ -298,7 +298,9 @@ def test_payment_rate_limited_throughout_raises_without_blind_repeat(
     # every repeat, and the final refusal, came only after a look-up had found nothing
     assert _payment_calls(payer) == [("GET", 200)] + [("POST", 429), ("GET", 200)] * 3
     assert err.transaction_number and err.body["transactionNumber"] == err.transaction_number
-    assert sleeps == [1.0, 2.0]
+    # each look-up waits as the 429 asked (1 s without Retry-After, then longer): the last one
+    # too, though no repeat follows it (issue 26's backoff check)
+    assert sleeps == [1.0, 2.0, 4.0]
     payer.emulator.clear_faults()
     assert payments_for(payer, unpaid_bill["id"]) == []
     assert payer.bills.get(unpaid_bill["id"])["dueAmount"] == Decimal("25.00")
@@ -314,7 +316,7 @@ def test_payment_rate_limit_after_processing_is_recovered_not_repeated(
     resp = trusted.payments.create(payment_body(unpaid_bill["id"], "25.00"))
     assert resp.recovered
     assert _payment_calls(trusted) == [("GET", 200), ("POST", 429), ("GET", 200)]
-    assert sleeps == []
+    assert sleeps == [1.0]  # the look-up waited as the 429 asked (1 s without Retry-After)
     _paid_once(trusted, unpaid_bill)
 
 
