@@ -45,3 +45,27 @@ def test_a_reversed_import_breaks_a_contract(tmp_path):
     assert result.returncode != 0
     assert "billhelpers.rules.money -> billhelpers.client" in result.stdout
     assert "bill_emulator.store.base -> billhelpers" in result.stdout
+
+
+#: Small modules with one job each: past this, a module is holding two (issue 22).
+MODULE_MAX_LINES = 450
+
+
+def _modules_over(limit: int) -> dict[str, int]:
+    sizes = {}
+    for package in ("billhelpers", "bill_emulator", "scripts", "benchmarks"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > limit:
+                sizes[str(path.relative_to(ROOT))] = lines
+    return sizes
+
+
+def test_no_module_of_the_kit_is_over_the_limit():
+    assert _modules_over(MODULE_MAX_LINES) == {}
+
+
+def test_the_size_check_can_fail():
+    """The same walk finds the kit's longest module when the limit is below it."""
+    found = _modules_over(300)
+    assert "billhelpers/client.py" in found and found["billhelpers/client.py"] > 300

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import time
 from decimal import Decimal
 
 from billhelpers.exceptions import (
@@ -48,7 +47,9 @@ from billhelpers.exceptions import (
 )
 from billhelpers.http import paging
 from billhelpers.http.response import ApiResponse
+from billhelpers.resources import inflight
 from billhelpers.resources.base import Resource, _id
+from billhelpers.resources.inflight import InFlightHolds
 from billhelpers.resources.payment_options import PaymentOptionsMixin
 from billhelpers.resources.payment_recovery import PaymentRecovery
 from billhelpers.rules import approvals as approval_rules
@@ -64,19 +65,13 @@ LOOKUP_PAGES = 20
 MAX_PAYMENT_NUMBER = 100
 
 
-def _now() -> float:
-    """The clock the in-flight holds are measured on (monotonic: a changed wall clock cannot
-    shorten a hold); a function so that tests can move it."""
-    return time.monotonic()
-
-
 class Payments(PaymentOptionsMixin, Resource):
     path, kind = "/v3/payments", "payments"
 
     def __init__(self, client):
         super().__init__(client)
-        #: transactionNumber → when a request that may still be in flight stops being so.
-        self._holds: dict[str, float] = {}
+        #: The payment POSTs that may still be in flight (:mod:`.inflight`).
+        self._holds = InFlightHolds(lambda: self.client.config.total_timeout)
 
     def create(
         self,
@@ -125,15 +120,15 @@ class Payments(PaymentOptionsMixin, Resource):
             if bill.get("vendorId"):  # BILL's 2-business-day wait for a new vendor bank account
                 vendor = self.client.vendors.get(bill["vendorId"]).data or {}
                 checks.check_vendor_wait(body, vendor, today=today())
-        looked_at = _now()  # the look-up below counts only if made after any hold ended
+        looked_at = inflight._now()  # the look-up below counts only if made after any hold ended
         if body.get("transactionNumber") is not None:
             made = self._check_own_number(body)
         else:
             made = self._choose_number(body, payment_number, again)
         if made is not None:  # BILL recorded it: nothing of it is in flight any more
-            self._release([str((made.data or {}).get("transactionNumber"))])
+            self._holds.release([str((made.data or {}).get("transactionNumber"))])
             return made
-        self._check_not_in_flight(self.path, body, [body["transactionNumber"]], looked_at)
+        self._holds.check(self.path, body, [body["transactionNumber"]], looked_at)
         return self._post_once(self.path, body, [body["transactionNumber"]])
 
     def _choose_number(self, body: dict, payment_number: int | None, again: bool):
@@ -230,7 +225,7 @@ class Payments(PaymentOptionsMixin, Resource):
         for field, day in _process_dates(body):
             checks.check_not_past(day, field, today)
         self._check_bills(items, known_bills or {})
-        looked_at = _now()
+        looked_at = inflight._now()
         found = self.recorded_for_items(items)
         made = [
             identity.live_match(found[str(i["transactionNumber"])], identity.bulk_item(i, body))
@@ -251,7 +246,7 @@ class Payments(PaymentOptionsMixin, Resource):
                 )
         txns = [str(i["transactionNumber"]) for i in items]
         if all(made):
-            self._release(txns)
+            self._holds.release(txns)
             return self.recovered(made, "this bulk payment was already made (an earlier run)")
         if any(made):
             done = ", ".join(f"payments[{i}]" for i, m in enumerate(made) if m)
@@ -260,7 +255,7 @@ class Payments(PaymentOptionsMixin, Resource):
                 field="payments",
                 hint="remove the items already paid and send the rest",
             )
-        self._check_not_in_flight(self.path + "/bulk", body, txns, looked_at)
+        self._holds.check(self.path + "/bulk", body, txns, looked_at)
         return self._post_once(self.path + "/bulk", body, txns)
 
     def cancel(self, id: str) -> ApiResponse:
@@ -399,53 +394,17 @@ class Payments(PaymentOptionsMixin, Resource):
 
     def _post_once(self, path: str, body: dict, txns: list[str]) -> ApiResponse:
         """Send the payment POST once (the pipeline recovers); when its outcome stays unknown,
-        hold its transactionNumbers (see :meth:`_check_not_in_flight`)."""
+        hold its transactionNumbers (see :mod:`.inflight`)."""
         recovery = PaymentRecovery(self, path, body, txns)
         try:
             return self.client.request("POST", path, json=body, safe=False, recovery=recovery)
         except UncertainPaymentError as err:
             if err.recorded is None:
-                self._hold(txns)
+                self._holds.hold(txns)
             raise
         except KeyboardInterrupt:  # an interrupted cell may have sent it
-            self._hold(txns)
+            self._holds.hold(txns)
             raise
-
-    # -- in-flight holds -------------------------------------------------------------------
-    def _hold(self, txns: list[str]) -> None:
-        """Remember ``txns`` as possibly in flight: BILL may still record them. Measured from
-        now, after the request was sent, so the hold is never shorter than the bound."""
-        until = _now() + self.client.config.total_timeout
-        for txn in txns:
-            self._holds[str(txn)] = max(until, self._holds.get(str(txn), until))
-
-    def _release(self, txns: list[str]) -> None:
-        """BILL has (or settled) these: nothing left in flight to wait for."""
-        for txn in txns:
-            self._holds.pop(str(txn), None)
-
-    def _check_not_in_flight(self, path: str, body: dict, txns: list[str], looked_at: float):
-        """Refuse to send an intent whose earlier request may still be in flight: a look-up
-        that found nothing proves nothing until it was made after that request can no longer
-        be processed (``config.total_timeout`` after it was sent). After that, release it."""
-        held = {t: self._holds[t] for t in map(str, txns) if t in self._holds}
-        pending = {t: until for t, until in held.items() if looked_at < until}
-        if not pending:
-            self._release(list(held))
-            return
-        wait = max(pending.values()) - _now()
-        finds = " and ".join(f"client.payments.find({t!r})" for t in pending)
-        raise UncertainPaymentError(
-            f"POST {path}: transactionNumber {', '.join(pending)} was sent a moment ago without a "
-            "clear answer, and BILL may still be processing it; nothing was sent now. Wait "
-            f"{max(wait, 0):.0f} s more (the call's total deadline of "
-            f"{self.client.config.total_timeout:g} s after it was sent), then call {finds}; "
-            "resend err.body (the same transactionNumber) only if it still finds nothing.",
-            transaction_number=",".join(pending),
-            recorded=None,
-            path=path,
-            body=body,
-        )
 
 
 def _process_dates(body: dict):

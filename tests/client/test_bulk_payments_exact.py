@@ -17,7 +17,7 @@ from fake_bill import LOGIN_OK, FakeBill
 import billhelpers as bh
 from billhelpers.client import Client
 from billhelpers.config import Config
-from billhelpers.resources import payments as payments_module
+from billhelpers.resources import inflight as inflight_module
 from billhelpers.rules import payment_identity as identity
 
 B1, B2 = "00n01DEMOBILL0000001", "00n01DEMOBILL0000002"
@@ -321,7 +321,7 @@ def test_create_refuses_what_the_bill_does_not_allow(fake, client, bill, body, e
 
 def test_an_uncertain_payment_is_held_for_the_total_deadline(fake, client, monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(payments_module, "_now", lambda: now[0])
+    monkeypatch.setattr(inflight_module, "_now", lambda: now[0])
     fake.on("POST", "/v3/payments", requests.ReadTimeout("slow"))
     with pytest.raises(bh.UncertainPaymentError) as first:
         client.payments.create(PAY)

@@ -400,10 +400,10 @@ def test_payment_outcome_unknown_when_lookup_fails_says_do_not_retry(
 @pytest.fixture
 def clock(monkeypatch):
     """The clock the client's in-flight holds are measured on, moved by the test (no sleep)."""
-    from billhelpers.resources import payments as payments_module
+    from billhelpers.resources import inflight as inflight_module
 
     now = [1000.0]
-    monkeypatch.setattr(payments_module, "_now", lambda: now[0])
+    monkeypatch.setattr(inflight_module, "_now", lambda: now[0])
     return now
 
 

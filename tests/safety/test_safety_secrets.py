@@ -75,10 +75,10 @@ def test_failures_faults_and_recoveries_leak_no_secret(client, make_client, capl
     err = failing(lambda: client.payments.create(payment_body(bill["id"], "20.00")))
     texts.append(repr(err.body))
     failing(lambda: client.payments.create(err.body))  # at once: refused, it may be in flight
-    from billhelpers.resources import payments as payments_module
+    from billhelpers.resources import inflight as inflight_module
 
-    later = payments_module._now() + client.config.total_timeout  # when it cannot be in flight
-    monkeypatch.setattr(payments_module, "_now", lambda: later)
+    later = inflight_module._now() + client.config.total_timeout  # when it cannot be in flight
+    monkeypatch.setattr(inflight_module, "_now", lambda: later)
     client.emulator.add_fault(path="/v3/payments", method="POST", drop=True, afterProcessing=True)
     show(client.payments.create(err.body), client)
     client.emulator.advance_clock(36 * 60)  # an expired session, found by the next call
