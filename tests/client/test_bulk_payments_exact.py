@@ -492,3 +492,41 @@ def test_cancel_is_safe_to_repeat(fake, client):
     fake.on("POST", cancel, (503, [{"code": "BDC_1001", "message": "busy"}]), (200, {"id": "x"}))
     assert client.payments.cancel("stp01DEMOPAYMENT0001").data == {"id": "x"}
     assert len(_calls(fake, "POST", cancel)) == 2
+
+
+def _numbered_lookup(taken: set[int]):
+    """A look-up answering, for the transactionNumber asked, a live payment of this bill and
+    amount when its payment number is in ``taken``."""
+    numbers = {
+        identity.transaction_number("00801DEMOORG00000001", B1, "10.00", n): n
+        for n in range(1, 101)
+    }
+
+    def answer(request):
+        flt = parse_qs(urlsplit(request.url).query)["filters"][0]
+        txn = flt.split(":eq:", 1)[1].strip('"')
+        if numbers.get(txn) in taken:
+            return (200, {"results": [_recorded(B1, "10.00", txn, f"stp{numbers[txn]}")]})
+        return NONE
+
+    return answer
+
+
+def test_again_takes_the_next_free_payment_number(fake, client):
+    fake.script[("GET", "/v3/payments")] = [_numbered_lookup({1})]
+    fake.on("POST", "/v3/payments", (200, {"id": "stp-new"}))
+    client.payments.create(PAY, again=True)
+    [post] = _calls(fake, "POST", "/v3/payments")
+    assert json.loads(post[3])["transactionNumber"] == identity.transaction_number(
+        "00801DEMOORG00000001", B1, "10.00", 2
+    )
+
+
+def test_a_hundred_payments_of_one_amount_stop_the_loop(fake, client):
+    fake.script[("GET", "/v3/payments")] = [_numbered_lookup(set(range(1, 101)))]
+    assert _error(client.payments.create, PAY, again=True) == (
+        "payment_number",
+        "already has 100 payments of this amount",
+        "list the bill's payments; this looks like a loop paying again and again",
+    )
+    assert _calls(fake, "POST", "/v3/payments") == []
