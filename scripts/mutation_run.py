@@ -63,6 +63,7 @@ MODULE_TESTS: dict[str, list[str]] = {
         "tests/payrun/test_go_no_go_approvals.py",
     ],
     "billhelpers/payrun/exports.py": [
+        "tests/payrun/test_exports_exact.py",
         "tests/payrun/test_exports.py",
         "tests/payrun/test_exports_properties.py",
     ],

@@ -342,3 +342,191 @@ def test_an_uncertain_payment_is_held_for_the_total_deadline(fake, client, monke
     assert client.payments.create(PAY).data == {"id": "stp1"}
     assert len(_calls(fake, "POST", "/v3/payments")) == 2
     assert client.payments._holds == {}
+
+
+# -- more of the guard's answers ------------------------------------------------------------------
+
+
+def test_the_production_guard_is_asked_first_with_the_calls_own_words(fake, client, monkeypatch):
+    asked = []
+    monkeypatch.setattr(client, "guard_production", lambda *args: asked.append(args))
+    fake.on("POST", "/v3/payments/bulk", (200, {"payments": []}))
+    fake.on("POST", "/v3/payments", (200, {"id": "stp1"}))
+    client.payments.bulk_create(_bulk({"billId": B1, "amount": 1}))
+    client.payments.create(PAY)
+    assert [a for a in asked if len(a) == 3] == [  # the pipeline asks again for each call
+        ("POST", "/v3/payments/bulk", "creating a bulk payment"),
+        ("POST", "/v3/payments", "creating a payment"),
+    ]
+
+
+def test_three_items_of_one_bill_name_the_last(fake, client):
+    body = _bulk(*[{"billId": B1, "amount": "4.00"}] * 3)
+    assert _error(client.payments.bulk_create, body)[0] == "payments[2].amount"
+    assert _error(client.payments.bulk_create, _bulk({"billId": B1, "amount": 0}))[0] == (
+        "payments[0].amount"
+    )
+
+
+def test_an_uncertain_bulk_payment_is_held_by_all_its_numbers(fake, client, monkeypatch):
+    monkeypatch.setattr(payments_module, "_now", lambda: 500.0)
+    fake.on("POST", "/v3/payments/bulk", requests.ReadTimeout("slow"))
+    body = _bulk({"billId": B1, "amount": "10.00"}, {"billId": B2, "amount": "20.00"})
+    with pytest.raises(bh.UncertainPaymentError) as first:
+        client.payments.bulk_create(body)
+    n1 = identity.transaction_number("00801DEMOORG00000001", B1, "10.00")
+    n2 = identity.transaction_number("00801DEMOORG00000001", B2, "20.00")
+    assert first.value.transaction_number == f"{n1},{n2}"
+    with pytest.raises(bh.UncertainPaymentError) as again:
+        client.payments.bulk_create(body)
+    assert str(again.value).startswith(
+        f"POST /v3/payments/bulk: transactionNumber {n1}, {n2} was sent a moment ago"
+    )
+    assert again.value.body == first.value.body and again.value.path == "/v3/payments/bulk"
+    assert len(_calls(fake, "POST", "/v3/payments/bulk")) == 1
+
+
+def test_a_recovered_bulk_answer_looks_like_a_listing(fake, client):
+    n1 = identity.transaction_number("00801DEMOORG00000001", B1, "10.00")
+    n2 = identity.transaction_number("00801DEMOORG00000001", B2, "20.00")
+    rows = [_recorded(B1, "10.00", n1, "stp1"), _recorded(B2, "20.00", n2, "stp2")]
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": rows})]
+    resp = client.payments.bulk_create(
+        _bulk({"billId": B1, "amount": "10.00"}, {"billId": B2, "amount": "20.00"})
+    )
+    assert (resp.method, resp.path, resp.status_code, resp.reason) == (
+        "GET",
+        "/v3/payments",
+        200,
+        "OK",
+    )
+    both = _bulk(*[{"billId": B, "amount": "1.00"} for B in (B1, B2)], {"billId": B1, "amount": 2})
+    n = [identity.transaction_number("00801DEMOORG00000001", b, a) for b, a in ((B1, 1), (B2, 1))]
+    fake.script[("GET", "/v3/payments")] = [
+        (200, {"results": [_recorded(B1, "1.00", n[0], "s1"), _recorded(B2, "1.00", n[1], "s2")]})
+    ]
+    assert _error(client.payments.bulk_create, both)[1] == (
+        "payments[0], payments[1] of this bulk payment were already made (an earlier run); "
+        "nothing was sent"
+    )
+
+
+def test_odd_numbers_and_bill_ids_are_looked_up_one_by_one(fake, client):
+    fake.on("POST", "/v3/payments/bulk", (200, {"payments": []}))
+    odd_bill = "00n01DEMOBILL00000,1"
+    fake.on("GET", "/v3/bills/00n01DEMOBILL00000%2C1", (200, _bill(odd_bill)))  # quoted
+    client.payments.bulk_create(_bulk({"billId": odd_bill, "amount": 1}))
+    quoted = _bulk({"billId": B1, "amount": 1, "transactionNumber": 'my"own'})
+    client.payments.bulk_create(quoted)
+    filters = [
+        parse_qs(urlsplit(c[1]).query).get("filters") for c in _calls(fake, "GET", "/v3/payments")
+    ]
+    number = identity.transaction_number("00801DEMOORG00000001", odd_bill, 1)
+    assert filters == [[f'transactionNumber:eq:"{number}"'], None]
+
+
+def test_a_fallback_look_up_finds_the_recorded_payment(fake, client):
+    mine = _recorded(B1, "10.00", 'my"own', "stp7")
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": [mine]})]
+    fake.on("GET", "/v3/payments/stp7", (200, mine))
+    resp = client.payments.bulk_create(
+        _bulk({"billId": B1, "amount": "10.00", "transactionNumber": 'my"own'})
+    )
+    assert resp.recovered is True
+    assert _calls(fake, "POST", "/v3/payments/bulk") == []
+
+
+def test_own_numbers_and_earlier_runs_of_create(fake, client):
+    other = _recorded(B2, "20.00", "mine-1", "stp9")
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": [other]})]
+    assert _error(client.payments.create, {**PAY, "transactionNumber": "mine-1"}) == (
+        "transactionNumber",
+        "'mine-1' already belongs to payment stp9 (amount 20.00, another bill or amount); "
+        "nothing was sent",
+        "leave transactionNumber out (the kit makes one per intended payment) or use a new one",
+    )
+    ours = [_recorded(B1, "10.00", "mine-2", "stp5"), _recorded(B1, "10.00", "mine-2", "stp6")]
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": ours})]
+    fake.on("GET", "/v3/payments/stp5", (200, {"id": "stp5"}))
+    resp = client.payments.create({**PAY, "transactionNumber": "mine-2"})
+    assert (resp.data, resp.recovered) == ({"id": "stp5"}, True)
+    assert resp.note == (
+        "recovered: payment stp5 with transactionNumber mine-2 already pays this bill this "
+        "amount; BILL had recorded the payment, it was not sent again"
+    )
+    number = identity.transaction_number("00801DEMOORG00000001", B1, "10.00")
+    earlier = [_recorded(B1, "10.00", number, "stp5"), _recorded(B1, "10.00", number, "stp6")]
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": earlier})]
+    resp = client.payments.create(PAY)
+    assert resp.data == {"id": "stp5"}
+    assert resp.note == (
+        f"recovered: payment stp5 (transactionNumber {number}) already pays this bill this "
+        "amount, from an earlier run; to pay it once more on purpose, call "
+        "payments.create(body, again=True); BILL had recorded the payment, it was not sent again"
+    )
+    assert _calls(fake, "POST", "/v3/payments") == []
+
+
+def test_the_hundredth_payment_of_a_bill_is_still_allowed(fake, client):
+    fake.on("POST", "/v3/payments", (200, {"id": "stp100"}))
+    client.payments.create(PAY, payment_number=100)
+    [post] = _calls(fake, "POST", "/v3/payments")
+    assert json.loads(post[3])["transactionNumber"] == identity.transaction_number(
+        "00801DEMOORG00000001", B1, "10.00", 100
+    )
+
+
+def test_find_prefers_the_live_payment(fake, client):
+    dead = {**_recorded(B1, "10.00", "t", "stp1"), "status": "CANCELLED"}
+    live = _recorded(B1, "10.00", "t", "stp2")
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": [dead, live]})]
+    assert client.payments.find("t")["id"] == "stp2"
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": [dead]})]
+    assert client.payments.find("t")["id"] == "stp1"
+    fake.script[("GET", "/v3/payments")] = [NONE]
+    assert client.payments.find("t") is None
+
+
+def test_cancel_is_safe_to_repeat(fake, client):
+    cancel = "/v3/payments/stp01DEMOPAYMENT0001/cancel"
+    fake.on("POST", cancel, (503, [{"code": "BDC_1001", "message": "busy"}]), (200, {"id": "x"}))
+    assert client.payments.cancel("stp01DEMOPAYMENT0001").data == {"id": "x"}
+    assert len(_calls(fake, "POST", cancel)) == 2
+
+
+def _numbered_lookup(taken: set[int]):
+    """A look-up answering, for the transactionNumber asked, a live payment of this bill and
+    amount when its payment number is in ``taken``."""
+    numbers = {
+        identity.transaction_number("00801DEMOORG00000001", B1, "10.00", n): n
+        for n in range(1, 101)
+    }
+
+    def answer(request):
+        flt = parse_qs(urlsplit(request.url).query)["filters"][0]
+        txn = flt.split(":eq:", 1)[1].strip('"')
+        if numbers.get(txn) in taken:
+            return (200, {"results": [_recorded(B1, "10.00", txn, f"stp{numbers[txn]}")]})
+        return NONE
+
+    return answer
+
+
+def test_again_takes_the_next_free_payment_number(fake, client):
+    fake.script[("GET", "/v3/payments")] = [_numbered_lookup({1})]
+    fake.on("POST", "/v3/payments", (200, {"id": "stp-new"}))
+    client.payments.create(PAY, again=True)
+    [post] = _calls(fake, "POST", "/v3/payments")
+    assert json.loads(post[3])["transactionNumber"] == identity.transaction_number(
+        "00801DEMOORG00000001", B1, "10.00", 2
+    )
+
+
+def test_a_hundred_payments_of_one_amount_stop_the_loop(fake, client):
+    fake.script[("GET", "/v3/payments")] = [_numbered_lookup(set(range(1, 101)))]
+    assert _error(client.payments.create, PAY, again=True) == (
+        "payment_number",
+        "already has 100 payments of this amount",
+        "list the bill's payments; this looks like a loop paying again and again",
+    )
+    assert _calls(fake, "POST", "/v3/payments") == []

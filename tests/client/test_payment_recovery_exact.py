@@ -51,6 +51,8 @@ class Payments:
 
     def recorded_for_items(self, items):
         self.asked.append(("items", [i["transactionNumber"] for i in items]))
+        if self.fail:
+            raise self.fail
         return {
             i["transactionNumber"]: [p for p in [self.recorded.get(i["transactionNumber"])] if p]
             for i in items
@@ -253,3 +255,27 @@ def test_giving_up_while_bill_may_still_be_processing_says_wait(err):
 def test_other_errors_are_given_back_as_they_are():
     err = ValidationError("bad", code="BDC_1000", http_status=400)
     assert _single(Payments()).give_up(err) is err
+
+
+def test_errors_of_a_bulk_payment_name_its_path():
+    body = {
+        "payments": [
+            *BULK["payments"],
+            {"billId": "00n3", "amount": "1.00", "transactionNumber": "t3"},
+        ]
+    }
+    recovery = PaymentRecovery(
+        Payments({"t1": PAID_1}), "/v3/payments/bulk", body, ["t1", "t2", "t3"]
+    )
+    with pytest.raises(UncertainPaymentError) as info:
+        recovery.look_up(_connection())
+    assert "(missing transactionNumbers: t2, t3)" in str(info.value)
+    assert info.value.path == "/v3/payments/bulk"
+    failing = PaymentRecovery(
+        Payments(fail=ServerError("down", http_status=500)), "/v3/payments/bulk", BULK, ["t1", "t2"]
+    )
+    with pytest.raises(UncertainPaymentError) as info:
+        failing.look_up(_connection())
+    assert info.value.path == "/v3/payments/bulk"
+    for err in (_connection(), ServerError("boom", http_status=500)):
+        assert _bulk(Payments()).give_up(err).path == "/v3/payments/bulk"

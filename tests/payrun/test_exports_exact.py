@@ -262,3 +262,38 @@ def test_csv_errors_name_their_line(text, line, what):
         [(line, "row", what)],
         "fix that line in the file (or export it again) and read it again; nothing was created",
     )
+
+
+def test_thirteen_digits_are_still_an_amount():
+    big = ",11/03/2026,Bill,A-1,12/03/2026,0,1234567890123.00,1.00\n"
+    assert read_export(_qbo(big))[0].amount == Decimal("1234567890123.00")
+
+
+def test_xero_dates_with_the_month_written_out():
+    head = (
+        ",Invoice Date,Invoice Number,Invoice Reference,Due Date,Overdue,Total,Paid,Credited,Due\n"
+    )
+    bill = ",3 November 2026,INV-7,,3 Dec 2026,0,50.00,0.00,0.00,50.00\n"
+    [row] = read_export("Aged Payables Detail\n" + head + "Acme,,,,,,,,,\n" + bill)
+    assert (row.invoice_date.isoformat(), row.due_date.isoformat()) == ("2026-11-03", "2026-12-03")
+
+
+def test_whole_dollar_amounts_are_read():
+    whole = ",11/03/2026,Bill,A-1,12/03/2026,0,1250,1250\n"
+    row = read_export(_qbo(whole))[0]
+    assert (row.amount, row.open_amount) == (Decimal("1250.0"), Decimal("1250.0"))
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_title(tmp_path):
+    head = "Date,Transaction type,Num,Due date,Past due,Amount,Open balance\n"
+    path = tmp_path / "bom.csv"
+    body = head + "Acme,,,,,,\n" + "11/03/2026,Bill,A-1,12/03/2026,0,1.00,1.00\n"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    assert _problems(path) == [
+        (
+            3,
+            "Date",
+            "'11/03/2026' stands beside a bill: a vendor's name goes on its own heading row above "
+            "its bills",
+        )
+    ]

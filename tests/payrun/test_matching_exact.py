@@ -93,3 +93,12 @@ def test_reasons_are_exact():
         "the name has no letter or digit to match on: confirm which vendor it is"
     )
     assert VendorMatch("new").reason == "no vendor of that name in BILL: it will be created"
+
+
+def test_an_ambiguous_match_names_the_two_best_only():
+    vendors = [ACME, SUPPLIER, {"id": "009supplied", "name": "Acme Supplied"}]
+    got = match_vendor("Acme Suppliex", vendors)
+    score = fuzz.token_sort_ratio("acme suppliex", "acme supplies")
+    assert got == VendorMatch(
+        "ambiguous", score=score, candidates=("ACME Supplies, Inc.", "Acme Supplier")
+    )

@@ -303,3 +303,11 @@ def test_verdict_frame_is_the_table_a_person_confirms():
         }
     ]
     assert Verdict(row=verdicts[0].row, go=False, reason="x").verdict == "no-go"
+
+
+def test_a_new_vendors_row_is_never_matched_to_a_bill_without_a_vendor():
+    orphan = {**_bill("00n9", "N-1"), "vendorId": None}
+    [row] = build_plan([_row(vendor="New Vendor LLC", number="N-1")], [ACME], [orphan])
+    assert (row.bill_status, row.bill_id) == ("new", None)
+    frame = plan_frame([row])
+    assert frame.to_dict("records")[0]["why"] == "not in BILL yet: it will be created"

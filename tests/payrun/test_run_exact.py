@@ -324,3 +324,61 @@ def test_progress_bars_only_for_two_calls_or_more():
     assert (bar.desc, bar.unit, list(bar)) == ("payments (bulk calls)", "call", [1, 2])
     quiet = PaymentRun(FakeClient(), [], progress=False)
     assert quiet._bar([1, 2, 3], "bills") == [1, 2, 3]
+
+
+def test_a_persons_confirmations_survive_refresh_and_replan():
+    rows = [_row("Acme Supplier", "A-1")]
+    client = FakeClient(vendors=[{"id": "009a", "name": "Acme Supplies"}])
+    run = PaymentRun(client, rows, confirmed={"Acme Supplier": "009a"}, progress=False)
+    assert [(p.vendor_status, p.vendor_id) for p in run.refresh()] == [("matched", "009a")]
+    run.create_missing()  # replans after creating: the confirmation still holds
+    assert [(p.vendor_status, p.vendor_id) for p in run.plan] == [("matched", "009a")]
+
+
+def test_each_bulk_step_names_its_progress_bar(monkeypatch):
+    rows = [_row("Acme", "A-1")]
+    client = FakeClient()
+    run = PaymentRun(client, rows, vendor_details={"Acme": {}}, progress=False)
+    seen = []
+    monkeypatch.setattr(run, "_bar", lambda chunks, what: seen.append(what) or chunks)
+    run.create_missing()
+    run.pay(_verdicts(1), dt.date(2026, 12, 28))
+    assert seen == ["vendors", "bills", "payments"]
+
+
+def test_bill_answers_of_either_shape_and_fewer_than_asked():
+    rows = [_row("Acme", "A-1"), _row("Acme", "A-2")]
+    client = FakeClient(vendors=[{"id": "009a", "name": "Acme"}])
+    shaped = client.answers["bills.bulk_create"]
+    client.answers["bills.bulk_create"] = lambda chunk: SimpleNamespace(
+        data={"bills": shaped(chunk).data[:1]}  # wrapped, and only the first one made
+    )
+    run = PaymentRun(client, rows, progress=False)
+    assert run.create_missing() == {"vendors": 0, "bills": 1}
+    assert run.results == [{"vendor": "Acme", "invoice": "A-1", "created": "00n0001"}]
+    frame = run.results_frame()
+    assert list(frame.columns) == ["vendor", "invoice", "created"]
+    assert list(PaymentRun(client, [], progress=False).results_frame().columns) == [
+        "vendor",
+        "invoice",
+        "created",
+    ]
+
+
+def test_preflight_pays_on_the_run_date_by_default():
+    client = FakeClient(vendors=[{"id": "009a", "name": "Acme"}])
+    client.answers["bills.list_all"] = lambda *a, **k: [
+        {
+            "id": "00n1",
+            "vendorId": "009a",
+            "invoice": {"invoiceNumber": "A-1"},
+            "amount": Decimal("10.00"),
+            "dueAmount": Decimal("10.00"),
+            "dueDate": "2026-12-02",
+        }
+    ]
+    run = PaymentRun(client, [_row("Acme", "A-1")], progress=False)
+    run.refresh()
+    run.vendors[0]["paymentInformation"] = {"bankAccount": {"accountNumber": "1234"}}
+    [verdict] = run.preflight()
+    assert verdict.reason == "pay 10.00 on 2026-12-24"

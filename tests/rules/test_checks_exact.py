@@ -835,3 +835,29 @@ def test_check_payment_refusals_of_a_single_payment():
         ]
         == "t"
     )
+
+
+def test_what_a_partial_body_gives_is_still_checked():
+    assert _error(checks.check_vendor, {"name": ""}, partial=True) == (
+        "name",
+        "is required",
+        "give a value of 1 to 100 characters",
+    )
+    assert checks.check_vendor({**VENDOR_BODY, "name": "A"})["name"] == "A"
+    assert _error(checks.check_bill, {"invoice": {"invoiceDate": "Dec 1"}}, partial=True) == (
+        "invoice.invoiceDate",
+        "'Dec 1' is not a date",
+        "write it as yyyy-MM-dd, e.g. 2026-12-31",
+    )
+    assert _error(checks.check_bill, {**BILL_BODY, "billLineItems": ["x"]}) == (
+        "billLineItems[0]",
+        "must be an object (a dict), not str",
+        "give it as a dict shaped like BILL's example",
+    )
+    assert _error(checks.check_process_date, "Dec 28", "payments[0].processDate")[0] == (
+        "payments[0].processDate"
+    )
+
+
+def test_a_dev_key_may_mix_cases():
+    assert checks.check_credentials(**{**SIGN_IN, "dev_key": "01demoKEY9z"}) is None
