@@ -369,7 +369,7 @@ def test_three_items_of_one_bill_name_the_last(fake, client):
 
 
 def test_an_uncertain_bulk_payment_is_held_by_all_its_numbers(fake, client, monkeypatch):
-    monkeypatch.setattr(payments_module, "_now", lambda: 500.0)
+    monkeypatch.setattr(inflight_module, "_now", lambda: 500.0)
     fake.on("POST", "/v3/payments/bulk", requests.ReadTimeout("slow"))
     body = _bulk({"billId": B1, "amount": "10.00"}, {"billId": B2, "amount": "20.00"})
     with pytest.raises(bh.UncertainPaymentError) as first:
