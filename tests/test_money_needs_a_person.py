@@ -88,6 +88,36 @@ def test_demo_confirms_for_you_and_says_so(capsys):
     assert gate.status.text.endswith("(auto-confirmed in demo mode)")
 
 
+def remote_demo(base_url="https://gateway.stage.bill.com/connect"):
+    return SimpleNamespace(config=SimpleNamespace(environment="demo"), base_url=base_url)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        remote_demo(),
+        remote_demo("http://10.0.0.5:8080"),
+        SimpleNamespace(environment="demo", base_url="https://gateway.prod.bill.com/connect"),
+    ],
+)
+def test_demo_by_name_on_another_host_needs_a_person(where):
+    """Red team (issue 25): the gates asked the environment's name alone, so
+    ``BILL_ENVIRONMENT=demo`` with ``BILL_BASE_URL`` on BILL's gateway confirmed itself and paid
+    there without a person. Only this machine's emulator is demo."""
+    from billhelpers.notebook.forms import PaymentConfirmation
+
+    sent = []
+    gate = tutorial.payment_gate(where, [{"amount": 5}], lambda: sent.append(1), what="remote")
+    with pytest.raises(tutorial.PersonNeeded, match="not this machine's emulator"):
+        tutorial.confirm_batch(gate, where)
+    assert sent == [] and not gate.confirmed
+    if hasattr(where, "config"):  # chapter 5's single payment takes a client
+        box = PaymentConfirmation({"amount": "$5.00"}, lambda: sent.append(1))
+        with pytest.raises(tutorial.PersonNeeded):
+            tutorial.confirm_payment(box, where)
+        assert sent == []
+
+
 def test_nothing_to_pay_needs_no_person():
     gate = tutorial.payment_gate(fake("sandbox"), [], lambda: {}, what="re-run")
     assert tutorial.confirm_batch(gate, fake("sandbox")) == {}

@@ -5,7 +5,8 @@ BILL's rules for an uploaded file, as pure functions: its name, size and type.
 
 Sources: BILL's collection and its "Upload bill document" / "Upload vendor attachment" pages set
 the 6 MB limit and take the file name in the required ``name`` query parameter (with its
-extension). BILL points to a "Supported file formats" help page it does not publish with the API,
+extension). A name must be printable (the client's rule too, ``billhelpers.rules.files``).
+BILL points to a "Supported file formats" help page it does not publish with the API,
 so the list of types below is the kit's choice (assumed): the common document and image formats,
 each checked against the file's first bytes, so a ``.pdf`` that is not a PDF is refused rather
 than stored as one. An empty file is refused (nothing to attach).
@@ -63,6 +64,12 @@ def check_name(params: dict[str, list[str]]) -> str:
         raise ValidationFailed(
             "name",
             f"must be a plain file name of at most {MAX_NAME} characters (no folders)",
+        )
+    if not name.isprintable():  # C1 controls, line separators, bidi overrides, zero widths
+        raise ValidationFailed(
+            "name",
+            "must be printable: no control, line-separator or invisible formatting characters "
+            "(a right-to-left override shows one file type as another)",
         )
     extension(name)
     return name

@@ -15,7 +15,9 @@ are made:
 
 Both happen inside the store's write transaction that makes the change or moves the clock, and
 each bill made moves the schedule's ``nextDueDate`` on in that same transaction: a clock moved
-twice, or two emulator processes on one data folder, never make a bill twice. Real time crossing
+twice, or two emulator processes on one data folder, never make a bill twice; nor does a schedule
+started again (a PUT, a PATCH of ``nextDueDate``) on a due date this template has billed: that
+bill is passed over, not made again. Real time crossing
 midnight makes nothing until the next clock move (as for payments).
 
 Bounded work (issue 23): one run makes at most :data:`MAX_BILLS_PER_RUN` bills; the others stay
@@ -317,6 +319,15 @@ class RecurringBillsMixin(BackendBase):
     def _make_bill(self, org_id: str, doc: dict) -> dict:
         due = doc["schedule"]["nextDueDate"]
         made_on = doc["_makeDay"]
+        made = self.store.list_objects(
+            "bill",
+            org_id,
+            conditions=[("$._recurringBillId", "eq", doc["id"]), ("$.dueDate", "eq", due)],
+            sort=[],
+            limit=1,
+        )
+        if made:  # a restarted schedule (PUT, or PATCH of nextDueDate) passes it again: once
+            return made[0]
         number = due
         rows = self.store.list_objects(
             "bill",

@@ -54,6 +54,16 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def is_local_demo(environment: str | None, base_url: str | None) -> bool:
+    """Whether calls go to the kit's emulator on this machine: ``demo`` *and* no base URL (the
+    launcher starts one here) or a loopback one. What pays without a person (the demo
+    auto-confirmations, ``run_until_done``) asks this, never the environment's name alone:
+    ``BILL_ENVIRONMENT=demo`` with ``BILL_BASE_URL`` on BILL's gateways is not demo."""
+    if environment != "demo":
+        return False
+    return not base_url or is_loopback_host(host_of(base_url))
+
+
 def is_production_url(url: str | None) -> bool:
     """Whether ``url`` points at BILL production (any case, port or trailing dot)."""
     if not url:

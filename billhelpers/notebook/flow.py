@@ -14,6 +14,7 @@ from typing import Any
 import billhelpers as bh
 from billhelpers.config import Config
 from billhelpers.exceptions import BillError
+from billhelpers.http import guard
 
 #: The kernel's state: its client (``tutorial.connect``) and the payment gates by name.
 _state: dict[str, Any] = {"client": None}
@@ -30,13 +31,27 @@ class PersonNeeded(BillError):
         return [f"⏸  {type(self).__name__}: {self}"]
 
 
+def _base_url(where) -> str | None:
+    """Where calls go: a client's ``base_url``, else its (or a Config's) ``base_url``."""
+    config = getattr(where, "config", where)
+    return getattr(where, "base_url", None) or getattr(config, "base_url", None)
+
+
 def _is_demo(client) -> bool:
-    return client.config.environment == "demo"
+    """This machine's emulator, not the environment's name alone (``guard.is_local_demo``):
+    ``BILL_ENVIRONMENT=demo`` with ``BILL_BASE_URL`` elsewhere needs a person like BILL does."""
+    return guard.is_local_demo(client.config.environment, _base_url(client))
 
 
 def _environment(where) -> str:
-    """The environment of a client or of a :class:`~billhelpers.config.Config`."""
-    return getattr(where, "config", where).environment
+    """The environment of a client or of a :class:`~billhelpers.config.Config`, as the gates
+    name it: ``demo`` only for this machine's emulator (a ``demo`` pointed elsewhere is named
+    by its host, so no gate confirms itself there)."""
+    environment = getattr(where, "config", where).environment
+    base_url = _base_url(where)
+    if environment == "demo" and not guard.is_local_demo(environment, base_url):
+        return f"{guard.host_of(base_url)} (named demo, but not this machine's emulator)"
+    return environment
 
 
 def _compact(resp, result: str) -> None:

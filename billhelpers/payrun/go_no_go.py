@@ -102,11 +102,14 @@ def _explaining_credits(row, bill, credits: list[dict]) -> list[dict]:
     if bill is None or not credits:
         return []
     gap = row.open_amount - identity.due_amount(bill)
-    total = sum((Decimal(str(c["amount"])) for c in credits), Decimal(0))
-    shown = bill.get("creditAmount")
+    amounts = [identity.money_value(c.get("amount")) for c in credits]
+    if None in amounts:  # an amount that is not a number explains nothing
+        return []
+    total = sum(amounts, Decimal(0))
+    shown = identity.money_value(bill.get("creditAmount"))
     if gap <= 0 or total != gap:
         return []
-    if shown is None or Decimal(str(shown)) != total:
+    if shown is None or shown != total:
         return []
     return list(credits)
 

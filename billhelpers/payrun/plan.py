@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import unicodedata
 from decimal import Decimal
 
 from billhelpers.payrun.exports import ExportRow
@@ -43,9 +44,20 @@ class PlanRow:
 
     @property
     def key(self) -> tuple[str, str]:
-        """The kit's key for a bill: vendor and invoice number (BILL itself keeps no such
-        uniqueness rule across vendors; the kit uses it so a re-run finds what it made)."""
-        return (self.vendor_id or self.vendor_name.casefold(), self.invoice_number)
+        """The kit's key for a bill: vendor and invoice number as it reads
+        (:func:`invoice_key`; BILL itself keeps no such uniqueness rule across vendors; the kit
+        uses it so a re-run finds what it made)."""
+        return (self.vendor_id or self.vendor_name.casefold(), invoice_key(self.invoice_number))
+
+
+def invoice_key(number: object) -> str:
+    """An invoice number as it reads: Unicode compatibility forms, letter case and outer or
+    repeated spaces do not make another invoice (``HP-2001``, ``hp-2001``, `` HP-2001 `` and a
+    full-width ``ＨＰ-2001`` are one; ``HP 2001`` and ``HP-20010`` are others). Why: an export
+    (or a re-export) that spells one invoice two ways would otherwise create it, and pay it,
+    twice."""
+    text = unicodedata.normalize("NFKC", str(number or ""))
+    return " ".join(text.split()).casefold()
 
 
 def build_plan(
@@ -60,11 +72,11 @@ def build_plan(
     confirmed = confirmed or {}
     index = VendorIndex(vendors)
     by_id = {v["id"]: v for v in vendors}
-    existing = {
-        (b.get("vendorId"), (b.get("invoice") or {}).get("invoiceNumber")): b
-        for b in bills
-        if not b.get("archived")
-    }
+    existing: dict[tuple, list[dict]] = {}
+    for b in bills:
+        if not b.get("archived"):
+            number = (b.get("invoice") or {}).get("invoiceNumber")
+            existing.setdefault((b.get("vendorId"), invoice_key(number)), []).append(b)
     plan, seen = [], {}
     for row in rows:
         match = index.match(row.vendor)
@@ -98,10 +110,21 @@ def _judge_bill(item: PlanRow, seen: dict, existing: dict) -> None:
     if item.vendor_status not in ("matched", "new"):
         item.bill_status, item.bill_reason = "blocked", "settle the vendor first"
         return
-    bill = existing.get((item.vendor_id, item.invoice_number)) if item.vendor_id else None
-    if bill is None:
+    found = existing.get(item.key, []) if item.vendor_id else []
+    if not found:
         item.bill_status, item.bill_reason = "new", "not in BILL yet: it will be created"
         return
+    if len(found) > 1:
+        named = ", ".join(
+            f"{b['id']} {(b.get('invoice') or {}).get('invoiceNumber')}" for b in found
+        )
+        item.bill_status = "changed"
+        item.bill_reason = (
+            f"BILL holds {len(found)} bills of this vendor whose invoice numbers read as "
+            f"{item.invoice_number} ({named}); archive the extra one by hand"
+        )
+        return
+    bill = found[0]
     item.bill_id = bill["id"]
     differences = []
     if Decimal(str(bill.get("amount"))) not in (item.amount, item.open_amount):

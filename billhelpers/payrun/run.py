@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 
 from billhelpers.payrun.audit import reconcile
 from billhelpers.payrun.exports import ExportRow
@@ -187,24 +186,28 @@ class PaymentRun:
         one listing of those vendors' credits (50 vendors a filter); no call when none shows a
         credit."""
         planned = {p.bill_id for p in self.plan if p.bill_id}
-        credited = [
-            b for b in self.bills if b["id"] in planned and Decimal(str(b.get("creditAmount") or 0))
-        ]
+        credited = [b for b in self.bills if b["id"] in planned and _shows_credit(b)]
         vendor_ids = sorted({b["vendorId"] for b in credited})
         out: dict[str, list[dict]] = {}
+        unreadable: set[str] = set()  # a usage amount that is not a number: credits unknown
         for chunk in batches(vendor_ids, 50):
             flt = _filters.where("vendorId", "in", chunk, resource="vendorCredits")
             for credit in self.client.vendor_credits.list_all(flt, progress=False):
                 for use in credit.get("usage") or ():
-                    if use.get("billId") in planned:
-                        out.setdefault(use["billId"], []).append(
-                            {
-                                "id": credit["id"],
-                                "referenceNumber": credit.get("referenceNumber"),
-                                "amount": Decimal(str(use["amount"])),
-                            }
-                        )
-        return out
+                    if use.get("billId") not in planned:
+                        continue
+                    amount = identity.money_value(use.get("amount"))
+                    if amount is None:
+                        unreadable.add(use["billId"])
+                        continue
+                    out.setdefault(use["billId"], []).append(
+                        {
+                            "id": credit["id"],
+                            "referenceNumber": credit.get("referenceNumber"),
+                            "amount": amount,
+                        }
+                    )
+        return {bill_id: used for bill_id, used in out.items() if bill_id not in unreadable}
 
     def pay(self, verdicts: list[Verdict], process_date: _dt.date) -> dict[str, Verdict]:
         """Pay the "go" bills in bulk calls of at most 50; returns transaction number → verdict
@@ -262,6 +265,14 @@ class PaymentRun:
         from tqdm.auto import tqdm  # lazy: the client's core stays free of widgets
 
         return tqdm(chunks, desc=f"{what} (bulk calls)", unit="call")
+
+
+def _shows_credit(bill: dict) -> bool:
+    """Whether a bill shows vendor credits applied: a ``creditAmount`` above 0, or one that is
+    not a number (then its credits are read, and can only explain a gap to the cent)."""
+    value = bill.get("creditAmount")
+    amount = identity.money_value(value)
+    return bool(amount) if amount is not None else value not in (None, "")
 
 
 def _bill_body(row: PlanRow) -> dict:

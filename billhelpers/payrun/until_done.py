@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from billhelpers.exceptions import BillError, InputError, UncertainPaymentError
-from billhelpers.http import retry
+from billhelpers.http import guard, retry
 from billhelpers.payrun.exports import ExportRow
 from billhelpers.payrun.go_no_go import Verdict
 from billhelpers.payrun.run import PaymentRun
@@ -46,11 +46,13 @@ def run_until_done(
     MFA-trusted (it is called whenever the session is not); the process date is chosen once, by
     the first run that gets that far. Returns ``{"verdicts", "runs", "failures", "waited_s"}``:
     the last pre-flight (nothing "go"), how many runs it took, the failures met by kind, and the
-    seconds waited. Raises :class:`~billhelpers.exceptions.InputError` outside demo, the error
-    itself when waiting cannot help, and ``RuntimeError`` after ``attempts`` runs."""
-    if client.config.environment != "demo":
+    seconds waited. Raises :class:`~billhelpers.exceptions.InputError` outside demo (the name
+    ``demo`` with a base URL that is not this machine's is outside: ``guard.is_local_demo``),
+    the error itself when waiting cannot help, and ``RuntimeError`` after ``attempts`` runs."""
+    if not guard.is_local_demo(client.config.environment, client.base_url):
         raise InputError(
-            "run_until_done() pays without asking anyone: it runs against the emulator only",
+            "run_until_done() pays without asking anyone: it runs against the emulator only "
+            f"(demo, on this machine; not {client.config.environment} at {client.base_url})",
             field="environment",
             hint="outside demo, run the steps yourself and confirm each payment",
         )

@@ -5,7 +5,8 @@ billhelpers.rules.approvals
 Client-side checks for bill approvals and recurring bills, and the approval rule a payment
 obeys: a bill whose ``approvalStatus`` is ``ASSIGNED`` (waiting for an approver) or ``DENIED``
 cannot be paid (BILL's changelog of 2025-11-05: the approvals of a v3 bill must be complete
-before it is paid through the API). The emulator keeps the same fact
+before it is paid through the API), and neither can one whose ``approvalStatus`` the kit does
+not know (``PAYABLE`` lists the ones that pay). The emulator keeps the same fact
 (``bill_emulator.backend.approval_rules.UNPAYABLE``); ``tests/client/test_approvals.py`` checks
 that they agree.
 
@@ -25,6 +26,11 @@ from billhelpers.rules.money import to_amount
 
 #: ``approvalStatus`` values under which BILL pays nothing.
 UNPAYABLE = ("ASSIGNED", "DENIED")
+#: The values under which a bill may be paid: approved, no policy matched (the emulator's
+#: ``UNASSIGNED``, BILL's sample ``UNDEFINED``) or none at all (no approvals). Any other value is
+#: held back, as an unknown payment status is live: wrongly held costs a person a look, wrongly
+#: paid pays a bill its approvers never approved.
+PAYABLE = (None, "APPROVED", "UNASSIGNED", "UNDEFINED")
 ACTIONS = ("APPROVE", "DENY")
 #: Most decisions one ``POST /v3/bill-approvals/actions`` carries (the emulator's bound).
 ACTIONS_MAX = 100
@@ -43,7 +49,12 @@ def unapproved(bill: Mapping) -> str | None:
         return "was denied by its approver (approvalStatus DENIED)"
     if status == "ASSIGNED":
         return "is waiting for approval (approvalStatus ASSIGNED)"
-    return None
+    if isinstance(status, str | None) and status in PAYABLE:
+        return None
+    return (
+        f"has approvalStatus {status!r}, which the kit does not know as payable (APPROVED, "
+        "UNASSIGNED, UNDEFINED or none); look at its approvals in BILL before paying"
+    )
 
 
 def check_policy(body) -> dict:

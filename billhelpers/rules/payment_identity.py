@@ -221,8 +221,9 @@ def live_match(payments: Iterable[Mapping], item: Mapping):
 
 
 # -- due -----------------------------------------------------------------------------------
-def _money_field(bill: Mapping, key: str) -> Decimal | None:
-    value = bill.get(key)
+def money_value(value: object) -> Decimal | None:
+    """A money value from BILL's answer as an exact ``Decimal``; ``None`` when it is missing or
+    not a finite number (network bytes are hostile: ``"abc"``, ``NaN``, a list)."""
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -230,6 +231,10 @@ def _money_field(bill: Mapping, key: str) -> Decimal | None:
     except ArithmeticError:
         return None
     return number if number.is_finite() else None
+
+
+def _money_field(bill: Mapping, key: str) -> Decimal | None:
+    return money_value(bill.get(key))
 
 
 def due_amount(bill: Mapping) -> Decimal:

@@ -240,3 +240,23 @@ def test_template_classifications_are_checked_and_an_archived_one_makes_it_wait(
     backend.advance_clock({"advanceSeconds": 1})
     (bill,) = _bills(backend, caller)
     assert bill["billLineItems"][0]["classifications"] == {"jobId": job["id"]}
+
+
+def test_a_restarted_schedule_never_makes_a_bill_it_already_made(backend, caller, vendor):
+    """Red team (issue 25): a PUT of the template as it was created (its first nextDueDate, long
+    since billed), or a PATCH moving nextDueDate back, started the series again and made that
+    bill a second time under the number ``<d>-<recurring bill id>``; a third restart then found
+    both numbers taken and the series stopped for good."""
+    body = rb_body(vendor["id"], nextDueDate="2026-03-02", daysInAdvance=0)
+    rb = backend.create_recurring_bill(caller, body)
+    assert [b["dueDate"] for b in _bills(backend, caller)] == ["2026-03-02"]
+    backend.replace_recurring_bill(caller, rb["id"], body)  # a careless "save" of the template
+    backend.update_recurring_bill(caller, rb["id"], {"schedule": {"nextDueDate": "2026-03-02"}})
+    backend.replace_recurring_bill(caller, rb["id"], body)
+    made = _bills(backend, caller)
+    assert [(b["dueDate"], b["invoice"]["invoiceNumber"]) for b in made] == [
+        ("2026-03-02", "2026-03-02")
+    ]
+    assert backend.get_recurring_bill(caller, rb["id"])["schedule"]["nextDueDate"] == "2026-04-02"
+    _to(backend, "2026-04-02")  # the series goes on
+    assert [b["dueDate"] for b in _bills(backend, caller)] == ["2026-03-02", "2026-04-02"]

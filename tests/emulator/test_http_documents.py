@@ -113,8 +113,26 @@ def test_a_multipart_form_is_read_with_one_file_part(signed_in, vendor_id):
         (PDF, "invoice", "name"),
         (PDF, "../invoice.pdf", "name"),
         (b"a,b\n\xff\xfe", "table.csv", "file"),
+        # red team (issue 25): the client refuses names that are not printable, the emulator
+        # took them: a right-to-left override shows "\u202egpj.pdf" as "fdp.jpg", a C1 NEL or
+        # a line separator breaks the line a name is shown on
+        (PDF, "\u202egpj.pdf", "name"),
+        (PDF, "inv\u0085oice.pdf", "name"),
+        (PDF, "inv\u2028oice.pdf", "name"),
+        (PDF, "inv\u200boice.pdf", "name"),
     ],
-    ids=["empty", "not-a-pdf", "exe", "no-extension", "folder", "not-utf8"],
+    ids=[
+        "empty",
+        "not-a-pdf",
+        "exe",
+        "no-extension",
+        "folder",
+        "not-utf8",
+        "bidi-override",
+        "c1-control",
+        "line-separator",
+        "zero-width",
+    ],
 )
 def test_bad_files_are_refused_naming_the_fix(signed_in, vendor_id, data, name, field):
     resp = _upload(signed_in, f"/v3/attachments/vendors/{vendor_id}", data, name=name)

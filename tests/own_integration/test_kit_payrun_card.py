@@ -103,6 +103,8 @@ def test_the_kit_payment_run_passes_every_check(
 
 def test_run_until_done_refuses_outside_demo_and_gives_up_on_what_waiting_cannot_fix():
     class Sandbox:
+        base_url = "https://gateway.stage.bill.com/connect"
+
         class config:  # noqa: N801 - stands in for a Config
             environment = "sandbox"
 

@@ -25,3 +25,16 @@ def test_an_approved_bill_is_go(monkeypatch):
     monkeypatch.setattr(run, "BILLS", [bill, *run.BILLS[1:]])
     [verdict] = run._by_invoice(run._verdicts(), "HP-2001")
     assert verdict.go
+
+
+def test_an_unknown_approval_status_is_no_go(monkeypatch):
+    """Red team (issue 25): a status the kit does not know (here one BILL might add) was go."""
+    bill = dict(run.BILLS[0], approvalStatus="PENDING")
+    monkeypatch.setattr(run, "BILLS", [bill, *run.BILLS[1:]])
+    [verdict] = run._by_invoice(run._verdicts(), "HP-2001")
+    assert (verdict.go, verdict.reason) == (
+        False,
+        "not approved: the bill has approvalStatus 'PENDING', which the kit does not know as "
+        "payable (APPROVED, UNASSIGNED, UNDEFINED or none); look at its approvals in BILL before "
+        "paying",
+    )

@@ -67,13 +67,13 @@ def test_plan_rows_carry_the_export_and_the_vendor():
         bill_id=None,
         bill_reason="not in BILL yet: it will be created",
     )
-    assert row.key == ("00901ACME", "A-1")
+    assert row.key == ("00901ACME", "a-1")  # the invoice number as it reads
 
 
 def test_a_new_vendor_has_no_id_and_its_key_is_the_name():
     [row] = build_plan([_row(vendor="New Vendor LLC")], [ACME], [])
     assert (row.vendor_status, row.vendor_id, row.bill_status) == ("new", None, "new")
-    assert row.key == ("new vendor llc", "A-1")
+    assert row.key == ("new vendor llc", "a-1")
 
 
 def test_a_person_confirms_a_fuzzy_vendor():

@@ -29,9 +29,21 @@ def test_unapproved_says_why_exactly():
     assert approvals.unapproved({"approvalStatus": "ASSIGNED"}) == (
         "is waiting for approval (approvalStatus ASSIGNED)"
     )
-    for status in ("APPROVED", "UNASSIGNED", None, "denied"):
+    for status in ("APPROVED", "UNASSIGNED", "UNDEFINED", None):
         assert approvals.unapproved({"approvalStatus": status}) is None
+    assert approvals.unapproved({}) is None  # an organization without approvals
     assert approvals.UNPAYABLE == ("ASSIGNED", "DENIED")
+
+
+@pytest.mark.parametrize("status", ["denied", "PENDING", "REROUTED", " APPROVED", "", 0, ["X"]])
+def test_an_approval_status_the_kit_does_not_know_is_not_paid(status):
+    """Red team (issue 25): ``unapproved`` listed the statuses that stop a payment, so any other
+    value (a lower-case ``denied``, a status BILL adds later) paid the bill. Now only the known
+    payable ones pay (wrongly held costs a person a look; wrongly paid pays an unapproved bill)."""
+    assert approvals.unapproved({"approvalStatus": status}) == (
+        f"has approvalStatus {status!r}, which the kit does not know as payable (APPROVED, "
+        "UNASSIGNED, UNDEFINED or none); look at its approvals in BILL before paying"
+    )
 
 
 # -- policies -------------------------------------------------------------------------------------
