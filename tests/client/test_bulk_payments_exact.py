@@ -530,3 +530,53 @@ def test_a_hundred_payments_of_one_amount_stop_the_loop(fake, client):
         "list the bill's payments; this looks like a loop paying again and again",
     )
     assert _calls(fake, "POST", "/v3/payments") == []
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"), [(True, "True"), (1.5, "1.5"), (0, "0"), (101, "101")]
+)
+def test_payment_numbers_are_one_to_a_hundred(fake, client, number, shown):
+    assert _error(client.payments.create, PAY, payment_number=number) == (
+        "payment_number",
+        f"{shown} is not a payment number",
+        "use 1 (the first payment), 2, … up to 100",
+    )
+
+
+def test_payment_number_one_and_own_numbers(fake, client):
+    fake.on("POST", "/v3/payments", (200, {"id": "stp1"}))
+    client.payments.create(PAY, payment_number=1)
+    assert _error(
+        client.payments.create, {**PAY, "transactionNumber": "mine"}, payment_number=2
+    ) == (
+        "payment_number",
+        "cannot be combined with a transactionNumber of your own",
+        "leave one of the two out",
+    )
+
+
+def test_create_checks_the_date_and_the_vendors_new_bank_account(fake, client):
+    assert _error(client.payments.create, {**PAY, "processDate": "2026-12-23"})[1] == (
+        "2026-12-23 is in the past"
+    )
+    new_bank = {
+        "id": VENDOR,
+        "createdTime": "2026-12-24T09:00:00.000+00:00",
+        "paymentInformation": {"bankAccount": {"accountNumber": "1234"}},
+    }
+    fake.script[("GET", f"/v3/vendors/{VENDOR}")] = [(200, new_bank)]
+    assert _error(client.payments.create, {**PAY, "processDate": "2026-12-28"}) == (
+        "processDate",
+        f"2026-12-28 is too soon: vendor {VENDOR}'s bank account is new, and BILL takes 2 "
+        "business days to verify it; the earliest valid processDate is 2026-12-29",
+        "set processDate to 2026-12-29 or later",
+    )
+    fake.on("POST", "/v3/payments", (200, {"id": "stp1"}))
+    client.payments.create({**PAY, "processDate": "2026-12-28"}, check_bill=False)
+    assert len(_calls(fake, "GET", f"/v3/bills/{B1}")) == 1  # only the too-soon case read it
+
+
+def test_look_ups_skip_rows_that_are_not_payments(fake, client):
+    live = _recorded(B1, "10.00", "t", "stp2")
+    fake.script[("GET", "/v3/payments")] = [(200, {"results": ["junk", None, live]})]
+    assert client.payments.find("t")["id"] == "stp2"
