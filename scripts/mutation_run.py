@@ -83,6 +83,11 @@ MODULE_TESTS: dict[str, list[str]] = {
         "tests/safety/test_hardening_client.py",
         "tests/client/test_payment_identity.py",
     ],
+    "billhelpers/resources/inflight.py": [
+        "tests/client/test_inflight.py",
+        "tests/client/test_bulk_payments_exact.py",
+        "tests/safety/test_never_pay_twice.py",
+    ],
 }
 
 #: mutmut's exit codes (its ``status_by_exit_code``), folded into the summary's columns.

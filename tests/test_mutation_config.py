@@ -27,7 +27,8 @@ def runner():
 
 def test_every_mutated_module_has_tests_that_exist(runner):
     modules = runner.modules_from_pyproject()
-    assert 10 <= len(modules) <= 14
+    # the fourteen money-safety modules chosen, plus the in-flight holds that left payments.py
+    assert 10 <= len(modules) <= 15
     for module in modules:
         assert (ROOT / module).is_file(), module
         assert runner.MODULE_TESTS[module], module
