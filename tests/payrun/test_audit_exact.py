@@ -1,6 +1,6 @@
 """The reconciliation and the audit file with exact answers: each outcome's words, which of two
 payments under one transactionNumber counts, every audit cell, and every refusal to write
-(``payrun/audit.py`` in the mutation run). The audit's clock is pinned (its ``_dt``).
+(``payrun/audit.py`` in the mutation run). The clock is pinned with time-machine.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ import datetime as dt
 import os
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+import time_machine
 
 from billhelpers.exceptions import InputError
-from billhelpers.payrun import audit
 from billhelpers.payrun.audit import (
     AUDIT_COLUMNS,
     Reconciled,
@@ -106,14 +105,8 @@ def test_safe_cell(value, cell):
     assert safe_cell(value) == cell
 
 
-class _PinnedClock(dt.datetime):
-    @classmethod
-    def now(cls, tz=None):
-        return cls(2026, 12, 8, 15, 30, 5, 123456, tzinfo=tz)
-
-
-def test_the_audit_file_holds_every_column_exactly(tmp_path, monkeypatch):
-    monkeypatch.setattr(audit, "_dt", SimpleNamespace(datetime=_PinnedClock, UTC=dt.UTC))
+@time_machine.travel(dt.datetime(2026, 12, 8, 15, 30, 5, 123456, tzinfo=dt.UTC), tick=False)
+def test_the_audit_file_holds_every_column_exactly(tmp_path):
     rows = reconcile(
         {"t1": _verdict(), "t2": _verdict("5.00")},
         [{**PAID, "status": "SCHEDULED", "singleStatus": "SCHEDULED"}],
