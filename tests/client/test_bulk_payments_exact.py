@@ -580,3 +580,32 @@ def test_look_ups_skip_rows_that_are_not_payments(fake, client):
     live = _recorded(B1, "10.00", "t", "stp2")
     fake.script[("GET", "/v3/payments")] = [(200, {"results": ["junk", None, live]})]
     assert client.payments.find("t")["id"] == "stp2"
+
+
+def test_an_interrupted_payment_post_is_held(fake, client, monkeypatch):
+    """Ctrl-C (an interrupted cell) during the POST: it may have left, so it is held too."""
+    monkeypatch.setattr(inflight_module, "_now", lambda: 1000.0)
+    fake.on("POST", "/v3/payments", KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        client.payments.create(PAY)
+    number = identity.transaction_number("00801DEMOORG00000001", B1, "10.00")
+    assert client.payments._holds == {number: 1035.0}
+    with pytest.raises(bh.UncertainPaymentError):
+        client.payments.create(PAY)
+    assert len(_calls(fake, "POST", "/v3/payments")) == 1
+
+
+def test_a_held_payment_found_recorded_is_returned_and_released(fake, client, monkeypatch):
+    monkeypatch.setattr(inflight_module, "_now", lambda: 1000.0)
+    fake.on("POST", "/v3/payments", requests.ReadTimeout("slow"))
+    with pytest.raises(bh.UncertainPaymentError) as first:
+        client.payments.create(PAY)
+    number = first.value.transaction_number
+    assert client.payments._holds == {number: 1035.0}
+    fake.script[("GET", "/v3/payments")] = [
+        (200, {"results": [_recorded(B1, "10.00", number, "stp1")]})
+    ]
+    fake.on("GET", "/v3/payments/stp1", (200, _recorded(B1, "10.00", number, "stp1")))
+    assert client.payments.create(PAY).data["id"] == "stp1"  # BILL has it: returned, not sent
+    assert client.payments._holds == {}
+    assert len(_calls(fake, "POST", "/v3/payments")) == 1
