@@ -336,7 +336,9 @@ def test_an_uncertain_payment_is_held_for_the_total_deadline(fake, client, monke
         "if it still finds nothing."
     )
     assert (again.value.transaction_number, again.value.recorded) == (number, None)
-    assert len(_calls(fake, "POST", "/v3/payments")) == 1
+    [post] = _calls(fake, "POST", "/v3/payments")
+    assert again.value.body == json.loads(post[3])  # err.body: the one to resend, number and all
+    assert again.value.body["transactionNumber"] == number
     now[0] += 35  # exactly the deadline: the look-up now proves it
     fake.script[("POST", "/v3/payments")] = [(200, {"id": "stp1"})]
     assert client.payments.create(PAY).data == {"id": "stp1"}
