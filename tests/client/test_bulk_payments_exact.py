@@ -611,3 +611,42 @@ def test_a_held_payment_found_recorded_is_returned_and_released(fake, client, mo
     assert client.payments.create(PAY).data["id"] == "stp1"  # BILL has it: returned, not sent
     assert client.payments._holds == {}
     assert len(_calls(fake, "POST", "/v3/payments")) == 1
+
+
+# -- the look-up's pages and its fallbacks --------------------------------------------------------
+
+
+def _pages(rows_on: dict[int, list], last: int):
+    """A look-up listing ``last`` pages, newest first (``nextPage`` "p2", "p3", …; BILL's
+    tokens are opaque), with ``rows_on[n]`` on page n; the page asked is the ``page`` query."""
+
+    def answer(request):
+        n = int(parse_qs(urlsplit(request.url).query).get("page", ["p1"])[0][1:])
+        more = {"nextPage": f"p{n + 1}"} if n < last else {}
+        return (200, {"results": rows_on.get(n, []), **more})
+
+    return answer
+
+
+def _pages_asked(fake):
+    return [parse_qs(urlsplit(c[1]).query).get("page") for c in _calls(fake, "GET", "/v3/payments")]
+
+
+def test_the_look_up_follows_next_page_by_the_page_parameter(fake, client):
+    live = _recorded(B1, "10.00", "t", "stp2")
+    fake.script[("GET", "/v3/payments")] = [_pages({2: [live]}, last=3)]
+    assert client.payments.find("t")["id"] == "stp2"
+    assert _pages_asked(fake) == [None, ["p2"], ["p3"]]
+
+
+def test_the_look_up_reads_the_twenty_newest_pages_and_no_more(fake, client):
+    fake.script[("GET", "/v3/payments")] = [
+        _pages({20: [_recorded(B1, "10.00", "t20", "stp20")]}, last=30)
+    ]
+    assert client.payments.find("t20")["id"] == "stp20"
+    fake.calls.clear()
+    fake.script[("GET", "/v3/payments")] = [
+        _pages({21: [_recorded(B1, "10.00", "t21", "stp21")]}, last=30)
+    ]
+    assert client.payments.find("t21") is None  # on page 21: older than the look-up reads
+    assert _pages_asked(fake) == [None] + [[f"p{n}"] for n in range(2, 21)]
