@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from fake_bill import LOGIN_OK, FakeBill
+from fake_bill import LOGIN_OK, FakeBill, error
 
 import billhelpers as bh
 from billhelpers.client import Client
@@ -650,3 +650,50 @@ def test_the_look_up_reads_the_twenty_newest_pages_and_no_more(fake, client):
     ]
     assert client.payments.find("t21") is None  # on page 21: older than the look-up reads
     assert _pages_asked(fake) == [None] + [[f"p{n}"] for n in range(2, 21)]
+
+
+def _refusing(prefix: str, rows: list):
+    """A look-up that refuses (HTTP 400) a filter starting with ``prefix`` and otherwise lists
+    ``rows`` (the filter is not applied: the client checks each row itself)."""
+
+    def answer(request):
+        for flt in parse_qs(urlsplit(request.url).query).get("filters", []):
+            if flt.startswith(prefix):
+                return error("BDC_1000", "Invalid filters.", 400)
+        return (200, {"results": rows})
+
+    return answer
+
+
+def _filters_sent(fake):
+    return [
+        parse_qs(urlsplit(c[1]).query).get("filters") for c in _calls(fake, "GET", "/v3/payments")
+    ]
+
+
+def test_a_refused_number_filter_is_dropped_and_the_rows_checked(fake, client):
+    rows = [_recorded(B1, "10.00", "other", "stp1"), _recorded(B1, "10.00", "t", "stp2")]
+    fake.script[("GET", "/v3/payments")] = [_refusing("transactionNumber:", rows)]
+    assert client.payments.find("t")["id"] == "stp2"
+    assert _filters_sent(fake) == [['transactionNumber:eq:"t"'], None]
+
+
+def test_a_refused_bill_filter_falls_back_to_one_look_up_per_item(fake, client):
+    number = identity.transaction_number("00801DEMOORG00000001", B1, "10.00")
+    mine = _recorded(B1, "10.00", number, "stp7")
+    fake.script[("GET", "/v3/payments")] = [_refusing("billId:", [mine])]
+    fake.on("GET", "/v3/payments/stp7", (200, mine))
+    resp = client.payments.bulk_create(_bulk({"billId": B1, "amount": "10.00"}))
+    assert (resp.recovered, resp.data["id"]) == (True, "stp7")
+    assert _calls(fake, "POST", "/v3/payments/bulk") == []
+    assert _filters_sent(fake) == [[f'billId:in:"{B1}"'], [f'transactionNumber:eq:"{number}"']]
+
+
+def test_a_bill_id_holding_a_quote_is_looked_up_by_number(fake, client):
+    quoted = '00n01DEMOBILL"000001'
+    fake.on("GET", "/v3/bills/00n01DEMOBILL%22000001", (200, _bill(quoted)))
+    fake.on("POST", "/v3/payments/bulk", (200, {"payments": []}))
+    client.payments.bulk_create(_bulk({"billId": quoted, "amount": 1}))
+    number = identity.transaction_number("00801DEMOORG00000001", quoted, 1)
+    assert _filters_sent(fake) == [[f'transactionNumber:eq:"{number}"']]
+    assert len(_calls(fake, "POST", "/v3/payments/bulk")) == 1
