@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import time_machine
+from test_audit import _verdict  # the same verdict of 10.00 for line 7, Acme A-1
 
 from billhelpers.exceptions import InputError
 from billhelpers.payrun.audit import (
@@ -24,28 +25,8 @@ from billhelpers.payrun.audit import (
     safe_cell,
     write_audit,
 )
-from billhelpers.payrun.go_no_go import Verdict
-from billhelpers.payrun.plan import PlanRow
 
 REFUSED_HINT = "remove it (someone else may have put it there) or write the audit to another path"
-
-
-def _verdict(amount="10.00") -> Verdict:
-    row = PlanRow(
-        line=7,
-        vendor_name="Acme",
-        invoice_number="A-1",
-        amount=Decimal(amount),
-        open_amount=Decimal(amount),
-        invoice_date=dt.date(2026, 11, 1),
-        due_date=dt.date(2026, 12, 1),
-        vendor_status="matched",
-        vendor_id="00901A",
-        vendor_reason="",
-        bill_status="in BILL",
-        bill_id="00n01A",
-    )
-    return Verdict(row, True, "pay", "00n01A", "00901A", Decimal(amount))
 
 
 PAID = {"id": "stp1", "transactionNumber": "t1", "billId": "00n01A", "amount": "10.00"}
@@ -108,7 +89,7 @@ def test_safe_cell(value, cell):
 @time_machine.travel(dt.datetime(2026, 12, 8, 15, 30, 5, 123456, tzinfo=dt.UTC), tick=False)
 def test_the_audit_file_holds_every_column_exactly(tmp_path):
     rows = reconcile(
-        {"t1": _verdict(), "t2": _verdict("5.00")},
+        {"t1": _verdict(), "t2": _verdict(amount="5.00")},
         [{**PAID, "status": "SCHEDULED", "singleStatus": "SCHEDULED"}],
     )
     path = write_audit(str(tmp_path / "audit.csv"), rows, run_by="=clerk")
@@ -204,7 +185,8 @@ def test_a_link_planted_after_the_check_is_refused_by_name(tmp_path, monkeypatch
 
 
 def test_reconciliation_frame_rows():
-    rows = reconcile({"t1": _verdict(), "t2": _verdict("5.00")}, [{**PAID, "status": "PAID"}])
+    verdicts = {"t1": _verdict(), "t2": _verdict(amount="5.00")}
+    rows = reconcile(verdicts, [{**PAID, "status": "PAID"}])
     first, second = reconciliation_frame(rows).to_dict("records")
     assert first == {
         "invoice": "A-1",
